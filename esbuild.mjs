@@ -1,0 +1,28 @@
+// Bundles the entry points. Type-checking is separate (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+
+/** Each entry becomes dist/<name>.js, a self-contained CommonJS bundle for Node 20. */
+const entries = {
+  cli: 'src/cli.ts',
+  // The app worker runs in its own process; it must never be bundled into the engine.
+  worker: 'src/emulator/host/workerMain.ts',
+};
+
+await esbuild.build({
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  // Bundled CJS output of ESM-only packages (lowdb) may reference import.meta.url; map it.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // fsevents is optional and macOS-only (chokidar).
+  external: ['fsevents'],
+});

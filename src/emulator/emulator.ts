@@ -1,0 +1,146 @@
+/**
+ * The composition root of `durable-studio start`: app config, store, app worker, engine and HTTP server, wired
+ * together, plus shutdown and code reload. Everything is chosen here explicitly (no environment sniffing).
+ */
+import path from 'node:path';
+import chokidar, { type FSWatcher } from 'chokidar';
+import { SystemClock } from './clock.js';
+import { loadAppConfig, type AppConfig } from './appConfig.js';
+import { Engine } from './engine/engine.js';
+import { createHttpServer, type EmulatorHttpServer } from './http/server.js';
+import { ChildProcessWorker, InvocationError } from './host/workerClient.js';
+import type { LogLevel } from './host/protocol.js';
+import { createFileStore } from './store/fileStore.js';
+import type { HttpTriggerInvoker, WorkerHttpResponse } from '../protocol/http.js';
+
+export const EMULATOR_VERSION = '0.1.0';
+
+export interface EmulatorOptions {
+  appDir: string;
+  port: number;
+  storeDir?: string;
+  /** `undefined`: no inspector; `''`: `--inspect`; `'9230'` or `'127.0.0.1:9230'`: `--inspect=<value>`. */
+  inspect?: string | undefined;
+  watch?: boolean;
+  fsync?: boolean;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  config: AppConfig;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+function workerLog(log: EmulatorOptions['log']) {
+  return (level: LogLevel, message: string, functionName?: string): void => {
+    const text = functionName ? `[${functionName}] ${message}` : message;
+    log(level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info', text);
+  };
+}
+
+function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerInvoker {
+  return {
+    routes: () =>
+      engine.core.functions
+        .filter((fn) => fn.kind === 'http')
+        .map((fn) => ({ functionName: fn.name, route: fn.route ?? fn.name, methods: fn.methods ?? [] })),
+    async invoke(functionName, request): Promise<WorkerHttpResponse> {
+      try {
+        const result = await worker.invoke({ kind: 'http', functionName, request });
+        if (result.kind !== 'http') throw new Error(`unexpected ${result.kind} result for an HTTP trigger`);
+        return result.response;
+      } catch (error) {
+        // A throwing handler is a 500 with no body on the real host; the details go to the log.
+        const detail = error instanceof InvocationError ? (error.error.stack ?? error.error.message) : String(error);
+        engine.core.log('error', `Executed 'Functions.${functionName}' (Failed): ${detail}`);
+        return { status: 500, headers: {}, cookies: [] };
+      }
+    },
+  };
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const config = loadAppConfig(options.appDir);
+  const storeDir = path.resolve(options.storeDir ?? path.join(config.appDir, '.durable-studio'));
+  const store = createFileStore(storeDir, { fsync: options.fsync ?? false, log: (msg) => options.log('info', msg) });
+  let ready = false;
+  // The worker learns the server's origin once it listens (the port may be chosen by the OS).
+  const worker = new ChildProcessWorker({ config, origin: '', log: workerLog(options.log), inspect: options.inspect });
+  const engine = new Engine({
+    store,
+    runner: worker,
+    clock: new SystemClock(),
+    hubName: config.hubName,
+    maxConcurrentActivities: config.maxConcurrentActivityFunctions,
+    maxConcurrentOrchestrations: config.maxConcurrentOrchestratorFunctions,
+    log: options.log,
+  });
+  const server: EmulatorHttpServer = createHttpServer({
+    engine,
+    triggers: httpTriggers(engine, worker),
+    routePrefix: config.routePrefix,
+    log: options.log,
+    hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: EMULATOR_VERSION }),
+  });
+  const port = await server.listen(options.port);
+  const url = `http://localhost:${port}`;
+  worker.setOrigin(url);
+  try {
+    await engine.start();
+  } catch (error) {
+    await Promise.allSettled([server.close(), worker.stop()]);
+    throw error;
+  }
+  server.reloadRoutes();
+  ready = true;
+
+  let watcher: FSWatcher | undefined;
+  if (options.watch) watcher = watchApp(config, engine, server, options.log);
+
+  let stopping: Promise<void> | undefined;
+  const running: RunningEmulator = {
+    url,
+    port,
+    config,
+    engine,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await watcher?.close();
+        await server.close();
+        await engine.stop();
+      })();
+      return stopping;
+    },
+  };
+  return running;
+}
+
+/** --watch: reload the user's code (never the store) when the files `main` names change. */
+function watchApp(config: AppConfig, engine: Engine, server: EmulatorHttpServer, log: EmulatorOptions['log']): FSWatcher {
+  const roots = [...new Set(config.mainFiles.map((file) => path.dirname(file)))];
+  const watcher = chokidar.watch(roots, { ignoreInitial: true, ignored: (p) => p.includes('node_modules') });
+  let timer: NodeJS.Timeout | undefined;
+  let reloading = Promise.resolve();
+  watcher.on('all', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      reloading = reloading.then(async () => {
+        try {
+          const fresh = loadAppConfig(config.appDir);
+          config.mainFiles = fresh.mainFiles;
+          config.values = fresh.values;
+          const functions = await engine.reload();
+          server.reloadRoutes();
+          log('info', `Code changed: reloaded ${functions.length} functions.`);
+        } catch (error) {
+          log('error', `Reload failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+    }, 200);
+  });
+  return watcher;
+}

@@ -1,0 +1,113 @@
+/**
+ * What the engine offers the HTTP layer (management API, emulator-only API, user HTTP triggers). The HTTP layer
+ * depends only on this contract, so it can be tested against a real engine or driven by any other front end.
+ */
+import type { EntityRecord, InstanceRecord, RuntimeStatus } from './model.js';
+
+export interface StartOptions {
+  instanceId?: string;
+  /** JSON text of the input, or null for none. */
+  input?: string | null;
+  version?: string;
+}
+
+export interface InstanceQuery {
+  instanceIdPrefix?: string;
+  /** Exact orchestration name (emulator extension; the real host has no such filter). */
+  name?: string;
+  createdTimeFrom?: number;
+  createdTimeTo?: number;
+  runtimeStatus?: RuntimeStatus[];
+  /** Page size; unlimited when absent. */
+  top?: number;
+  /** Opaque token from a previous page. */
+  continuationToken?: string;
+}
+
+export interface EntityQuery {
+  name?: string;
+  lastOperationTimeFrom?: number;
+  lastOperationTimeTo?: number;
+  top?: number;
+  continuationToken?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page (never the string "null": the JS client would loop forever). */
+  continuationToken?: string;
+}
+
+export interface PurgeFilter {
+  createdTimeFrom: number;
+  createdTimeTo?: number;
+  runtimeStatus?: RuntimeStatus[];
+}
+
+/** Result of a management operation on an existing instance. */
+export type OperationOutcome = 'accepted' | 'notFound' | 'gone';
+
+export interface RegisteredFunction {
+  name: string;
+  kind: 'orchestration' | 'activity' | 'entity' | 'http' | 'other';
+  /** For HTTP triggers. */
+  route?: string;
+  methods?: string[];
+}
+
+/** A change the engine announces (the emulator's live stream for the explorer). */
+export type ChangeEvent =
+  | { type: 'instance'; instanceId: string; name: string; runtimeStatus: RuntimeStatus; lastUpdatedTime: number; parentInstanceId?: string }
+  | { type: 'instanceDeleted'; instanceId: string }
+  | { type: 'entity'; entityName: string; entityKey: string; exists: boolean; lastOperationTime: number }
+  | { type: 'entityDeleted'; entityName: string; entityKey: string }
+  | { type: 'clock'; now: number; offsetMs: number };
+
+export interface TimerInfo {
+  instanceId: string;
+  timerId: number;
+  fireAt: number;
+  purpose: 'user' | 'retry' | 'httpPoll';
+}
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: 'badRequest' | 'notFound' | 'conflict' | 'gone' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export interface EngineApi {
+  readonly hubName: string;
+  /** Starts an orchestration; resolves when the start is durable. Throws EngineError('badRequest') for an
+   * unknown orchestrator and EngineError('conflict') when a non-terminal instance with that id exists. */
+  startNew(name: string, options: StartOptions): Promise<InstanceRecord>;
+  getInstance(instanceId: string): InstanceRecord | undefined;
+  listInstances(query: InstanceQuery): Page<InstanceRecord>;
+  raiseEvent(instanceId: string, eventName: string, inputJson: string | null): Promise<OperationOutcome>;
+  terminate(instanceId: string, reason: string | null): Promise<OperationOutcome>;
+  suspend(instanceId: string, reason: string | null): Promise<OperationOutcome>;
+  resume(instanceId: string, reason: string | null): Promise<OperationOutcome>;
+  rewind(instanceId: string, reason: string | null): Promise<OperationOutcome>;
+  /** Restarts with the original input; returns the new instance. Throws EngineError('notFound'). */
+  restart(instanceId: string, restartWithNewInstanceId: boolean): Promise<InstanceRecord>;
+  purge(instanceId: string): Promise<number>;
+  purgeBy(filter: PurgeFilter): Promise<number>;
+  getEntity(name: string, key: string): EntityRecord | undefined;
+  listEntities(query: EntityQuery): Page<EntityRecord>;
+  /** Queues an operation for an entity; resolves when durable. `inputJson` is JSON text or undefined. */
+  signalEntity(name: string, key: string, operation: string, inputJson: string | undefined): Promise<void>;
+  functions(): RegisteredFunction[];
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onChange(listener: (change: ChangeEvent) => void): () => void;
+  /** Virtual clock: the current emulated time and the offset from wall time. */
+  clockNow(): { now: number; offsetMs: number };
+  /** Moves emulated time forward; timers that become due fire. */
+  advanceClock(ms: number): Promise<void>;
+  pendingTimers(instanceId?: string): TimerInfo[];
+  /** Fires one pending timer of an instance now (the earliest when timerId is absent). */
+  fireTimer(instanceId: string, timerId?: number): Promise<OperationOutcome>;
+}

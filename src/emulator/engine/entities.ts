@@ -1,0 +1,124 @@
+/**
+ * Entities: a FIFO queue and state per entity, batches run one at a time per entity (operations applied in
+ * order, never concurrently), responses to calling orchestrations, signals to other entities, and the
+ * critical-section locks of `context.df.lock` (protocol reference §3).
+ */
+import { randomUUID } from 'node:crypto';
+import { InvocationError } from '../host/workerClient.js';
+import type { EntityBatchResult } from '../host/protocol.js';
+import { Changes, type EngineCore } from './core.js';
+import { EventType, makeEvent } from './history.js';
+import type { EntityRecord, EntityRequest } from './model.js';
+import { entitySchedulerId, isTerminal } from './model.js';
+
+const MAX_OPERATIONS_PER_BATCH = 100;
+
+type Step = { kind: 'operations'; requests: EntityRequest[] } | { kind: 'control'; request: EntityRequest };
+
+/**
+ * Takes the next step from the queue. Requests from others wait while an orchestration holds the entity's lock;
+ * lock and release messages are steps of their own so operations stay in order around them.
+ */
+function nextStep(entity: EntityRecord): Step | undefined {
+  const operations: EntityRequest[] = [];
+  for (let i = 0; i < entity.queue.length && operations.length < MAX_OPERATIONS_PER_BATCH; i++) {
+    const request = entity.queue[i]!;
+    const eligible = entity.lockedBy === null || request.parent === entity.lockedBy;
+    if (!eligible) continue;
+    if (request.release || request.lockset) {
+      if (operations.length > 0) break;
+      entity.queue.splice(i, 1);
+      return { kind: 'control', request };
+    }
+    operations.push(request);
+  }
+  if (operations.length === 0) return undefined;
+  const taken = new Set(operations);
+  entity.queue = entity.queue.filter((request) => !taken.has(request));
+  return { kind: 'operations', requests: operations };
+}
+
+function respond(core: EngineCore, request: EntityRequest, input: string, changes: Changes): void {
+  if (!request.parent) return;
+  const record = core.instances.get(request.parent);
+  if (!record || isTerminal(record.status)) return;
+  if (request.parentExecution && request.parentExecution !== record.executionId) return;
+  const event = makeEvent({ EventType: EventType.EventRaised, Name: request.id, Input: input }, core.clock.now());
+  record.inbox.push({ executionId: record.executionId, event });
+  changes.instances.add(record);
+  changes.after.push(() => core.markRunnable(record));
+}
+
+function applyControl(core: EngineCore, entity: EntityRecord, request: EntityRequest, changes: Changes): void {
+  if (request.release) {
+    if (entity.lockedBy === request.parent) entity.lockedBy = null;
+    return;
+  }
+  const lockset = request.lockset ?? [];
+  entity.lockedBy = request.parent ?? null;
+  const position = request.pos ?? 0;
+  const next = lockset[position + 1];
+  if (next) {
+    // Locks are taken in the sorted order of the lock set, one entity after the other (no deadlocks).
+    core.enqueueEntityRequest(entitySchedulerId(next.name, next.key), { ...request, pos: position + 1 }, changes);
+  } else {
+    respond(core, request, JSON.stringify({ result: null }), changes);
+  }
+}
+
+async function runOperations(core: EngineCore, entity: EntityRecord, requests: EntityRequest[], changes: Changes): Promise<void> {
+  const fn = core.findFunction(entity.name, 'entity');
+  let result: EntityBatchResult;
+  if (!fn) {
+    const message = `The function '${entity.name}' doesn't exist, is disabled, or is not an entity function.`;
+    result = { results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })), signals: [], entityExists: entity.exists, ...(entity.state !== null ? { entityState: entity.state } : {}) };
+  } else {
+    try {
+      const outcome = await core.options.runner.invoke({
+        kind: 'entity',
+        functionName: fn.name,
+        batch: {
+          self: { name: entity.name, key: entity.key },
+          exists: entity.exists,
+          state: entity.state,
+          batch: requests.map((r) => ({ name: r.op, isSignal: r.signal, ...(r.input !== undefined ? { input: r.input } : {}) })),
+        },
+      });
+      if (outcome.kind !== 'entity') throw new Error(`unexpected ${outcome.kind} result for an entity`);
+      result = outcome.batch;
+    } catch (error) {
+      if (!(error instanceof InvocationError)) {
+        entity.queue.unshift(...requests);
+        throw error;
+      }
+      const message = `Entity '${entity.name}@${entity.key}' failed: ${error.error.message}`;
+      result = { results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })), signals: [], entityExists: entity.exists, ...(entity.state !== null ? { entityState: entity.state } : {}) };
+    }
+  }
+  entity.exists = result.entityExists;
+  entity.state = result.entityExists ? (result.entityState ?? null) : null;
+  entity.lastOperationTime = core.clock.now();
+  requests.forEach((request, i) => {
+    if (request.signal) return;
+    const r = result.results[i];
+    const response = r ? { result: r.result, ...(r.isError ? { exceptionType: 'Error' } : {}) } : { result: undefined };
+    respond(core, request, JSON.stringify(response), changes);
+  });
+  for (const signal of result.signals ?? []) {
+    const target = entitySchedulerId(signal.target.name, signal.target.key);
+    const input = signal.input === undefined || signal.input === '' ? undefined : signal.input;
+    core.enqueueEntityRequest(target, { id: randomUUID(), op: signal.name, signal: true, ...(input !== undefined ? { input } : {}) }, changes);
+  }
+}
+
+/** Runs the next step of one entity and commits it together with everything it caused. */
+export async function runEntityStep(core: EngineCore, entity: EntityRecord): Promise<void> {
+  const step = nextStep(entity);
+  if (!step) return;
+  const changes = new Changes();
+  changes.entities.add(entity);
+  if (step.kind === 'control') applyControl(core, entity, step.request, changes);
+  else await runOperations(core, entity, step.requests, changes);
+  if (core.entities.get(entity.id) !== entity) return;
+  await core.commit(changes);
+}

@@ -1,0 +1,413 @@
+/**
+ * One orchestration episode on the engine side: which inbox messages to deliver, the trigger payload, and how
+ * the orchestrator's answer becomes history events, sequence ids and effects.
+ *
+ * Sequence ids (protocol reference §2.6): the JS executor numbers tasks itself and matches completions by those
+ * numbers, so the engine must allocate exactly the same ids. User code allocates ids in the order of its unique
+ * action leaves. A few *events* allocate ids inside the library without any action (a retryable task's failure,
+ * its retry timer firing, an HTTP 202). An episode therefore delivers at most one such event, and first, so its
+ * ids come before those of whatever user code does next.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EpisodeResult, OrchestratorPayload, WireAction } from '../host/protocol.js';
+import { ActionType, activityInputJson, asAction, continueAsNewInputJson, rawInputJson } from './actions.js';
+import type { Effect } from './effects.js';
+import { EventType, makeEvent, type EventBody, type HistoryEvent } from './history.js';
+import type { ActivityTask, EntityIdWire, InboxMessage, InstanceRecord, SubOrchestrationTask } from './model.js';
+import { entitySchedulerId } from './model.js';
+import { retryDelayMs } from './retry.js';
+
+export const HTTP_ACTIVITY_NAME = 'BuiltIn::HttpActivity';
+/** Large enough that the library never splits a timer into long-timer chunks (which would allocate ids). */
+const MAXIMUM_SHORT_TIMER = '3650.00:00:00';
+const DEFAULT_HTTP_POLL_MS = 30_000;
+const MAX_BATCH = 5000;
+
+function isAsync202(result: string | null): { location: string; retryAfterMs: number } | undefined {
+  if (!result) return undefined;
+  try {
+    const response = JSON.parse(result) as { statusCode?: number; headers?: Record<string, unknown> };
+    if (response.statusCode !== 202 || !response.headers) return undefined;
+    const header = (name: string): string | undefined => {
+      const key = Object.keys(response.headers!).find((k) => k.toLowerCase() === name);
+      const value = key ? response.headers![key] : undefined;
+      return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+    };
+    const location = header('location');
+    if (!location) return undefined;
+    const retryAfter = Number(header('retry-after'));
+    return { location, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : DEFAULT_HTTP_POLL_MS };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Does delivering this event make the library allocate sequence ids of its own? */
+export function allocatesIds(record: InstanceRecord, event: HistoryEvent): boolean {
+  switch (event.EventType) {
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceFailed: {
+      const task = record.pending[event.TaskScheduledId];
+      return (task?.kind === 'activity' || task?.kind === 'subOrchestration') && task.retry !== undefined;
+    }
+    case EventType.TimerFired:
+      return record.pending[event.TimerId]?.kind === 'timer' && (record.pending[event.TimerId] as { purpose: string }).purpose === 'retry';
+    case EventType.TaskCompleted: {
+      const task = record.pending[event.TaskScheduledId];
+      return task?.kind === 'http' && task.request.asynchronousPatternEnabled !== false && isAsync202(event.Result) !== undefined;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Removes and returns the messages for the next episode: stale completions of earlier executions are dropped;
+ * at most one id-allocating event is taken, and only at the head.
+ */
+export function takeBatch(record: InstanceRecord): InboxMessage[] {
+  const inbox = record.inbox;
+  const batch: InboxMessage[] = [];
+  let index = 0;
+  while (index < inbox.length && batch.length < MAX_BATCH) {
+    const message = inbox[index]!;
+    const stale = message.executionId !== undefined && message.executionId !== record.executionId;
+    if (!stale) {
+      if (allocatesIds(record, message.event) && batch.length > 0) break;
+      batch.push(message);
+    }
+    index++;
+  }
+  inbox.splice(0, index);
+  return batch;
+}
+
+export function buildPayload(record: InstanceRecord, newEvents: HistoryEvent[]): OrchestratorPayload {
+  return {
+    history: record.history.length === 0 ? newEvents : record.history.concat(newEvents),
+    input: record.input === null ? undefined : JSON.parse(record.input),
+    instanceId: record.instanceId,
+    isReplaying: record.history.length > 0,
+    parentInstanceId: record.parent?.instanceId ?? null,
+    upperSchemaVersion: 1,
+    upperSchemaVersionNew: 3,
+    longRunningTimerIntervalDuration: '3.00:00:00',
+    maximumShortTimerDuration: MAXIMUM_SHORT_TIMER,
+    defaultHttpAsyncRequestSleepTimeMillseconds: DEFAULT_HTTP_POLL_MS,
+  };
+}
+
+/** Collects the history events and effects of one episode. */
+class EpisodeWriter {
+  readonly events: HistoryEvent[] = [];
+  readonly effects: Effect[] = [];
+  constructor(
+    readonly record: InstanceRecord,
+    readonly now: number,
+  ) {}
+
+  add(body: EventBody): void {
+    this.events.push(makeEvent(body, this.now));
+  }
+
+  nextId(): number {
+    return this.record.nextSequenceId++;
+  }
+
+  armTimer(id: number, fireAt: number): void {
+    this.add({ EventType: EventType.TimerCreated, EventId: id, FireAt: new Date(fireAt).toISOString() });
+    this.effects.push({ type: 'armTimer', timerId: id, fireAt });
+  }
+
+  scheduleActivity(id: number, task: ActivityTask): void {
+    this.record.pending[id] = task;
+    this.add({ EventType: EventType.TaskScheduled, EventId: id, Name: task.name, Input: task.input });
+    this.effects.push({ type: 'runActivity', taskId: id });
+  }
+
+  scheduleChild(id: number, task: Omit<SubOrchestrationTask, 'childId'>): void {
+    const childId = task.requestedId || `${this.record.instanceId}:${id}`;
+    this.record.pending[id] = { ...task, childId };
+    this.add({ EventType: EventType.SubOrchestrationInstanceCreated, EventId: id, Name: task.name, InstanceId: childId, Input: task.input });
+    this.effects.push({
+      type: 'startChild',
+      childId,
+      name: task.name,
+      version: task.version ?? '',
+      input: task.input,
+      parent: { instanceId: this.record.instanceId, executionId: this.record.executionId, taskScheduledId: id, name: this.record.name },
+    });
+  }
+
+  sendToEntity(id: number, target: string, name: string, message: Record<string, unknown>): void {
+    this.add({ EventType: EventType.EventSent, EventId: id, InstanceId: target, Name: name, Input: JSON.stringify(message) });
+  }
+}
+
+/** Host bookkeeping for one delivered event, in delivery order (before the episode's new actions). */
+function onDelivered(writer: EpisodeWriter, event: HistoryEvent): void {
+  const { record } = writer;
+  switch (event.EventType) {
+    case EventType.TaskCompleted: {
+      const task = record.pending[event.TaskScheduledId];
+      delete record.pending[event.TaskScheduledId];
+      const poll = task?.kind === 'http' && task.request.asynchronousPatternEnabled !== false ? isAsync202(event.Result) : undefined;
+      if (task?.kind === 'http' && poll) {
+        // CallHttpWithPollingTask tracks a timer and the next request at once (two ids).
+        const timerId = writer.nextId();
+        const httpId = writer.nextId();
+        const fireAt = writer.now + poll.retryAfterMs;
+        record.pending[timerId] = { kind: 'timer', fireAt, purpose: 'httpPoll', nextHttpId: httpId };
+        record.pending[httpId] = { kind: 'http', request: { ...task.request, method: 'GET', uri: poll.location }, awaitingPoll: true };
+        delete (record.pending[httpId] as { request: { content?: string } }).request.content;
+        writer.armTimer(timerId, fireAt);
+      }
+      break;
+    }
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceFailed: {
+      const task = record.pending[event.TaskScheduledId];
+      delete record.pending[event.TaskScheduledId];
+      if ((task?.kind === 'activity' || task?.kind === 'subOrchestration') && task.retry) {
+        // RetryableTask: a timer follows every failed attempt, the last one included.
+        const timerId = writer.nextId();
+        const fireAt = writer.now + retryDelayMs(task.retry.options, task.retry.attempt);
+        const retryTask = { ...task, retry: { ...task.retry, attempt: task.retry.attempt + 1 } };
+        delete (retryTask as ActivityTask).done;
+        record.pending[timerId] = { kind: 'timer', fireAt, purpose: 'retry', retryTask };
+        writer.armTimer(timerId, fireAt);
+      }
+      break;
+    }
+    case EventType.SubOrchestrationInstanceCompleted:
+      delete record.pending[event.TaskScheduledId];
+      break;
+    case EventType.TimerFired: {
+      const timer = record.pending[event.TimerId];
+      delete record.pending[event.TimerId];
+      if (timer?.kind !== 'timer') break;
+      if (timer.purpose === 'retry' && timer.retryTask?.retry) {
+        const retryTask = timer.retryTask;
+        if (retryTask.retry!.attempt <= retryTask.retry!.options.maxNumberOfAttempts) {
+          const id = writer.nextId();
+          if (retryTask.kind === 'activity') writer.scheduleActivity(id, retryTask);
+          else writer.scheduleChild(id, retryTask);
+        }
+      } else if (timer.purpose === 'httpPoll' && timer.nextHttpId !== undefined) {
+        const next = record.pending[timer.nextHttpId];
+        if (next?.kind === 'http') {
+          delete next.awaitingPoll;
+          writer.add({ EventType: EventType.TaskScheduled, EventId: timer.nextHttpId, Name: HTTP_ACTIVITY_NAME, Input: JSON.stringify(next.request) });
+          writer.effects.push({ type: 'runHttp', taskId: timer.nextHttpId });
+        }
+      }
+      break;
+    }
+    case EventType.EventRaised: {
+      for (const [id, task] of Object.entries(record.pending)) {
+        if ((task.kind === 'entityCall' || task.kind === 'lock') && task.requestId === event.Name) {
+          delete record.pending[id];
+          break;
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): void {
+  const { record } = writer;
+  const action = asAction(wire);
+  const parent = record.instanceId;
+  switch (action.actionType) {
+    case ActionType.CallActivity:
+    case ActionType.CallActivityWithRetry:
+      writer.scheduleActivity(writer.nextId(), {
+        kind: 'activity',
+        name: action.functionName,
+        input: activityInputJson(action.input),
+        ...(action.actionType === ActionType.CallActivityWithRetry ? { retry: { options: action.retryOptions, attempt: 1 } } : {}),
+      });
+      break;
+    case ActionType.CallSubOrchestrator:
+    case ActionType.CallSubOrchestratorWithRetry:
+      writer.scheduleChild(writer.nextId(), {
+        kind: 'subOrchestration',
+        name: action.functionName,
+        ...(action.instanceId ? { requestedId: action.instanceId } : {}),
+        input: rawInputJson(action.input),
+        ...(action.version ? { version: action.version } : {}),
+        ...(action.actionType === ActionType.CallSubOrchestratorWithRetry ? { retry: { options: action.retryOptions, attempt: 1 } } : {}),
+      });
+      break;
+    case ActionType.CreateTimer: {
+      const id = writer.nextId();
+      const fireAt = Date.parse(action.fireAt);
+      if (action.isCanceled) {
+        writer.add({ EventType: EventType.TimerCreated, EventId: id, FireAt: action.fireAt });
+      } else {
+        record.pending[id] = { kind: 'timer', fireAt, purpose: 'user', leafIndex };
+        writer.armTimer(id, fireAt);
+      }
+      break;
+    }
+    case ActionType.WaitForExternalEvent:
+    case ActionType.ContinueAsNew:
+    case ActionType.WhenAll:
+    case ActionType.WhenAny:
+      break;
+    case ActionType.CallEntity: {
+      const id = writer.nextId();
+      const requestId = randomUUID();
+      const input = rawInputJson(action.input);
+      const message = { op: action.operation, id: requestId, parent, parentExecution: record.executionId, ...(input !== null ? { input } : {}) };
+      writer.sendToEntity(id, action.instanceId, 'op', message);
+      record.pending[id] = { kind: 'entityCall', entity: action.instanceId, requestId };
+      writer.effects.push({ type: 'entityRequest', entityId: action.instanceId, request: { ...message, signal: false } });
+      break;
+    }
+    case ActionType.SignalEntity:
+    case ActionType.ScheduledSignalEntity: {
+      const id = writer.nextId();
+      const input = rawInputJson(action.input);
+      const message = { op: action.operation, signal: true, id: randomUUID(), parent, ...(input !== null ? { input } : {}) };
+      writer.sendToEntity(id, action.instanceId, 'op', message);
+      writer.effects.push({ type: 'entityRequest', entityId: action.instanceId, request: message });
+      break;
+    }
+    case ActionType.CallHttp: {
+      const id = writer.nextId();
+      record.pending[id] = { kind: 'http', request: action.httpRequest };
+      writer.add({ EventType: EventType.TaskScheduled, EventId: id, Name: HTTP_ACTIVITY_NAME, Input: JSON.stringify(action.httpRequest) });
+      writer.effects.push({ type: 'runHttp', taskId: id });
+      break;
+    }
+    case ActionType.LockEntities: {
+      const id = writer.nextId();
+      const lockSet = sortLockSet(action.lockSet);
+      const first = entitySchedulerId(lockSet[0]!.name, lockSet[0]!.key);
+      const message = { id: action.lockRequestId, parent, parentExecution: record.executionId, lockset: lockSet, pos: 0 };
+      writer.sendToEntity(id, first, 'op', message);
+      record.pending[id] = { kind: 'lock', requestId: action.lockRequestId, lockSet };
+      record.lockSet = lockSet;
+      writer.effects.push({ type: 'entityRequest', entityId: first, request: { ...message, op: '', signal: false } });
+      break;
+    }
+    case ActionType.ReleaseEntities: {
+      // One id per locked entity (the library adds lockSet.length to its counter).
+      const lockSet = record.lockSet ?? [];
+      const targets = lockSet.map((e) => entitySchedulerId(e.name, e.key));
+      for (const target of targets) writer.sendToEntity(writer.nextId(), target, 'release', { parent, id: randomUUID() });
+      record.lockSet = null;
+      writer.effects.push({ type: 'releaseLocks', entityIds: targets });
+      break;
+    }
+  }
+}
+
+/** How many sequence ids the library allocates for a leaf when it is first yielded or called. */
+function idsConsumed(record: InstanceRecord, leaf: WireAction): number {
+  switch (leaf.actionType) {
+    case ActionType.WaitForExternalEvent:
+    case ActionType.ContinueAsNew:
+      return 0;
+    case ActionType.ReleaseEntities:
+      return record.lockSet?.length ?? 0;
+    default:
+      return 1;
+  }
+}
+
+function sortLockSet(lockSet: EntityIdWire[]): EntityIdWire[] {
+  const seen = new Map<string, EntityIdWire>();
+  for (const e of lockSet) seen.set(entitySchedulerId(e.name, e.key), e);
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+}
+
+export interface EpisodeOutcome {
+  effects: Effect[];
+  /** Set when the execution ended this episode. */
+  completion?: { status: 'Completed' | 'Failed'; output: string | null } | { status: 'ContinuedAsNew'; input: string | null };
+}
+
+/**
+ * Applies the orchestrator's answer to the record: appends this episode's history, allocates sequence ids for
+ * new actions, and returns the effects. `delivered` are the events given to the orchestrator after its
+ * OrchestratorStarted event.
+ */
+export function applyEpisode(record: InstanceRecord, started: HistoryEvent, delivered: HistoryEvent[], result: EpisodeResult, now: number): EpisodeOutcome {
+  const writer = new EpisodeWriter(record, now);
+  writer.events.push(started, ...delivered);
+  for (const event of delivered) onDelivered(writer, event);
+
+  const leaves = result.leaves;
+  // Timers the orchestrator has since cancelled (Task.any winners elsewhere) need not fire.
+  for (const [id, task] of Object.entries(record.pending)) {
+    if (task.kind === 'timer' && task.leafIndex !== undefined && (leaves[task.leafIndex] as { isCanceled?: boolean } | undefined)?.isCanceled) {
+      delete record.pending[id];
+      writer.effects.push({ type: 'cancelTimer', timerId: Number(id) });
+    }
+  }
+  const fresh = leaves.slice(record.actionCount);
+  const continueAt = fresh.findIndex((leaf) => leaf.actionType === ActionType.ContinueAsNew);
+  const failed = result.error !== undefined;
+  fresh.forEach((leaf, i) => {
+    // A continuing execution only still sends its fire-and-forget signals: its history is about to be
+    // replaced. A failing one schedules everything, as the real host does, so a rewind finds consistent ids.
+    if (continueAt >= 0 && leaf.actionType !== ActionType.SignalEntity) {
+      record.nextSequenceId += idsConsumed(record, leaf);
+      return;
+    }
+    schedule(writer, leaf, record.actionCount + i);
+  });
+  record.actionCount = Math.max(record.actionCount, leaves.length);
+  record.waitingFor = openWaits(record, leaves, delivered);
+  record.customStatus = result.customStatus === undefined ? null : (JSON.stringify(result.customStatus) ?? null);
+  record.episodes++;
+
+  let outcome: EpisodeOutcome['completion'];
+  if (failed) {
+    const message = `Orchestrator function '${record.name}' failed: ${result.error}`;
+    writer.add({ EventType: EventType.OrchestratorCompleted });
+    writer.add({
+      EventType: EventType.ExecutionCompleted,
+      OrchestrationStatus: 'Failed',
+      Result: JSON.stringify(message),
+      FailureDetails: { ErrorType: 'OrchestrationFailureException', ErrorMessage: message, StackTrace: null },
+    });
+    outcome = { status: 'Failed', output: JSON.stringify(message) };
+  } else if (result.isDone && continueAt >= 0) {
+    const input = continueAsNewInputJson((fresh[continueAt] as { input?: unknown }).input);
+    writer.add({ EventType: EventType.OrchestratorCompleted });
+    writer.add({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'ContinuedAsNew', Result: input, FailureDetails: null });
+    outcome = { status: 'ContinuedAsNew', input };
+  } else if (result.isDone) {
+    const output = result.output === undefined ? null : (JSON.stringify(result.output) ?? null);
+    writer.add({ EventType: EventType.OrchestratorCompleted });
+    writer.add({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'Completed', Result: output, FailureDetails: null });
+    outcome = { status: 'Completed', output };
+  } else {
+    writer.add({ EventType: EventType.OrchestratorCompleted });
+  }
+  for (const event of writer.events) event.IsPlayed = true;
+  record.history.push(...writer.events);
+  return outcome ? { effects: writer.effects, completion: outcome } : { effects: writer.effects };
+}
+
+/** Event names with more open waits than delivered events (a hint for the explorer's "raise event"). */
+function openWaits(record: InstanceRecord, leaves: WireAction[], delivered: HistoryEvent[]): string[] {
+  const waits = new Map<string, number>();
+  for (const leaf of leaves) {
+    if (leaf.actionType === ActionType.WaitForExternalEvent) {
+      const name = String((leaf as { externalEventName?: unknown }).externalEventName);
+      waits.set(name, (waits.get(name) ?? 0) + 1);
+    }
+  }
+  if (waits.size === 0) return [];
+  for (const event of [...record.history, ...delivered]) {
+    if (event.EventType === EventType.EventRaised && waits.has(event.Name)) waits.set(event.Name, waits.get(event.Name)! - 1);
+  }
+  return [...waits.entries()].filter(([, n]) => n > 0).map(([name]) => name);
+}

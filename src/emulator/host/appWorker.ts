@@ -1,0 +1,231 @@
+/**
+ * Loads the user's app and invokes its functions through the programming model `@azure/functions` registers,
+ * in the order the real Node worker uses: getArguments → preInvocation hooks → invokeFunction →
+ * postInvocation hooks → response. Runs inside the worker process (or in-process for benchmarks and tests).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { clientBindingJson } from '../../protocol/clientBinding.js';
+import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.js';
+import type { AppConfig } from '../appConfig.js';
+import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
+import { episodeFromFailure, episodeFromState } from './episode.js';
+import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
+import { toWorkerHttpResponse } from './httpResponse.js';
+
+export type WorkerLog = (level: LogLevel, message: string, functionName?: string) => void;
+
+const TRIGGER_KINDS: Record<string, TriggerKind> = {
+  orchestrationtrigger: 'orchestration',
+  activitytrigger: 'activity',
+  entitytrigger: 'entity',
+  httptrigger: 'http',
+};
+
+function isTrigger(type: string): boolean {
+  return /trigger$/i.test(type);
+}
+
+function tryJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isEsm(file: string, appDir: string): boolean {
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs')) return false;
+  // The nearest package.json decides, as in Node itself.
+  let dir = path.dirname(file);
+  while (dir.startsWith(appDir)) {
+    const pkgFile = path.join(dir, 'package.json');
+    if (fs.existsSync(pkgFile)) {
+      try {
+        return (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { type?: string }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dir === appDir) break;
+    dir = path.dirname(dir);
+  }
+  return false;
+}
+
+export class AppWorker {
+  private readonly registry: CoreRegistry;
+  private readonly clientBinding: string;
+
+  constructor(
+    private readonly config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>,
+    origin: string,
+    private readonly log: WorkerLog,
+  ) {
+    this.registry = new CoreRegistry((level, category, message) => {
+      if (category === 'system' && level !== 'error' && level !== 'warning') return;
+      this.log(level as LogLevel, message);
+    });
+    this.clientBinding = JSON.stringify(clientBindingJson(origin, config.hubName));
+  }
+
+  /** Installs the core module, sets up the environment, loads `main` and runs the appStart hooks. */
+  async load(): Promise<FunctionInfo[]> {
+    installCoreModule(this.registry);
+    for (const [key, value] of Object.entries(this.config.values)) {
+      if (process.env[key] === undefined) process.env[key] = value;
+    }
+    process.chdir(this.config.appDir);
+    const appRequire = createRequire(path.join(this.config.appDir, 'package.json'));
+    for (const file of this.config.mainFiles) {
+      if (isEsm(file, this.config.appDir)) {
+        await import(pathToFileURL(file).href);
+      } else {
+        appRequire(file);
+      }
+    }
+    if (!this.registry.programmingModel && this.registry.functions.size === 0) {
+      throw new Error(
+        `the app registered no functions: does ${path.relative(this.config.appDir, this.config.mainFiles[0]!)} import "@azure/functions" or "durable-functions"?`,
+      );
+    }
+    for (const hook of this.registry.hooks.appStart) {
+      await hook({ hookData: this.registry.appHookData, appHookData: this.registry.appHookData, functionAppDirectory: this.config.appDir });
+    }
+    this.registry.lock();
+    return [...this.registry.functions.values()].map(describe);
+  }
+
+  async invoke(call: Invocation): Promise<InvocationResult> {
+    const registration = this.registry.functions.get(call.functionName.toLowerCase());
+    if (!registration) throw new UnknownFunctionError(call.functionName);
+    switch (call.kind) {
+      case 'orchestration': {
+        try {
+          const state = await this.run(registration, { value: call.payload });
+          return { kind: 'orchestration', episode: episodeFromState(state) };
+        } catch (error) {
+          const episode = episodeFromFailure(error);
+          if (episode) return { kind: 'orchestration', episode };
+          throw error;
+        }
+      }
+      case 'activity': {
+        const value = call.input === null ? undefined : tryJsonParse(call.input);
+        const result = await this.run(registration, { value });
+        return { kind: 'activity', resultJson: JSON.stringify(result) ?? 'null' };
+      }
+      case 'entity': {
+        const result = (await this.run(registration, { value: call.batch })) as Extract<InvocationResult, { kind: 'entity' }>['batch'];
+        return { kind: 'entity', batch: result };
+      }
+      case 'http':
+        return { kind: 'http', response: await this.invokeHttp(registration, call.request) };
+    }
+  }
+
+  private async invokeHttp(registration: Registration, request: WorkerHttpRequest): Promise<WorkerHttpResponse> {
+    const triggerName = Object.keys(registration.metadata.bindings).find((name) =>
+      isTrigger(registration.metadata.bindings[name]!.type),
+    )!;
+    const http = {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      params: request.params,
+      query: request.query,
+      ...(request.body && request.body.length > 0 ? { body: { bytes: Buffer.from(request.body) } } : {}),
+    };
+    let response: WorkerHttpResponse | undefined;
+    await this.run(registration, { rpc: { name: triggerName, data: { http } } }, async (model, context, result) => {
+      response = await toWorkerHttpResponse(model, context, result);
+    });
+    return response!;
+  }
+
+  /**
+   * Invokes one function. A `{ value }` trigger is passed to the handler as is, skipping the RpcTypedData
+   * conversion: durable payloads are already objects, and a JSON round trip here would cost a second parse of
+   * every history. An `{ rpc }` trigger goes through the library's own conversion (HTTP requests).
+   */
+  private async run(
+    registration: Registration,
+    trigger: { value: unknown } | { rpc: { name: string; data: unknown } },
+    onResult?: (
+      model: ReturnType<NonNullable<CoreRegistry['programmingModel']>['getInvocationModel']>,
+      context: InvocationContextLike,
+      result: unknown,
+    ) => Promise<void>,
+  ): Promise<unknown> {
+    const programmingModel = this.registry.programmingModel;
+    if (!programmingModel) throw new Error('@azure/functions did not register its programming model');
+    const { metadata } = registration;
+    const data: { name: string; data: unknown }[] = 'rpc' in trigger ? [trigger.rpc] : [];
+    for (const [name, binding] of Object.entries(metadata.bindings)) {
+      const type = binding.type.toLowerCase();
+      if (type === 'durableclient' || type === 'orchestrationclient') {
+        data.push({ name, data: { string: this.clientBinding } });
+      }
+    }
+    const invocationId = randomUUID();
+    const coreCtx = {
+      invocationId,
+      request: { invocationId, functionId: metadata.name, inputData: data, triggerMetadata: {} },
+      metadata,
+      state: undefined as string | undefined,
+      log: (level: string, category: string, message: string) => {
+        if (category === 'system' && level !== 'error' && level !== 'warning') return;
+        this.log(level as LogLevel, message, metadata.name);
+      },
+    };
+    const model = programmingModel.getInvocationModel(coreCtx);
+    const { context, inputs: converted } = await model.getArguments();
+    const inputs = 'value' in trigger ? [trigger.value, ...converted] : converted;
+    const hookData: Record<string, unknown> = {};
+    const appHookData = this.registry.appHookData;
+    coreCtx.state = 'preInvocationHooks';
+    const pre = { hookData, appHookData, invocationContext: context, inputs, functionCallback: registration.callback };
+    for (const hook of this.registry.hooks.preInvocation) await hook(pre);
+    coreCtx.state = 'invocation';
+    let result: unknown;
+    let error: unknown;
+    let failed = false;
+    try {
+      result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+    } catch (thrown) {
+      error = thrown;
+      failed = true;
+    }
+    coreCtx.state = 'postInvocationHooks';
+    const post: Record<string, unknown> = { hookData, appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    for (const hook of this.registry.hooks.postInvocation) await hook(post);
+    if (post['error'] !== error) failed = post['error'] !== undefined && post['error'] !== null;
+    if (failed) throw post['error'];
+    if (onResult) await onResult(model, context, post['result']);
+    return post['result'];
+  }
+}
+
+export class UnknownFunctionError extends Error {
+  constructor(name: string) {
+    super(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    this.name = 'UnknownFunctionError';
+  }
+}
+
+function describe(registration: Registration): FunctionInfo {
+  const { metadata } = registration;
+  const trigger = Object.values(metadata.bindings).find((binding) => isTrigger(binding.type));
+  const triggerType = trigger?.type ?? 'unknown';
+  const kind: TriggerKind = TRIGGER_KINDS[triggerType.toLowerCase()] ?? 'other';
+  const info: FunctionInfo = { name: metadata.name, kind, triggerType };
+  if (kind === 'http' && trigger) {
+    info.route = typeof trigger.route === 'string' && trigger.route ? trigger.route : metadata.name;
+    info.methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : [];
+  }
+  return info;
+}

@@ -1,0 +1,102 @@
+/**
+ * Turns what the orchestrator handler returned (or threw) into an `EpisodeResult`: the execution's unique
+ * action leaves in the order the JS executor allocated their sequence ids.
+ *
+ * Invariant (protocol reference §2.6): the library appends each newly yielded task's action to a cumulative
+ * list and numbers its leaves depth-first. A task yielded again inside a new `Task.any/all` puts the *same action
+ * object* into the list a second time without consuming an id, so leaves are deduplicated by object identity.
+ * That is only possible here, on the raw objects, before anything is serialised.
+ */
+import type { EpisodeResult, WireAction } from './protocol.js';
+
+const WHEN_ANY = 11;
+const WHEN_ALL = 12;
+const OUT_OF_PROC_LABEL = '\n\n$OutOfProcData$:';
+
+interface RawState {
+  isDone?: boolean;
+  actions?: unknown[][];
+  output?: unknown;
+  customStatus?: unknown;
+  error?: string;
+  failureDetails?: unknown;
+}
+
+function toWire(action: object): WireAction {
+  return JSON.parse(JSON.stringify(action)) as WireAction;
+}
+
+function isCompound(action: { actionType?: unknown }): boolean {
+  return action.actionType === WHEN_ANY || action.actionType === WHEN_ALL;
+}
+
+/** Leaves of the live action objects, deduplicated by identity. */
+export function uniqueLeaves(actions: unknown[][] | undefined): WireAction[] {
+  const seen = new Set<object>();
+  const leaves: WireAction[] = [];
+  const visit = (action: unknown): void => {
+    if (!action || typeof action !== 'object') return;
+    const compound = action as { actionType?: unknown; compoundActions?: unknown[] };
+    if (isCompound(compound)) {
+      for (const child of compound.compoundActions ?? []) visit(child);
+    } else if (!seen.has(action)) {
+      seen.add(action);
+      leaves.push(toWire(action));
+    }
+  };
+  for (const group of actions ?? []) for (const action of group) visit(action);
+  return leaves;
+}
+
+/**
+ * Leaves of serialised actions (the failure path only gives JSON). Identity is lost, so a leaf inside a compound
+ * action that equals an earlier leaf is taken to be a re-yielded task. A genuinely new, identical task inside a
+ * compound would be miscounted, which only matters for the actions of a failing episode.
+ */
+export function uniqueLeavesFromJson(actions: unknown[][] | undefined): WireAction[] {
+  const seen = new Set<string>();
+  const leaves: WireAction[] = [];
+  const visit = (action: unknown, nested: boolean): void => {
+    if (!action || typeof action !== 'object') return;
+    const compound = action as { actionType?: unknown; compoundActions?: unknown[] };
+    if (isCompound(compound)) {
+      for (const child of compound.compoundActions ?? []) visit(child, true);
+      return;
+    }
+    const key = JSON.stringify(action);
+    if (nested && seen.has(key)) return;
+    seen.add(key);
+    leaves.push(action as WireAction);
+  };
+  for (const group of actions ?? []) for (const action of group) visit(action, false);
+  return leaves;
+}
+
+export function episodeFromState(value: unknown): EpisodeResult {
+  const state = (value ?? {}) as RawState;
+  const result: EpisodeResult = { isDone: state.isDone === true, leaves: uniqueLeaves(state.actions) };
+  if (state.output !== undefined) result.output = state.output;
+  if (state.customStatus !== undefined) result.customStatus = state.customStatus;
+  return result;
+}
+
+/** The library reports an orchestrator failure by throwing an error whose message carries the state. */
+export function episodeFromFailure(error: unknown): EpisodeResult | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const at = error.message.indexOf(OUT_OF_PROC_LABEL);
+  if (at < 0) return undefined;
+  let state: RawState;
+  try {
+    state = JSON.parse(error.message.slice(at + OUT_OF_PROC_LABEL.length)) as RawState;
+  } catch {
+    return undefined;
+  }
+  const result: EpisodeResult = {
+    isDone: false,
+    leaves: uniqueLeavesFromJson(state.actions),
+    error: state.error ?? error.message.slice(0, at),
+  };
+  if (state.customStatus !== undefined) result.customStatus = state.customStatus;
+  if (state.failureDetails !== undefined) result.failureDetails = state.failureDetails;
+  return result;
+}

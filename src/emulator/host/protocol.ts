@@ -1,0 +1,124 @@
+/**
+ * Messages between the engine and the app worker (the process that runs user code), like the Functions host
+ * and its language worker. Invocations and results travel in batches: one IPC message per tick each way.
+ */
+import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.js';
+import type { HistoryEvent } from '../engine/history.js';
+import type { AppConfig } from '../appConfig.js';
+
+export type TriggerKind = 'orchestration' | 'activity' | 'entity' | 'http' | 'other';
+
+export interface FunctionInfo {
+  name: string;
+  kind: TriggerKind;
+  /** HTTP trigger route (without the prefix; defaults to the function name) and upper-case methods. */
+  route?: string;
+  methods?: string[];
+  /** The trigger binding type as registered, e.g. `timerTrigger` for kinds the emulator does not run. */
+  triggerType: string;
+}
+
+export interface OrchestratorPayload {
+  history: HistoryEvent[];
+  input: unknown;
+  instanceId: string;
+  isReplaying: boolean;
+  parentInstanceId: string | null;
+  upperSchemaVersion: number;
+  upperSchemaVersionNew: number;
+  longRunningTimerIntervalDuration: string;
+  maximumShortTimerDuration: string;
+  defaultHttpAsyncRequestSleepTimeMillseconds: number;
+}
+
+export interface EntityBatchInput {
+  self: { name: string; key: string };
+  exists: boolean;
+  state: string | null;
+  batch: { name: string; input?: string; isSignal: boolean }[];
+}
+
+export type Invocation =
+  | { kind: 'orchestration'; functionName: string; payload: OrchestratorPayload }
+  | { kind: 'activity'; functionName: string; instanceId: string; input: string | null }
+  | { kind: 'entity'; functionName: string; batch: EntityBatchInput }
+  | { kind: 'http'; functionName: string; request: WorkerHttpRequest };
+
+/** An action as the orchestrator emitted it (the JSON form of the library's action classes). */
+export interface WireAction {
+  actionType: number;
+  [key: string]: unknown;
+}
+
+export interface EpisodeResult {
+  isDone: boolean;
+  /** Unique leaf actions of this execution in the order the orchestrator allocated their sequence ids. */
+  leaves: WireAction[];
+  output?: unknown;
+  customStatus?: unknown;
+  /** Set when the orchestrator threw: its message (the library's `state.error`). */
+  error?: string;
+  failureDetails?: unknown;
+}
+
+export interface EntityBatchResult {
+  results: { isError: boolean; result?: string; duration?: number }[];
+  signals: { target: { name: string; key: string }; name: string; input?: string }[];
+  entityExists: boolean;
+  entityState?: string;
+}
+
+export type InvocationResult =
+  | { kind: 'orchestration'; episode: EpisodeResult }
+  | { kind: 'activity'; resultJson: string }
+  | { kind: 'entity'; batch: EntityBatchResult }
+  | { kind: 'http'; response: WorkerHttpResponse };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Set when the error means the worker itself could not run the call (e.g. unknown function). */
+  system?: boolean;
+}
+
+export type Outcome = { ok: true; value: InvocationResult } | { ok: false; error: SerializedError };
+
+export type EngineToWorker =
+  | { type: 'invoke'; calls: { id: number; call: Invocation }[] }
+  | { type: 'ping'; id: number }
+  | { type: 'shutdown' };
+
+export type WorkerToEngine =
+  | { type: 'ready'; functions: FunctionInfo[] }
+  | { type: 'loadError'; message: string }
+  | { type: 'results'; results: { id: number; outcome: Outcome }[] }
+  | { type: 'pong'; id: number }
+  | { type: 'log'; level: LogLevel; functionName?: string; message: string };
+
+export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
+
+/** The environment variable that carries `WorkerBootOptions` to the worker process. */
+export const WORKER_OPTIONS_ENV = 'DURABLE_STUDIO_WORKER';
+
+/** What the worker needs to know to load the app. */
+export interface WorkerBootOptions {
+  config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>;
+  /** Origin of the emulator's HTTP server, e.g. `http://localhost:7071`. */
+  origin: string;
+}
+
+export function serializeError(error: unknown, system = false): SerializedError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}), ...(system ? { system } : {}) };
+  }
+  return { name: 'Error', message: typeof error === 'string' ? error : safeJson(error), ...(system ? { system } : {}) };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

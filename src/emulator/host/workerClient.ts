@@ -1,0 +1,346 @@
+/**
+ * The engine's side of the app worker: forks the worker process, batches invocations over IPC, enforces the
+ * function timeout, and restarts the worker when it dies, hangs or the code is reloaded. Invocations that were
+ * in flight on a worker that went away are sent again to the new one (at-least-once, as on Azure).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../appConfig.js';
+import { AppWorker } from './appWorker.js';
+import { WORKER_OPTIONS_ENV } from './protocol.js';
+import type {
+  WorkerBootOptions,
+  EngineToWorker,
+  FunctionInfo,
+  Invocation,
+  InvocationResult,
+  LogLevel,
+  SerializedError,
+  WorkerToEngine,
+} from './protocol.js';
+
+/** A user function failed (threw, or timed out). */
+export class InvocationError extends Error {
+  constructor(readonly error: SerializedError) {
+    super(error.message);
+    this.name = 'InvocationError';
+  }
+}
+
+export type WorkerLogSink = (level: LogLevel, message: string, functionName?: string) => void;
+
+/** What the engine needs from whatever runs user code. */
+export interface FunctionRunner {
+  start(): Promise<FunctionInfo[]>;
+  invoke(call: Invocation): Promise<InvocationResult>;
+  /** Reloads the user's code (for --watch); resolves with the new function list. */
+  reload(): Promise<FunctionInfo[]>;
+  stop(): Promise<void>;
+}
+
+export interface ChildWorkerOptions {
+  config: AppConfig;
+  origin: string;
+  log: WorkerLogSink;
+  /** `--inspect[=port]` for the worker, so a debugger attaches to user code only. */
+  inspect?: string | undefined;
+  workerScript?: string;
+  /** How long a worker may take to answer a liveness ping after a timeout before it is killed. */
+  pingTimeoutMs?: number;
+}
+
+interface InFlight {
+  call: Invocation;
+  resolve: (value: InvocationResult) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  attempts: number;
+}
+
+/** dist/worker.js next to the running bundle, or the repository's build when running from sources. */
+export function defaultWorkerScript(): string {
+  const candidates = [path.join(__dirname, 'worker.js'), path.resolve(__dirname, '../../../dist/worker.js')];
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) throw new Error(`the app worker bundle was not found (looked for ${candidates.join(', ')}): run \`npm run build\``);
+  return found;
+}
+
+function describeTimeout(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
+}
+
+const MAX_ATTEMPTS_AFTER_CRASH = 3;
+
+export class ChildProcessWorker implements FunctionRunner {
+  private child: ChildProcess | undefined;
+  private readonly inFlight = new Map<number, InFlight>();
+  private outbox: { id: number; call: Invocation }[] = [];
+  private flushScheduled = false;
+  private nextId = 1;
+  private ready: Promise<FunctionInfo[]> | undefined;
+  private stopping = false;
+  private generation = 0;
+  private readonly pongs = new Map<number, () => void>();
+
+  constructor(private readonly options: ChildWorkerOptions) {}
+
+  /** The emulator's origin is known only once its server listens (port 0); set it before `start`. */
+  setOrigin(origin: string): void {
+    this.options.origin = origin;
+  }
+
+  start(): Promise<FunctionInfo[]> {
+    this.ready = this.spawn();
+    return this.ready;
+  }
+
+  async reload(): Promise<FunctionInfo[]> {
+    this.kill();
+    return this.start();
+  }
+
+  invoke(call: Invocation): Promise<InvocationResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.inFlight.set(id, { call, resolve, reject, timer: undefined, attempts: 0 });
+      this.dispatch(id);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    this.child = undefined;
+    for (const entry of this.inFlight.values()) {
+      clearTimeout(entry.timer);
+      entry.reject(new Error('the emulator is shutting down'));
+    }
+    this.inFlight.clear();
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      if (child.connected) child.send({ type: 'shutdown' } satisfies EngineToWorker);
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    });
+  }
+
+  private spawn(): Promise<FunctionInfo[]> {
+    const generation = ++this.generation;
+    const { config, origin, inspect } = this.options;
+    const boot: WorkerBootOptions = {
+      config: { appDir: config.appDir, mainFiles: config.mainFiles, values: config.values, hubName: config.hubName },
+      origin,
+    };
+    const host = new URL(origin).host;
+    const child = fork(this.options.workerScript ?? defaultWorkerScript(), [], {
+      cwd: config.appDir,
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: inspect !== undefined ? [inspect ? `--inspect=${inspect}` : '--inspect'] : [],
+      env: {
+        ...process.env,
+        [WORKER_OPTIONS_ENV]: JSON.stringify(boot),
+        // durable-functions rewrites client URLs to localhost:7071 unless this names the host (§1.1 quirk).
+        WEBSITE_HOSTNAME: host,
+        FUNCTIONS_WORKER_RUNTIME: 'node',
+        AZURE_FUNCTIONS_ENVIRONMENT: process.env['AZURE_FUNCTIONS_ENVIRONMENT'] ?? 'Development',
+      },
+    });
+    this.child = child;
+    const pipeLines = (stream: NodeJS.ReadableStream | null, level: LogLevel) => {
+      let buffered = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          this.options.log(level, buffered.slice(0, newline));
+          buffered = buffered.slice(newline + 1);
+        }
+      });
+    };
+    pipeLines(child.stdout, 'information');
+    pipeLines(child.stderr, 'warning');
+
+    return new Promise<FunctionInfo[]>((resolve, reject) => {
+      let settled = false;
+      child.on('message', (message: WorkerToEngine) => {
+        switch (message.type) {
+          case 'ready':
+            settled = true;
+            resolve(message.functions);
+            this.flush();
+            break;
+          case 'loadError':
+            settled = true;
+            reject(new Error(`the app failed to load: ${message.message}`));
+            break;
+          case 'results':
+            for (const { id, outcome } of message.results) {
+              const entry = this.inFlight.get(id);
+              if (!entry) continue;
+              this.inFlight.delete(id);
+              clearTimeout(entry.timer);
+              if (outcome.ok) entry.resolve(outcome.value);
+              else entry.reject(new InvocationError(outcome.error));
+            }
+            break;
+          case 'pong':
+            this.pongs.get(message.id)?.();
+            break;
+          case 'log':
+            this.options.log(message.level, message.message, message.functionName);
+            break;
+        }
+      });
+      child.on('exit', (code, signal) => {
+        if (!settled) {
+          settled = true;
+          reject(new Error(`the app worker exited while loading (${signal ?? `exit code ${code}`})`));
+          return;
+        }
+        if (generation !== this.generation || this.stopping) return;
+        this.options.log('error', `The app worker exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it.`);
+        this.restartAndRedispatch();
+      });
+    });
+  }
+
+  private restartAndRedispatch(): void {
+    this.child = undefined;
+    this.ready = this.spawn();
+    this.ready.then(
+      () => {
+        for (const [id, entry] of this.inFlight) {
+          entry.attempts++;
+          if (entry.attempts >= MAX_ATTEMPTS_AFTER_CRASH) {
+            this.inFlight.delete(id);
+            clearTimeout(entry.timer);
+            entry.reject(
+              new InvocationError({
+                name: 'WorkerExitedError',
+                message: `The app worker exited ${entry.attempts} times while running '${entry.call.functionName}'.`,
+              }),
+            );
+          } else {
+            this.outbox.push({ id, call: entry.call });
+          }
+        }
+        this.scheduleFlush();
+      },
+      (error: Error) => {
+        this.options.log('error', `The app worker could not be restarted: ${error.message}`);
+        for (const entry of this.inFlight.values()) entry.reject(error);
+        this.inFlight.clear();
+      },
+    );
+  }
+
+  private kill(): void {
+    const child = this.child;
+    this.child = undefined;
+    this.generation++;
+    child?.kill('SIGKILL');
+    // Everything in flight goes to the next worker.
+    for (const [id, entry] of this.inFlight) this.outbox.push({ id, call: entry.call });
+  }
+
+  private dispatch(id: number): void {
+    const entry = this.inFlight.get(id)!;
+    const timeoutMs = this.options.config.functionTimeoutMs;
+    if (Number.isFinite(timeoutMs) && entry.timer === undefined) {
+      entry.timer = setTimeout(() => this.onTimeout(id), timeoutMs);
+    }
+    this.outbox.push({ id, call: entry.call });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const child = this.child;
+    if (!child || !child.connected || this.outbox.length === 0) return;
+    const calls = this.outbox;
+    this.outbox = [];
+    child.send({ type: 'invoke', calls } satisfies EngineToWorker, (error) => {
+      if (error) {
+        // The worker went away between the check and the send; its exit handler re-dispatches.
+        this.outbox.push(...calls.filter((c) => this.inFlight.has(c.id)));
+      }
+    });
+  }
+
+  /** A function ran past functionTimeout: fail it; if the worker no longer answers, replace the worker. */
+  private onTimeout(id: number): void {
+    const entry = this.inFlight.get(id);
+    if (!entry) return;
+    this.inFlight.delete(id);
+    const limit = describeTimeout(this.options.config.functionTimeoutMs);
+    entry.reject(
+      new InvocationError({
+        name: 'FunctionTimeoutException',
+        message: `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
+      }),
+    );
+    const child = this.child;
+    if (!child) return;
+    const pingId = this.nextId++;
+    const deadline = setTimeout(() => {
+      this.pongs.delete(pingId);
+      if (this.child !== child) return;
+      this.options.log(
+        'warning',
+        `The app worker is unresponsive after '${entry.call.functionName}' timed out (blocked event loop); restarting it.`,
+      );
+      this.kill();
+      this.restartAndRedispatch();
+    }, this.options.pingTimeoutMs ?? 2000);
+    this.pongs.set(pingId, () => {
+      clearTimeout(deadline);
+      this.pongs.delete(pingId);
+    });
+    if (child.connected) child.send({ type: 'ping', id: pingId } satisfies EngineToWorker);
+  }
+}
+
+/**
+ * Runs the app in the engine's own process: no isolation, no timeout, one per process. For benchmarks that
+ * measure the engine itself ("in-process" figures) and for engine unit tests.
+ */
+export class InProcessWorker implements FunctionRunner {
+  private readonly worker: AppWorker;
+
+  constructor(config: AppConfig, origin: string, log: WorkerLogSink) {
+    this.worker = new AppWorker(config, origin, log);
+  }
+
+  start(): Promise<FunctionInfo[]> {
+    return this.worker.load();
+  }
+
+  async invoke(call: Invocation): Promise<InvocationResult> {
+    // The library mutates its trigger payload (timestamps become Dates): give it a copy, as IPC would.
+    try {
+      return await this.worker.invoke(structuredClone(call));
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      throw new InvocationError({ name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+    }
+  }
+
+  reload(): Promise<FunctionInfo[]> {
+    return Promise.reject(new Error('an in-process worker cannot reload code'));
+  }
+
+  async stop(): Promise<void> {}
+}

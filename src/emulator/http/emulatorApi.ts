@@ -1,0 +1,134 @@
+/**
+ * Emulator-only API, under `/emulator/v1/`. The real Functions host has none of this; the explorer uses it when
+ * it talks to Durable Studio's emulator and does without it against `func start` or Azure.
+ *
+ * | Route | Method | Behaviour |
+ * |---|---|---|
+ * | `/emulator/v1/events` | GET | Server-sent events: one message per engine change, `event: <type>` (`instance`, `instanceDeleted`, `entity`, `entityDeleted`, `clock`) and `data: <ChangeEvent as JSON>`. A `: heartbeat` comment every 15 s keeps proxies and clients from timing out. Starts with a `: connected` comment. |
+ * | `/emulator/v1/clock` | GET | 200 `{"now": "<ISO>", "offsetMs": <number>}`: the emulated time and its offset from wall time. |
+ * | `/emulator/v1/clock/advance` | POST | JSON body `{"ms": <number ≥ 0>}` or `{"to": "<ISO>"}` (not in the past). Moves emulated time forward; timers that become due fire. 200 with the new clock. 400 for a malformed body or a move backwards. |
+ * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all. |
+ * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
+ * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
+ */
+import type { ServerResponse } from 'node:http';
+import type { ChangeEvent, EngineApi } from '../engine/api.js';
+import { instanceIdProblem } from './guards.js';
+import { empty, errorBody, json, type AddRoute, type HttpResult, type RequestContext } from './httpTypes.js';
+import { parseDateTime } from './queryParams.js';
+
+export const EMULATOR_API_PATH = '/emulator/v1';
+export const SSE_HEARTBEAT_MS = 15_000;
+
+export interface EmulatorApiOptions {
+  /** Heartbeat period of the event stream (tests shorten it). */
+  heartbeatMs?: number;
+}
+
+export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, options: EmulatorApiOptions = {}): void {
+  const base = EMULATOR_API_PATH;
+  const heartbeatMs = options.heartbeatMs ?? SSE_HEARTBEAT_MS;
+
+  addRoute('GET', `${base}/events`, (ctx) => Promise.resolve(openEventStream(ctx, engine, heartbeatMs)));
+
+  addRoute('GET', `${base}/clock`, () => Promise.resolve(json(200, clockBody(engine))));
+
+  addRoute('POST', `${base}/clock/advance`, async (ctx) => {
+    const parsed = parseAdvanceBody(ctx.body, engine.clockNow().now);
+    if (typeof parsed === 'string') return errorBody(400, parsed);
+    await engine.advanceClock(parsed);
+    return json(200, clockBody(engine));
+  });
+
+  addRoute('GET', `${base}/timers`, (ctx) => {
+    const instanceId = ctx.query.get('instanceId') ?? undefined;
+    const timers = engine.pendingTimers(instanceId === '' ? undefined : instanceId);
+    const body = timers.map((t) => ({ ...t, fireAt: new Date(t.fireAt).toISOString() }));
+    return Promise.resolve(json(200, body));
+  });
+
+  addRoute('POST', `${base}/instances/:instanceId/timers/fire`, async (ctx) => {
+    const id = ctx.params['instanceId'];
+    const problem = instanceIdProblem(id);
+    if (problem !== undefined || id === undefined) return errorBody(400, problem ?? 'Instance ID is required.');
+    const rawTimerId = ctx.query.get('timerId');
+    let timerId: number | undefined;
+    if (rawTimerId !== null && rawTimerId.trim() !== '') {
+      if (!/^\d+$/.test(rawTimerId.trim())) return errorBody(400, `timerId must be a non-negative integer.`);
+      timerId = Number(rawTimerId);
+    }
+    const outcome = await engine.fireTimer(id, timerId);
+    switch (outcome) {
+      case 'accepted':
+        return empty(202);
+      case 'notFound':
+        return errorBody(404, timerId === undefined ? `No pending timer for instance '${id}'.` : `No pending timer ${timerId} for instance '${id}'.`);
+      case 'gone':
+        return errorBody(410, `Instance '${id}' has finished.`);
+    }
+  });
+
+  addRoute('GET', `${base}/functions`, () => Promise.resolve(json(200, engine.functions())));
+}
+
+function clockBody(engine: EngineApi): { now: string; offsetMs: number } {
+  const { now, offsetMs } = engine.clockNow();
+  return { now: new Date(now).toISOString(), offsetMs };
+}
+
+/** `{"ms": n}` or `{"to": ISO}` → milliseconds to advance, or the message of a 400. */
+export function parseAdvanceBody(body: Buffer, now: number): number | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return 'Body must be JSON: {"ms": number} or {"to": "<ISO date-time>"}.';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'Body must be a JSON object: {"ms": number} or {"to": "<ISO date-time>"}.';
+  }
+  const { ms, to } = value as { ms?: unknown; to?: unknown };
+  if (ms !== undefined && to !== undefined) return 'Give either "ms" or "to", not both.';
+  if (ms !== undefined) {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '"ms" must be a non-negative number.';
+    return ms;
+  }
+  if (to !== undefined) {
+    const target = typeof to === 'string' ? parseDateTime(to) : undefined;
+    if (target === undefined) return '"to" must be an ISO date-time.';
+    if (target < now) return `"to" is in the past (now is ${new Date(now).toISOString()}); the clock only moves forward.`;
+    return target - now;
+  }
+  return 'Body must contain "ms" or "to".';
+}
+
+/** One server-sent event for a change. Event names are the ChangeEvent types (no newlines by construction). */
+export function formatSseEvent(change: ChangeEvent): string {
+  return `event: ${change.type}\ndata: ${JSON.stringify(change)}\n\n`;
+}
+
+/**
+ * Opens the stream and keeps it open until the client disconnects or the server closes the connection. The
+ * subscription and the heartbeat are released on the response's `close`, which fires in both cases.
+ */
+function openEventStream(ctx: RequestContext, engine: EngineApi, heartbeatMs: number): HttpResult {
+  const res: ServerResponse = ctx.res;
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+  });
+  res.write(': connected\n\n');
+  const unsubscribe = engine.onChange((change) => {
+    if (!res.writableEnded && !res.destroyed) res.write(formatSseEvent(change));
+  });
+  const heartbeat = setInterval(() => {
+    if (!res.writableEnded && !res.destroyed) res.write(': heartbeat\n\n');
+  }, heartbeatMs);
+  heartbeat.unref();
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+  return { kind: 'streamed' };
+}
