@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { HistoryEvent } from '../../src/emulator/engine/history.js';
@@ -429,6 +429,20 @@ describe('file store', () => {
     assert.deepEqual([...byId((await open(dir)).contents).instances.keys()], ['before-close']);
   });
 
+  test('a store open in another live process is refused; a stale lock is taken over; close releases the lock', async () => {
+    const dir = await tempDir();
+    let { store } = await open(dir);
+    await store.close();
+    const lock = join(dir, 'store.lock');
+    assert.equal(await readFile(lock).then(() => true, () => false), false, 'close removes the lock');
+    await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname() }));
+    await assert.rejects(createFileStore(dir).load(), /in use by process/);
+    await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() })); // above Linux pid_max: never alive
+    ({ store } = await open(dir));
+    assert.equal((JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid, process.pid);
+    await store.close();
+  });
+
   // STORE_KILL_TRIALS=50 runs more trials (kill points spread from 300 to ~1,500 acks).
   const trials = Math.max(1, Number(process.env.STORE_KILL_TRIALS ?? 2));
   test('kill -9 of a committing process loses no acknowledged commit', { timeout: 60_000 * trials }, async () => {
@@ -460,7 +474,7 @@ describe('file store', () => {
         }
       }
       assert.ok(Number(JSON.parse(loaded.entities.get('@counter@k')!.state!)) >= max);
-      assert.deepEqual(logs.filter((m) => !m.includes('torn')), [], 'no suspect records');
+      assert.deepEqual(logs.filter((m) => !m.includes('torn') && !m.includes('stale lock')), [], 'no suspect records');
     }
   });
 });

@@ -12,14 +12,15 @@
  * length persisted for that id (tracked in `persisted`), or the full history when the record is new to the
  * store, was deleted meanwhile, or its historyVersion changed.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { close as closeCb, fdatasync as fdatasyncCb, ftruncate as ftruncateCb, open as openCb, write as writeCb } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { EntityRecord, InstanceRecord } from '../engine/model.js';
 import type { CommitBatch, Store, StoreContents, StoreStats } from './types.js';
 import { runCheckpoint, syncDir } from './checkpoint.js';
 import { splitInstance, type JournalInstanceEntry, type JournalLine } from './journal.js';
 import { segmentFileName, storeLayout, type StoreLayout } from './layout.js';
-import { loadContents, openStoreDir, type IoOptions, type SegmentInfo } from './loader.js';
+import { loadContents, openStoreDir, releaseLock, type IoOptions, type SegmentInfo } from './loader.js';
 
 export interface FileStoreOptions {
   /** fdatasync each journal append (one per group commit) and each checkpointed document. Default false. */
@@ -56,8 +57,15 @@ interface Waiter {
 }
 
 interface ActiveSegment extends SegmentInfo {
-  handle: FileHandle;
+  /** A plain descriptor rather than a FileHandle: a store dropped without close (a simulated crash in tests) leaks it quietly. */
+  fd: number;
 }
+
+const openFd = promisify(openCb);
+const closeFd = promisify(closeCb);
+const writeFd = promisify(writeCb);
+const fdatasync = promisify(fdatasyncCb);
+const ftruncate = promisify(ftruncateCb);
 
 class FileStoreImpl implements FileStore {
   readonly dir: string;
@@ -241,8 +249,8 @@ class FileStoreImpl implements FileStore {
     if (this.active === null) {
       const no = this.nextSegmentNo++;
       const path = join(this.dir, segmentFileName(no));
-      const handle = await open(path, 'a');
-      this.active = { no, path, bytes: 0, handle };
+      const fd = await openFd(path, 'a');
+      this.active = { no, path, bytes: 0, fd };
       // The new file's directory entry must be durable before anything in it is acknowledged.
       if (this.fsync) this.counters.fsyncs += await syncDir(this.dir);
     }
@@ -251,17 +259,16 @@ class FileStoreImpl implements FileStore {
     try {
       let offset = 0;
       while (offset < bytes.length) {
-        const { bytesWritten } = await segment.handle.write(bytes, offset, bytes.length - offset);
-        offset += bytesWritten;
+        offset += (await writeFd(segment.fd, bytes, offset, bytes.length - offset)).bytesWritten;
       }
       if (this.fsync) {
-        await segment.handle.datasync();
+        await fdatasync(segment.fd);
         this.counters.fsyncs++;
       }
     } catch (err) {
       // Cut off the partial line so later lines do not follow garbage; if even that fails, stop accepting commits.
       try {
-        await segment.handle.truncate(segment.bytes);
+        await ftruncate(segment.fd, segment.bytes);
       } catch {
         this.failure = new Error(`Store ${this.dir} failed to write its journal and cannot continue: ${String(err)}`);
       }
@@ -301,10 +308,10 @@ class FileStoreImpl implements FileStore {
    */
   private async checkpoint(): Promise<void> {
     if (this.active !== null) {
-      const { handle, ...info } = this.active;
+      const { fd, ...info } = this.active;
       this.active = null;
       this.closedSegments.push(info);
-      await handle.close();
+      await closeFd(fd);
     }
     const segments = [...this.closedSegments];
     if (segments.length === 0) return;
@@ -339,8 +346,9 @@ class FileStoreImpl implements FileStore {
           await this.checkpoint();
         }
       } finally {
-        if (this.active !== null) await this.active.handle.close();
+        if (this.active !== null) await closeFd(this.active.fd);
         this.active = null;
+        if (this.init !== null) await releaseLock(this.layout);
         this.state = 'closed';
       }
     }

@@ -2,6 +2,7 @@
  * Where the file store keeps things under its directory, and how ids become file names.
  *
  *   <dir>/store.json                    format marker and version (written once, when the store is created)
+ *   <dir>/store.lock                    pid of the process that has the store open (removed by close)
  *   <dir>/instances/<name>.<hash>.json  one lowdb document per orchestration instance (the InstanceRecord)
  *   <dir>/entities/<name>.<hash>.json   one lowdb document per entity (the EntityRecord)
  *   <dir>/journal-00000007.jsonl        journal segments: one JSON line per group commit, replayed in order
@@ -26,6 +27,7 @@ export interface StoreMarker {
 export interface StoreLayout {
   dir: string;
   marker: string;
+  lock: string;
   instancesDir: string;
   entitiesDir: string;
 }
@@ -34,6 +36,7 @@ export function storeLayout(dir: string): StoreLayout {
   return {
     dir,
     marker: join(dir, 'store.json'),
+    lock: join(dir, 'store.lock'),
     instancesDir: join(dir, 'instances'),
     entitiesDir: join(dir, 'entities'),
   };

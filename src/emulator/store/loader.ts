@@ -2,7 +2,8 @@
  * Opening a store directory: create it when missing, check the format marker, list the journal segments, read
  * every document and replay the segments over them.
  */
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Low, LowSync } from 'lowdb';
 import type { EntityRecord, InstanceRecord } from '../engine/model.js';
@@ -45,6 +46,7 @@ export interface IoOptions {
 export async function openStoreDir(layout: StoreLayout, io: IoOptions): Promise<SegmentInfo[]> {
   await mkdir(layout.instancesDir, { recursive: true });
   await mkdir(layout.entitiesDir, { recursive: true });
+  await acquireLock(layout, io.log);
   const markerDb = new Low<StoreMarker | null>(new AtomicJsonFile(layout.marker, { fsync: io.fsync, onWrite: io.onWrite }), null);
   try {
     await markerDb.read();
@@ -79,6 +81,53 @@ export async function openStoreDir(layout: StoreLayout, io: IoOptions): Promise<
     segments.push({ no, path, bytes: (await stat(path)).size });
   }
   return segments.sort((a, b) => a.no - b.no);
+}
+
+/**
+ * Two live processes appending to one store would interleave their journals, so the store takes a lock file.
+ * A lock left by a dead process (kill -9), by this process (a store dropped without close), or by another host
+ * (whose pids cannot be checked, e.g. a container with a fresh hostname) is taken over.
+ */
+async function acquireLock(layout: StoreLayout, log: (msg: string) => void): Promise<void> {
+  const mine = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })}\n`;
+  try {
+    await writeFile(layout.lock, mine, { flag: 'wx' });
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  let holder: unknown = null;
+  try {
+    holder = JSON.parse(await readFile(layout.lock, 'utf8'));
+  } catch {
+    // unreadable: treat as stale
+  }
+  if (isObject(holder) && typeof holder.pid === 'number' && holder.pid !== process.pid && holder.host === hostname() && isAlive(holder.pid)) {
+    throw new Error(
+      `Store ${layout.dir} is in use by process ${holder.pid} (lock file ${layout.lock}); stop that process, or delete the lock file if it is not a Durable Studio host`,
+    );
+  }
+  if (isObject(holder) && holder.pid !== process.pid) log(`store: taking over the stale lock ${layout.lock} of process ${String(holder.pid)}`);
+  await writeFile(layout.lock, mine);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the lock file if this process holds it. */
+export async function releaseLock(layout: StoreLayout): Promise<void> {
+  try {
+    const holder: unknown = JSON.parse(await readFile(layout.lock, 'utf8'));
+    if (isObject(holder) && holder.pid === process.pid) await unlink(layout.lock);
+  } catch {
+    // already gone or not ours
+  }
 }
 
 export interface Loaded {

@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventType } from '../../src/emulator/engine/history.js';
+import { createTestEngine, output } from './engineHarness.js';
+
+function eventsOf(history: { EventType: number }[], type: EventType): number {
+  return history.filter((e) => e.EventType === type).length;
+}
+
+test('chaining: three activities in order, sequence ids 0..2, one episode per completion', async () => {
+  const { run } = await createTestEngine();
+  const record = await run('helloSequence');
+  assert.equal(record.status, 'Completed');
+  assert.deepEqual(output(record), ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+  const scheduled = record.history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => e.EventId);
+  assert.deepEqual(scheduled, [0, 1, 2]);
+  assert.equal(record.episodes, 4);
+  assert.ok(record.history.every((e) => e.IsPlayed), 'stored events are marked played');
+});
+
+test('fan-out/fan-in of 300: exact result, completions delivered in batches (far fewer episodes than tasks)', async () => {
+  const { run } = await createTestEngine();
+  const record = await run('fanOutFanIn', 300);
+  assert.equal(record.status, 'Completed');
+  const result = output(record) as { count: number; sum: number };
+  assert.equal(result.count, 300);
+  assert.equal(result.sum, 300 * 301);
+  assert.equal(eventsOf(record.history, EventType.TaskCompleted), 300);
+  assert.ok(record.episodes < 60, `expected batched delivery, got ${record.episodes} episodes for 300 completions`);
+});
+
+test('durable timers wait for the clock and fire when it reaches them', async () => {
+  const { run, clock, settle, engine } = await createTestEngine();
+  const started = await run('timerOrchestration', 60);
+  assert.equal(started.status, 'Running');
+  assert.equal(engine.pendingTimers(started.instanceId).length, 1);
+  clock.advance(59_000);
+  await settle();
+  assert.equal(engine.getInstance(started.instanceId)!.status, 'Running');
+  clock.advance(1_000);
+  await settle();
+  assert.equal(engine.getInstance(started.instanceId)!.status, 'Completed');
+});
+
+test('retries: ids follow the library (a timer after every failed attempt) and the activity finally succeeds', async () => {
+  const { run, clock, settle, engine } = await createTestEngine();
+  const record = await run('retryOrchestration', { failures: 2, maxAttempts: 3, firstRetryIntervalMs: 1000 });
+  for (let i = 0; i < 10 && engine.getInstance(record.instanceId)!.status === 'Running'; i++) {
+    clock.advance(1000);
+    await settle();
+  }
+  const done = engine.getInstance(record.instanceId)!;
+  assert.equal(done.status, 'Completed', JSON.stringify(done.output));
+  const shape = done.history
+    .filter((e) => [EventType.TaskScheduled, EventType.TaskFailed, EventType.TaskCompleted, EventType.TimerCreated, EventType.TimerFired].includes(e.EventType))
+    .map((e) => {
+      const id = 'TaskScheduledId' in e ? e.TaskScheduledId : 'TimerId' in e ? e.TimerId : e.EventId;
+      return `${EventType[e.EventType]}#${id}`;
+    });
+  assert.deepEqual(shape, [
+    'TaskScheduled#0',
+    'TaskFailed#0',
+    'TimerCreated#1',
+    'TimerFired#1',
+    'TaskScheduled#2',
+    'TaskFailed#2',
+    'TimerCreated#3',
+    'TimerFired#3',
+    'TaskScheduled#4',
+    'TaskCompleted#4',
+  ]);
+});
+
+test('an external event raised before the orchestrator waits is buffered, and the race timer is cancelled', async () => {
+  const { engine, settle } = await createTestEngine();
+  const record = await engine.startNew('waitForGo', { input: null });
+  assert.equal(await engine.raiseEvent(record.instanceId, 'Go', JSON.stringify({ fast: true })), 'accepted');
+  await settle();
+  const done = engine.getInstance(record.instanceId)!;
+  assert.equal(done.status, 'Completed');
+  assert.deepEqual(output(done), { event: 'Go', data: { fast: true } });
+  assert.equal(engine.pendingTimers(record.instanceId).length, 0);
+});
+
+test('continue-as-new restarts the history and carries the new input', async () => {
+  const { run, clock, settle, engine } = await createTestEngine();
+  const record = await run('eternal', { count: 0, limit: 3 });
+  for (let i = 0; i < 10 && engine.getInstance(record.instanceId)!.status !== 'Completed'; i++) {
+    clock.advance(1000);
+    await settle();
+  }
+  const done = engine.getInstance(record.instanceId)!;
+  assert.equal(done.status, 'Completed');
+  assert.deepEqual(output(done), { count: 3, done: true });
+  assert.equal(eventsOf(done.history, EventType.ExecutionStarted), 1, 'only the last execution is in the history');
+  assert.ok(done.historyVersion >= 3);
+});
+
+test('entity operations are applied one at a time: 500 concurrent signals give exactly 500', async () => {
+  const { engine, settle } = await createTestEngine();
+  await Promise.all(Array.from({ length: 500 }, () => engine.signalEntity('counter', 'unit', 'add', '1')));
+  await settle();
+  const entity = engine.getEntity('counter', 'unit');
+  assert.ok(entity);
+  assert.equal(JSON.parse(entity.state!), 500);
+});
+
+test('an orchestrator that throws fails the instance with its message; activity errors are catchable', async () => {
+  const { run } = await createTestEngine();
+  const failed = await run('failingOrchestrator');
+  assert.equal(failed.status, 'Failed');
+  assert.match(String(output(failed)), /Orchestrator function 'failingOrchestrator' failed: .*Orchestrator failed on purpose/);
+  const caught = await run('catchActivityError');
+  assert.equal(caught.status, 'Completed');
+  const result = output(caught) as { caught: boolean; message: string };
+  assert.equal(result.caught, true);
+  assert.match(result.message, /Activity function 'alwaysThrows' failed: Activity failed on purpose/);
+  assert.match(result.message, /at /, 'the stack reaches the orchestrator');
+});
+
+test('recovery: a new engine on the same store finishes what the first one left pending', async () => {
+  const first = await createTestEngine();
+  const record = await first.run('timerOrchestration', 30);
+  assert.equal(record.status, 'Running');
+  first.engine.core.stop();
+  // The first engine is gone (as after kill -9); the second one loads the same data.
+  const second = await createTestEngine(first.data);
+  assert.equal(second.engine.pendingTimers(record.instanceId).length, 1, 'the timer re-arms');
+  second.clock.advance(31_000 + (first.clock.now() - second.clock.now()));
+  await second.settle();
+  assert.equal(second.engine.getInstance(record.instanceId)!.status, 'Completed');
+  assert.equal(eventsOf(second.engine.getInstance(record.instanceId)!.history, EventType.TimerFired), 1);
+});
+
+test('terminate, suspend and resume report the outcomes of the real host', async () => {
+  const { engine, settle } = await createTestEngine();
+  const waiting = await engine.startNew('waitForGo', { input: null });
+  await settle();
+  assert.equal(await engine.suspend(waiting.instanceId, 'pause'), 'accepted');
+  await engine.raiseEvent(waiting.instanceId, 'Go', '1');
+  await settle();
+  assert.equal(engine.getInstance(waiting.instanceId)!.status, 'Suspended', 'a suspended instance does not progress');
+  assert.equal(await engine.resume(waiting.instanceId, 'go on'), 'accepted');
+  await settle();
+  assert.equal(engine.getInstance(waiting.instanceId)!.status, 'Completed');
+  assert.equal(await engine.terminate(waiting.instanceId, 'late'), 'gone');
+  assert.equal(await engine.terminate('no-such-instance', 'x'), 'notFound');
+  const other = await engine.startNew('waitForGo', { input: null });
+  await settle();
+  assert.equal(await engine.terminate(other.instanceId, 'stop it'), 'accepted');
+  const terminated = engine.getInstance(other.instanceId)!;
+  assert.equal(terminated.status, 'Terminated');
+  assert.equal(output(terminated), 'stop it');
+  assert.equal(engine.pendingTimers(other.instanceId).length, 0);
+});

@@ -1,0 +1,70 @@
+/**
+ * Runs the engine in-process on a fixture app with the in-memory store and a manual clock: time moves only
+ * when a test says so, and `settle()` waits until no work is left, so tests never sleep.
+ */
+import path from 'node:path';
+import { ManualClock } from '../../src/emulator/clock.js';
+import { loadAppConfig } from '../../src/emulator/appConfig.js';
+import { Engine } from '../../src/emulator/engine/engine.js';
+import { InProcessWorker } from '../../src/emulator/host/workerClient.js';
+import { createMemoryStore, createMemoryStoreData, type MemoryStoreData } from '../../src/emulator/store/memoryStore.js';
+import type { InstanceRecord } from '../../src/emulator/engine/model.js';
+
+export const JS_CJS = path.resolve(__dirname, '../fixtures/js-cjs');
+
+export interface TestEngine {
+  engine: Engine;
+  clock: ManualClock;
+  data: MemoryStoreData;
+  logs: string[];
+  /** Waits until no orchestration, activity or entity work is queued or running. */
+  settle(): Promise<void>;
+  /** Starts an orchestration and waits until the engine is idle. */
+  run(name: string, input?: unknown, instanceId?: string): Promise<InstanceRecord>;
+}
+
+let shared: InProcessWorker | undefined;
+
+/** One worker per process: the app's `@azure/functions-core` can only be installed once. */
+function worker(logs: string[]): InProcessWorker {
+  shared ??= new InProcessWorker(loadAppConfig(JS_CJS), 'http://localhost:7071', (level, message) => logs.push(`${level}: ${message}`));
+  return shared;
+}
+
+let started: Promise<unknown> | undefined;
+
+export async function createTestEngine(data: MemoryStoreData = createMemoryStoreData()): Promise<TestEngine> {
+  const logs: string[] = [];
+  const clock = new ManualClock();
+  const runner = worker(logs);
+  // The shared worker loads the app once; later engines reuse its functions.
+  const functions = (started ??= runner.start()) as Promise<Awaited<ReturnType<InProcessWorker['start']>>>;
+  const engine = new Engine({
+    store: createMemoryStore(data),
+    runner: { ...runner, start: () => functions, invoke: (call) => runner.invoke(call), reload: () => runner.reload(), stop: () => runner.stop() },
+    clock,
+    hubName: 'UnitTests',
+    log: (level, message) => logs.push(`${level}: ${message}`),
+  });
+  await engine.start();
+  const settle = () => engine.whenIdle();
+  return {
+    engine,
+    clock,
+    data,
+    logs,
+    settle,
+    async run(name, input, instanceId) {
+      const record = await engine.startNew(name, {
+        ...(instanceId ? { instanceId } : {}),
+        input: input === undefined ? null : JSON.stringify(input),
+      });
+      await settle();
+      return engine.getInstance(record.instanceId)!;
+    },
+  };
+}
+
+export function output(record: InstanceRecord): unknown {
+  return record.output === null ? null : JSON.parse(record.output);
+}
