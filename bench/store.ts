@@ -205,10 +205,48 @@ async function longHistory(activities: number): Promise<Row[]> {
   }
 }
 
+/** 64 hello-3 lifecycles at once (commits of one tick share a journal append): storage capacity in orch/s. */
+async function concurrent(fsync: boolean, instances: number): Promise<Row> {
+  const dir = await mkdtemp(join(tmpdir(), 'ds-bench-store-'));
+  try {
+    const store = createFileStore(dir, { fsync });
+    await store.load();
+    const before = store.stats();
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: instances }, async (_, i) => {
+        const r = newInstance(`c-${i}`);
+        for (let step = 0; step < 8; step++) {
+          lifecycleStep(r, step);
+          await store.commit({ instances: [r] });
+        }
+      }),
+    );
+    const ms = performance.now() - t0;
+    const after = store.stats();
+    await store.close();
+    const commits = after.commits - before.commits;
+    return {
+      scenario: `hello-3 x${instances} concurrent`,
+      fsync,
+      storedInstances: 0,
+      loadMs: null,
+      commits,
+      medianMsPerCommit: round(ms / commits),
+      p95MsPerCommit: NaN,
+      bytesPerCommit: Math.round((after.bytesWritten - before.bytesWritten) / commits),
+      note: `${after.journalAppends - before.journalAppends} appends; ${Math.round(instances / (ms / 1000))} orch/s of storage capacity (ms/commit = wall time / commits)`,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchStore(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const fsync of [false, true]) {
     for (const stored of [0, 1_000, 10_000]) rows.push(await storeScale(stored, fsync, 100));
+    rows.push(await concurrent(fsync, 64));
   }
   rows.push(...(await longHistory(2_500)));
   return rows;
@@ -219,7 +257,7 @@ export function toMarkdown(rows: Row[]): string {
   const sep = '|---|---|---:|---:|---:|---:|---:|---:|---|';
   const body = rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.fsync ? 'on' : 'off'} | ${r.storedInstances} | ${r.loadMs ?? ''} | ${r.commits} | ${r.medianMsPerCommit} | ${r.p95MsPerCommit} | ${r.bytesPerCommit} | ${r.note} |`,
+      `| ${r.scenario} | ${r.fsync ? 'on' : 'off'} | ${r.storedInstances} | ${r.loadMs ?? ''} | ${r.commits} | ${r.medianMsPerCommit} | ${Number.isNaN(r.p95MsPerCommit) ? '' : r.p95MsPerCommit} | ${r.bytesPerCommit} | ${r.note} |`,
   );
   return [head, sep, ...body].join('\n');
 }

@@ -408,7 +408,7 @@ export class EngineCore {
       if (!(error instanceof InvocationError)) throw error;
       event = activityFailure(task.name, item.taskId, error, now());
     }
-    this.deliverCompletion(item, event);
+    await this.deliverCompletion(item, event);
   }
 
   runHttp(record: InstanceRecord, taskId: number): void {

@@ -12,7 +12,7 @@
  * length persisted for that id (tracked in `persisted`), or the full history when the record is new to the
  * store, was deleted meanwhile, or its historyVersion changed.
  */
-import { close as closeCb, fdatasync as fdatasyncCb, ftruncate as ftruncateCb, open as openCb, write as writeCb } from 'node:fs';
+import { close as closeCb, fdatasyncSync, ftruncateSync, open as openCb, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { EntityRecord, InstanceRecord } from '../engine/model.js';
@@ -63,9 +63,6 @@ interface ActiveSegment extends SegmentInfo {
 
 const openFd = promisify(openCb);
 const closeFd = promisify(closeCb);
-const writeFd = promisify(writeCb);
-const fdatasync = promisify(fdatasyncCb);
-const ftruncate = promisify(ftruncateCb);
 
 class FileStoreImpl implements FileStore {
   readonly dir: string;
@@ -256,19 +253,21 @@ class FileStoreImpl implements FileStore {
     }
     const segment = this.active;
     const bytes = Buffer.from(`${text}\n`, 'utf8');
+    // The append is synchronous on purpose: it is a page-cache write of one group's delta (sub-millisecond), and
+    // done on the thread pool it would queue behind checkpoint I/O while every acknowledgement waits for it.
     try {
       let offset = 0;
       while (offset < bytes.length) {
-        offset += (await writeFd(segment.fd, bytes, offset, bytes.length - offset)).bytesWritten;
+        offset += writeSync(segment.fd, bytes, offset, bytes.length - offset);
       }
       if (this.fsync) {
-        await fdatasync(segment.fd);
+        fdatasyncSync(segment.fd);
         this.counters.fsyncs++;
       }
     } catch (err) {
       // Cut off the partial line so later lines do not follow garbage; if even that fails, stop accepting commits.
       try {
-        await ftruncate(segment.fd, segment.bytes);
+        ftruncateSync(segment.fd, segment.bytes);
       } catch {
         this.failure = new Error(`Store ${this.dir} failed to write its journal and cannot continue: ${String(err)}`);
       }

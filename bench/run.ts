@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: the emulator's figures on this machine, written to bench/results.md. Each figure is the median
+ * of several runs; ratios compare workloads measured side by side in one run. Not part of `npm test`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadAppConfig } from '../src/emulator/appConfig.js';
+import { SystemClock } from '../src/emulator/clock.js';
+import { Engine } from '../src/emulator/engine/engine.js';
+import { ChildProcessWorker, InProcessWorker, type FunctionRunner } from '../src/emulator/host/workerClient.js';
+import { createFileStore } from '../src/emulator/store/fileStore.js';
+import { benchStore, populate, toMarkdown } from './store.js';
+
+const APP = path.resolve(__dirname, 'app');
+const CLI = path.resolve(__dirname, '../dist/cli.js');
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const config = loadAppConfig(APP);
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bench-'));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** The in-process runner can load the app once per process; engines share it. */
+const inProcess = new InProcessWorker(config, 'http://localhost:7071', () => undefined);
+const inProcessStart = inProcess.start();
+const sharedRunner: FunctionRunner = {
+  start: () => inProcessStart,
+  invoke: (call) => inProcess.invoke(call),
+  reload: () => inProcess.reload(),
+  stop: async () => undefined,
+};
+
+async function withEngine<T>(storeDir: string, runner: FunctionRunner, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = new Engine({
+    store: createFileStore(storeDir),
+    runner,
+    clock: new SystemClock(),
+    hubName: 'Bench',
+    maxConcurrentActivities: config.maxConcurrentActivityFunctions,
+  });
+  await engine.start();
+  try {
+    return await work(engine);
+  } finally {
+    await engine.stop();
+  }
+}
+
+interface Throughput {
+  orchPerSec: number;
+  eventsPerSec: number;
+  p50: number;
+  p99: number;
+}
+
+/** Netherite's method: completed orchestrations over (last completion − first creation). */
+async function helloThroughput(engine: Engine, count: number): Promise<Throughput> {
+  const records = await Promise.all(Array.from({ length: count }, () => engine.startNew('hello3', { input: null })));
+  await engine.whenIdle();
+  const done = records.map((r) => engine.getInstance(r.instanceId)!);
+  const failed = done.filter((r) => r.status !== 'Completed');
+  if (failed.length > 0) throw new Error(`${failed.length} hello3 orchestrations did not complete`);
+  const first = Math.min(...done.map((r) => r.createdTime));
+  const last = Math.max(...done.map((r) => r.lastUpdatedTime));
+  const seconds = Math.max(1, last - first) / 1000;
+  const latencies = done.map((r) => r.lastUpdatedTime - r.createdTime);
+  const events = done.reduce((sum, r) => sum + r.history.length, 0);
+  return { orchPerSec: count / seconds, eventsPerSec: events / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+async function throughputAt(stored: number, runner: FunctionRunner, count: number): Promise<Throughput & { startMs: number }> {
+  const runs: (Throughput & { startMs: number })[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = tempDir();
+    await populate(dir, stored);
+    runs.push(
+      await withEngine(dir, runner, async (engine) => {
+        await helloThroughput(engine, 200); // warm-up
+        const result = await helloThroughput(engine, count);
+        // Start latency: one startNew at a time, until its acknowledgement (durable).
+        const starts: number[] = [];
+        for (let j = 0; j < 50; j++) {
+          const t0 = performance.now();
+          await engine.startNew('hello3', { input: null });
+          starts.push(performance.now() - t0);
+          await engine.whenIdle();
+        }
+        return { ...result, startMs: median(starts) };
+      }),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    orchPerSec: median(runs.map((r) => r.orchPerSec)),
+    eventsPerSec: median(runs.map((r) => r.eventsPerSec)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    startMs: median(runs.map((r) => r.startMs)),
+  };
+}
+
+async function single(name: string, input: unknown): Promise<{ ms: number; episodes: number }> {
+  const runs: { ms: number; episodes: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = tempDir();
+    runs.push(
+      await withEngine(dir, sharedRunner, async (engine) => {
+        const t0 = performance.now();
+        const record = await engine.startNew(name, { input: JSON.stringify(input) });
+        await engine.whenIdle();
+        const ms = performance.now() - t0;
+        const done = engine.getInstance(record.instanceId)!;
+        if (done.status !== 'Completed') throw new Error(`${name} ended ${done.status}: ${done.output}`);
+        return { ms, episodes: done.episodes };
+      }),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { ms: median(runs.map((r) => r.ms)), episodes: median(runs.map((r) => r.episodes)) };
+}
+
+async function entitySignals(count: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = tempDir();
+    times.push(
+      await withEngine(dir, sharedRunner, async (engine) => {
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: count }, () => engine.signalEntity('counter', 'bench', 'add', '1')));
+        await engine.whenIdle();
+        const ms = performance.now() - t0;
+        const state = engine.getEntity('counter', 'bench')?.state;
+        if (state !== String(count)) throw new Error(`counter is ${state}, expected ${count}`);
+        return ms;
+      }),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return median(times);
+}
+
+/** The real CLI on a store with `stored` completed instances: process start until /admin/host/status is Running. */
+async function restartToReady(stored: number): Promise<number> {
+  const dir = tempDir();
+  await populate(dir, stored);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [CLI, 'start', '--app', APP, '--store', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const match = /running at (http:\/\/localhost:\d+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${output}`)));
+    });
+    for (;;) {
+      const res = await fetch(`${url}/admin/host/status`);
+      if (res.status === 200 && ((await res.json()) as { state: string }).state === 'Running') break;
+    }
+    times.push(performance.now() - t0);
+    await new Promise<void>((resolve) => {
+      child.removeAllListeners('exit');
+      child.on('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  const say = (line = '') => {
+    lines.push(line);
+    process.stdout.write(line + '\n');
+  };
+  say('# Benchmark results');
+  say();
+  say(`Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${RUNS} runs; no-op activities (bench/app).`);
+  say();
+  say('## Orchestrations (engine in-process, real lowdb file store, no fsync)');
+  say();
+  say('| workload | stored completed instances | orchestrations/s | events/s | p50 latency ms | p99 latency ms | startNew ack ms |');
+  say('|---|---|---|---|---|---|---|');
+  const base = await throughputAt(0, sharedRunner, 2000);
+  const rows: [number, Throughput & { startMs: number }][] = [[0, base]];
+  for (const stored of [1000, 10_000]) rows.push([stored, await throughputAt(stored, sharedRunner, 2000)]);
+  for (const [stored, r] of rows) {
+    say(`| 2,000 × hello-3 | ${stored.toLocaleString('en')} | ${fmt(r.orchPerSec, 0)} | ${fmt(r.eventsPerSec, 0)} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${fmt(r.startMs, 2)} |`);
+  }
+  const at10k = rows[2]![1];
+  say();
+  say(`Throughput with 10,000 completed instances stored is ${fmt((100 * at10k.orchPerSec) / base.orchPerSec, 0)}% of the empty-store figure.`);
+  say();
+  say('## Through the app worker process (what `durable-studio start` runs: IPC to a separate Node process)');
+  say();
+  const child = new ChildProcessWorker({ config, origin: 'http://localhost:7071', log: () => undefined });
+  const ipc = await throughputAt(0, child, 2000);
+  await child.stop();
+  say('| workload | orchestrations/s | events/s | p50 latency ms | p99 latency ms |');
+  say('|---|---|---|---|---|');
+  say(`| 2,000 × hello-3 | ${fmt(ipc.orchPerSec, 0)} | ${fmt(ipc.eventsPerSec, 0)} | ${fmt(ipc.p50, 0)} | ${fmt(ipc.p99, 0)} |`);
+  say();
+  say('## Single orchestrations and entities (in-process)');
+  say();
+  say('| workload | total ms | orchestrator episodes |');
+  say('|---|---|---|');
+  const fan = await single('fanOut', 1000);
+  say(`| fan-out/fan-in of 1,000 | ${fmt(fan.ms, 0)} | ${fan.episodes} |`);
+  const seq = await single('sequence', 2500);
+  say(`| 2,500-activity sequence (10,000 events) | ${fmt(seq.ms, 0)} (${fmt(seq.ms / 2500, 2)} ms/step) | ${seq.episodes} |`);
+  const signals = await entitySignals(10_000);
+  say(`| 10,000 signals to one entity (final count checked) | ${fmt(signals, 0)} | – |`);
+  say();
+  say('## Restart recovery (the real CLI: process start until `/admin/host/status` is Running)');
+  say();
+  say('| stored completed instances | ms to ready |');
+  say('|---|---|');
+  for (const stored of [0, 10_000]) say(`| ${stored.toLocaleString('en')} | ${fmt(await restartToReady(stored), 0)} |`);
+  say();
+  say('## Store commit cost (bench/store.ts)');
+  say();
+  say(toMarkdown(await benchStore()));
+  fs.writeFileSync(path.join(__dirname, 'results.md'), lines.join('\n') + '\n');
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

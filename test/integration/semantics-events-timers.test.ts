@@ -1,0 +1,137 @@
+/**
+ * External events and durable timers end to end (fixture js-cjs): Task.any with a cancelled timer, events
+ * buffered before the orchestrator waits, 410 for a finished instance, timers firing on their own, and the
+ * emulator-only virtual clock (advance, fire a timer now, list timers). The clock tests move emulated time
+ * forward for the whole emulator, so they come last.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { FIXTURES, emulatorApi, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
+import { emulatorNow, history, ofType, raiseEvent, timers, uid, waitForInstance } from './semantics-helpers.js';
+
+let emu: Emulator;
+
+before(async () => {
+  emu = await startEmulator({ app: path.join(FIXTURES, 'js-cjs') });
+});
+
+after(async () => {
+  await emu?.stop();
+});
+
+const HOUR = 60 * 60 * 1000;
+
+test('Task.any: the event wins and the one-hour timer is cancelled', async () => {
+  const id = uid('go');
+  await startOrchestration(emu, 'waitForGo', undefined, id);
+  await waitForInstance(emu, id, (s) => s.customStatus === 'waiting', 'waiting');
+  const pending = await timers(emu, id);
+  assert.equal(pending.length, 1);
+  assert.equal(pending[0]!.purpose, 'user');
+  assert.ok(Date.parse(pending[0]!.fireAt) - (await emulatorNow(emu)) > HOUR - 60_000);
+  assert.equal((await raiseEvent(emu, id, 'Go', { answer: 42 })).status, 202);
+  const status = await waitForStatus(emu, id);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.deepEqual(status.output, { event: 'Go', data: { answer: 42 } });
+  assert.equal(status.customStatus, 'received');
+  const events = await history(emu, id);
+  assert.equal(ofType(events, 'TimerCreated').length, 1);
+  assert.equal(ofType(events, 'TimerFired').length, 0);
+  const raised = ofType(events, 'EventRaised');
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0]!.Name, 'Go');
+  assert.deepEqual(await timers(emu, id), [], 'no timer is left pending');
+});
+
+test('events raised before the orchestrator waits are buffered', async () => {
+  // Raised right after the start: before the first episode or at least before the wait is reached.
+  const id = uid('early');
+  await startOrchestration(emu, 'waitForGo', undefined, id);
+  assert.equal((await raiseEvent(emu, id, 'Go', 'early')).status, 202);
+  const status = await waitForStatus(emu, id);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.deepEqual(status.output, { event: 'Go', data: 'early' });
+
+  // customStatus waits for "Continue" only after an activity: the event arrives while it is not waiting yet.
+  const id2 = uid('early2');
+  await startOrchestration(emu, 'customStatus', undefined, id2);
+  assert.equal((await raiseEvent(emu, id2, 'Continue', { early: true })).status, 202);
+  const status2 = await waitForStatus(emu, id2);
+  assert.equal(status2.runtimeStatus, 'Completed');
+  assert.deepEqual(status2.output, { greeting: 'Hello status!', continuedWith: { early: true } });
+});
+
+test('raising an event to a finished instance answers 410, to an unknown one 404', async () => {
+  const id = uid('done');
+  await startOrchestration(emu, 'helloSequence', undefined, id);
+  await waitForStatus(emu, id);
+  assert.equal((await raiseEvent(emu, id, 'Go', 1)).status, 410);
+  assert.equal((await raiseEvent(emu, uid('nobody'), 'Go', 1)).status, 404);
+});
+
+test('a durable timer fires by itself', async () => {
+  const id = uid('timer');
+  await startOrchestration(emu, 'timerOrchestration', 1, id);
+  const status = await waitForStatus(emu, id, undefined, 15_000);
+  assert.equal(status.runtimeStatus, 'Completed');
+  const out = status.output as { startedAt: string; firedAt: string };
+  assert.ok(Date.parse(out.firedAt) - Date.parse(out.startedAt) >= 1000, JSON.stringify(out));
+  const events = await history(emu, id);
+  assert.deepEqual(events.map((e) => e.EventType), ['ExecutionStarted', 'TimerCreated', 'TimerFired', 'ExecutionCompleted']);
+  assert.equal(Date.parse(String(ofType(events, 'TimerFired')[0]!.FireAt)), Date.parse(out.startedAt) + 1000);
+});
+
+test('emulator API: list pending timers and fire one now', async () => {
+  const id = uid('fire');
+  await startOrchestration(emu, 'timerOrchestration', 3600, id);
+  const [timer] = await waitForTimers(id, 1);
+  assert.equal(timer!.instanceId, id);
+  assert.equal(timer!.purpose, 'user');
+  const all = (await (await emulatorApi(emu, 'timers')).json()) as { instanceId: string }[];
+  assert.ok(all.some((t) => t.instanceId === id), 'the global list has it too');
+  const fired = await emulatorApi(emu, `instances/${encodeURIComponent(id)}/timers/fire?timerId=${timer!.timerId}`, { method: 'POST' });
+  assert.equal(fired.status, 202);
+  const status = await waitForStatus(emu, id);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.deepEqual(await timers(emu, id), []);
+  // Nothing left to fire: 404; a finished or unknown instance: 410 / 404.
+  const again = await emulatorApi(emu, `instances/${encodeURIComponent(id)}/timers/fire`, { method: 'POST' });
+  assert.ok([404, 410].includes(again.status), `HTTP ${again.status}`);
+  const unknown = await emulatorApi(emu, `instances/${uid('nobody')}/timers/fire`, { method: 'POST' });
+  assert.equal(unknown.status, 404);
+});
+
+test('virtual clock: advancing one hour makes waitForGo time out at once', async () => {
+  const id = uid('clock');
+  await startOrchestration(emu, 'waitForGo', undefined, id);
+  await waitForInstance(emu, id, (s) => s.customStatus === 'waiting', 'waiting');
+  await waitForTimers(id, 1);
+  const before = await emulatorNow(emu);
+  const res = await emulatorApi(emu, 'clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: HOUR }) });
+  assert.equal(res.status, 200);
+  const clock = (await res.json()) as { now: string; offsetMs: number };
+  assert.ok(clock.offsetMs >= HOUR);
+  assert.ok(Date.parse(clock.now) >= before + HOUR);
+  const status = await waitForStatus(emu, id, undefined, 10_000);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.deepEqual(status.output, { timedOut: true });
+  assert.equal(status.customStatus, 'timedOut');
+  const events = await history(emu, id);
+  assert.equal(ofType(events, 'TimerFired').length, 1);
+  // Emulated time flows on from the advanced clock: a new instance is created "an hour later".
+  const later = uid('later');
+  await startOrchestration(emu, 'helloSequence', undefined, later);
+  const laterStatus = await waitForStatus(emu, later);
+  assert.ok(Date.parse(laterStatus.createdTime) >= before + HOUR - 1000);
+  // Going backwards is refused.
+  const back = await emulatorApi(emu, 'clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: -1 }) });
+  assert.equal(back.status, 400);
+});
+
+async function waitForTimers(id: string, count: number) {
+  return waitFor(async () => {
+    const list = await timers(emu, id);
+    return list.length === count ? list : undefined;
+  }, `${count} pending timer(s) for ${id}`);
+}
