@@ -23,7 +23,7 @@ function nextStep(entity: EntityRecord): Step | undefined {
   const operations: EntityRequest[] = [];
   for (let i = 0; i < entity.queue.length && operations.length < MAX_OPERATIONS_PER_BATCH; i++) {
     const request = entity.queue[i]!;
-    const eligible = true;
+    const eligible = entity.lockedBy === null || request.parent === entity.lockedBy;
     if (!eligible) continue;
     if (request.release || request.lockset) {
       if (operations.length > 0) break;
