@@ -95,11 +95,26 @@ test('emulator API: list pending timers and fire one now', async () => {
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
   assert.deepEqual(await timers(emu, id), []);
-  // Nothing left to fire: 404; a finished or unknown instance: 410 / 404.
+  // A finished instance: 410; an unknown one: 404.
   const again = await emulatorApi(emu, `instances/${encodeURIComponent(id)}/timers/fire`, { method: 'POST' });
-  assert.ok([404, 410].includes(again.status), `HTTP ${again.status}`);
+  assert.equal(again.status, 410);
   const unknown = await emulatorApi(emu, `instances/${uid('nobody')}/timers/fire`, { method: 'POST' });
   assert.equal(unknown.status, 404);
+  // A running instance without such a pending timer: 404, and it keeps running.
+  const noTimer = uid('notimer');
+  await startOrchestration(emu, 'customStatus', undefined, noTimer);
+  await waitForInstance(emu, noTimer, (s) => (s.customStatus as { stage?: string } | null)?.stage === 'waiting', 'waiting');
+  const none = await emulatorApi(emu, `instances/${encodeURIComponent(noTimer)}/timers/fire`, { method: 'POST' });
+  assert.equal(none.status, 404);
+  const wrongId = uid('wrongid');
+  await startOrchestration(emu, 'waitForGo', undefined, wrongId);
+  const [only] = await waitForTimers(wrongId, 1);
+  const wrong = await emulatorApi(emu, `instances/${encodeURIComponent(wrongId)}/timers/fire?timerId=${only!.timerId + 100}`, { method: 'POST' });
+  assert.equal(wrong.status, 404);
+  assert.equal((await raiseEvent(emu, wrongId, 'Go', null)).status, 202);
+  assert.equal((await raiseEvent(emu, noTimer, 'Continue', null)).status, 202);
+  assert.equal((await waitForStatus(emu, wrongId)).runtimeStatus, 'Completed');
+  assert.equal((await waitForStatus(emu, noTimer)).runtimeStatus, 'Completed');
 });
 
 test('virtual clock: advancing one hour makes waitForGo time out at once', async () => {

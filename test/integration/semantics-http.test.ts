@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { FIXTURES, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
-import { history, ofType, postJson, uid } from './semantics-helpers.js';
+import { history, ofType, postJson, timers, uid } from './semantics-helpers.js';
 
 let emu: Emulator;
 
@@ -78,6 +78,25 @@ test('callHttp: a 202 with Location is polled until the final response', async (
     events.filter((e) => e.EventType === 'TaskCompleted').map((e) => (e.Result as { statusCode: number }).statusCode),
     [202, 202, 202, 200],
   );
+});
+
+test('callHttp: a long Retry-After is a durable poll timer the emulator API can fire now', async () => {
+  const key = uid('slowjob');
+  const id = uid('poll-timer');
+  await startOrchestration(emu, 'httpCaller', `${emu.url}/api/longjob/${key}/start?polls=1&retryAfter=3600`, id);
+  const [timer] = await waitFor(async () => {
+    const list = await timers(emu, id);
+    return list.length === 1 ? list : undefined;
+  }, 'the poll timer');
+  assert.equal(timer!.purpose, 'httpPoll');
+  assert.ok(Date.parse(timer!.fireAt) - Date.now() > 3000 * 1000);
+  const fired = await fetch(`${emu.url}/emulator/v1/instances/${encodeURIComponent(id)}/timers/fire`, { method: 'POST' });
+  assert.equal(fired.status, 202);
+  const status = await waitForStatus(emu, id);
+  assert.equal(status.runtimeStatus, 'Completed');
+  const out = status.output as HttpOutput;
+  assert.equal(out.statusCode, 200);
+  assert.deepEqual(JSON.parse(out.content), { key, polls: 1 });
 });
 
 test('a callHttp to an unreachable host fails the task (uncaught: the orchestration fails)', async () => {

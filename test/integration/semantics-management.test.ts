@@ -97,6 +97,46 @@ test('rewind: a failed instance runs its failed activity again and completes', a
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('rewind: a parent failed by its sub-orchestration rewinds the child too', async () => {
+  const dir = tempDir('ds-flag-');
+  const flagFile = path.join(dir, 'flag');
+  const id = uid('rewind-parent');
+  await startOrchestration(emu, 'parentOfRewindable', { flagFile }, id);
+  const failed = await waitForStatus(emu, id);
+  assert.equal(failed.runtimeStatus, 'Failed');
+  assert.match(String(failed.output), /flag file missing/);
+  assert.equal((await getStatus(emu, `${id}:child`))?.runtimeStatus, 'Failed');
+  fs.writeFileSync(flagFile, 'now');
+  assert.equal((await operation(id, 'rewind')).status, 202);
+  const status = await waitForStatus(emu, id, 'Completed');
+  assert.deepEqual(status.output, { child: { before: 'Hello rewind!', result: 'flag found' } });
+  const child = await getStatus(emu, `${id}:child`);
+  assert.equal(child?.runtimeStatus, 'Completed');
+  assert.deepEqual(child?.output, { before: 'Hello rewind!', result: 'flag found' });
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('suspend/resume during a fan-out loses no completion; terminate works while suspended', async () => {
+  const id = uid('susp-act');
+  await startOrchestration(emu, 'fanOutFanIn', 20, id);
+  assert.equal((await operation(id, 'suspend')).status, 202);
+  const suspended = await getStatus(emu, id);
+  assert.equal(suspended?.runtimeStatus, 'Suspended');
+  assert.equal((await operation(id, 'resume')).status, 202);
+  const status = await waitForStatus(emu, id);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.equal((status.output as { sum: number }).sum, 20 * 21);
+
+  const other = uid('susp-term');
+  await startOrchestration(emu, 'waitForGo', undefined, other);
+  await waiting(other);
+  assert.equal((await operation(other, 'suspend')).status, 202);
+  assert.equal((await operation(other, 'terminate', '?reason=stop')).status, 202);
+  const terminated = await waitForStatus(emu, other);
+  assert.equal(terminated.runtimeStatus, 'Terminated');
+  assert.equal(terminated.output, 'stop');
+});
+
 test('restart: with the same id and with a new id, from the original input', async () => {
   const id = uid('restart');
   await startOrchestration(emu, 'fanOutFanIn', 3, id);

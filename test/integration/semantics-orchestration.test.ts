@@ -115,6 +115,18 @@ test('retry: succeeds after K failures, with a retry timer after each failure', 
   assert.match(String(ofType(events, 'TaskFailed')[0]!.Reason), /flaky failure 1/);
 });
 
+test('retry: parallel retryable tasks each retry on their own; ids stay consistent', async () => {
+  const id = uid('retry-par');
+  await startOrchestration(emu, 'parallelRetries', 9, id);
+  const status = await waitForStatus(emu, id);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.deepEqual(status.output, { attempts: [1, 2, 3, 1, 2, 3, 1, 2, 3], after: 'Hello after!' });
+  const events = await history(emu, id);
+  assert.equal(ofType(events, 'TaskFailed').length, 9, '0 + 1 + 2 failures, three times');
+  assert.equal(ofType(events, 'TimerFired').length, 9, 'a retry timer after each failure');
+  assert.equal(ofType(events, 'TaskCompleted').length, 10);
+});
+
 test('retry: exhausted attempts fail the orchestration, uncaught', async () => {
   const id = uid('retry-fail');
   await startOrchestration(emu, 'retryOrchestration', { failures: 5, maxAttempts: 2, firstRetryIntervalMs: 50 }, id);
@@ -126,7 +138,7 @@ test('retry: exhausted attempts fail the orchestration, uncaught', async () => {
   assert.equal(ofType(events, 'TaskCompleted').length, 0);
 });
 
-test('retry: exhausted attempts are a catchable TaskFailedError', async () => {
+test('retry: exhausted attempts are a catchable error', async () => {
   const id = uid('retry-catch');
   await startOrchestration(emu, 'catchRetryExhausted', undefined, id);
   const status = await waitForStatus(emu, id);
@@ -254,4 +266,27 @@ test('newGuid and currentUtcDateTime are deterministic across replays and match 
   assert.equal(replayed.guid, seen.guid);
   assert.equal(replayed.time, seen.time);
   assert.notEqual(replayed.after, seen.guid);
+});
+
+test('a crash (SIGKILL) loses nothing acknowledged: work in flight resumes after a restart', async () => {
+  const fan = uid('crash-fan');
+  const timer = uid('crash-timer');
+  const waiter = uid('crash-go');
+  await startOrchestration(emu, 'fanOutFanIn', 100, fan);
+  await startOrchestration(emu, 'timerOrchestration', 1, timer);
+  await startOrchestration(emu, 'waitForGo', undefined, waiter);
+  await waitForInstance(emu, waiter, (s) => s.customStatus === 'waiting', 'waiting');
+  // Acknowledged (202) before the crash: must be delivered after the restart.
+  assert.equal((await raiseEvent(emu, waiter, 'Go', 'before crash')).status, 202);
+  await emu.stop('SIGKILL');
+  emu = await startEmulator({ app: path.join(FIXTURES, 'js-cjs'), storeDir: emu.storeDir });
+  const fanStatus = await waitForStatus(emu, fan, undefined, 30_000);
+  assert.equal(fanStatus.runtimeStatus, 'Completed');
+  assert.equal((fanStatus.output as { sum: number }).sum, 100 * 101);
+  const events = await history(emu, fan);
+  assert.equal(ofType(events, 'TaskCompleted').length, 100, 'exactly once in history');
+  const timerStatus = await waitForStatus(emu, timer);
+  assert.equal(timerStatus.runtimeStatus, 'Completed');
+  const waiterStatus = await waitForStatus(emu, waiter);
+  assert.deepEqual(waiterStatus.output, { event: 'Go', data: 'before crash' });
 });

@@ -214,8 +214,10 @@ export class Engine implements EngineApi {
   async fireTimer(instanceId: string, timerId?: number): Promise<OperationOutcome> {
     const record = this.core.instances.get(instanceId);
     if (!record) return 'notFound';
+    // 410 is for a finished instance only; a running one without such a pending timer is a 404 (API contract).
+    if (isTerminal(record.status)) return 'gone';
     const timer = this.pendingTimers(instanceId).find((t) => timerId === undefined || t.timerId === timerId);
-    if (!timer) return 'gone';
+    if (!timer) return 'notFound';
     const fired = await this.core.fireTimer({ instanceId, executionId: record.executionId, taskId: timer.timerId });
     return fired ? 'accepted' : 'gone';
   }
