@@ -157,7 +157,7 @@ export class EngineCore {
       const record = this.instances.get(id);
       if (!record || isTerminal(record.status) || record.status === 'Suspended' || record.inbox.length === 0) continue;
       this.running.add(id);
-      this.track(this.runEpisode(record)).finally(() => {
+      void this.track(this.runEpisode(record)).finally(() => {
         this.running.delete(id);
         const current = this.instances.get(id);
         if (current && current.inbox.length > 0) this.runnable.add(id);
@@ -168,7 +168,7 @@ export class EngineCore {
     while (this.activeActivities < maxActivities && this.activityQueue.length > 0) {
       const item = this.activityQueue.shift()!;
       this.activeActivities++;
-      this.track(this.runActivity(item)).finally(() => {
+      void this.track(this.runActivity(item)).finally(() => {
         this.activeActivities--;
         this.pump();
       });
@@ -179,7 +179,7 @@ export class EngineCore {
       const entity = this.entities.get(id);
       if (!entity || entity.queue.length === 0 || !this.entityWorker) continue;
       this.entityRunning.add(id);
-      this.track(this.entityWorker(entity)).finally(() => {
+      void this.track(this.entityWorker(entity)).finally(() => {
         this.entityRunning.delete(id);
         const current = this.entities.get(id);
         if (current && current.queue.length > 0) this.entityRunnable.add(id);
@@ -229,7 +229,7 @@ export class EngineCore {
     const now = this.clock.now();
     if (record.status === 'Pending') record.status = 'Running';
     const started = makeEvent({ EventType: EventType.OrchestratorStarted }, now);
-    const delivered = batch.map((message) => ({ ...message.event, IsPlayed: false }) as HistoryEvent);
+    const delivered = batch.map((message) => ({ ...message.event, IsPlayed: false }));
     const payload = buildPayload(record, [started, ...delivered]);
     let episode;
     try {

@@ -31,7 +31,8 @@ function isAsync202(result: string | null): { location: string; retryAfterMs: nu
     const header = (name: string): string | undefined => {
       const key = Object.keys(response.headers!).find((k) => k.toLowerCase() === name);
       const value = key ? response.headers![key] : undefined;
-      return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+      const first: unknown = Array.isArray(value) ? value[0] : value;
+      return first === undefined ? undefined : typeof first === 'string' ? first : JSON.stringify(first);
     };
     const location = header('location');
     if (!location) return undefined;
@@ -70,7 +71,7 @@ export function takeBatch(record: InstanceRecord): InboxMessage[] {
   const batch: InboxMessage[] = [];
   let index = 0;
   while (index < inbox.length && batch.length < MAX_BATCH) {
-    const message = inbox[index]!;
+    const message = inbox[index];
     const stale = message.executionId !== undefined && message.executionId !== record.executionId;
     if (!stale) {
       if (allocatesIds(record, message.event) && batch.length > 0) break;
@@ -287,7 +288,7 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
     case ActionType.LockEntities: {
       const id = writer.nextId();
       const lockSet = sortLockSet(action.lockSet);
-      const first = entitySchedulerId(lockSet[0]!.name, lockSet[0]!.key);
+      const first = entitySchedulerId(lockSet[0].name, lockSet[0].key);
       const message = { id: action.lockRequestId, parent, parentExecution: record.executionId, lockset: lockSet, pos: 0 };
       writer.sendToEntity(id, first, 'op', message);
       record.pending[id] = { kind: 'lock', requestId: action.lockRequestId, lockSet };

@@ -368,7 +368,10 @@ export function waitForTerminal(
 ): Promise<InstanceRecord | undefined> {
   return new Promise((resolve) => {
     let settled = false;
+    // Assigned below, after `finish` (which needs them) is defined.
+    // eslint-disable-next-line prefer-const
     let unsubscribe: (() => void) | undefined;
+    // eslint-disable-next-line prefer-const
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
       if (settled) return;

@@ -138,7 +138,7 @@ export function transformHistory(
   const removed = new Set<number>();
 
   const attachScheduled = (item: Record<string, JsonValue>, prefix: string): void => {
-    const info = scheduled.get(`${prefix}_${String(item['TaskScheduledId'])}`);
+    const info = scheduled.get(`${prefix}_${JSON.stringify(item['TaskScheduledId'])}`);
     if (info === undefined) return;
     item['ScheduledTime'] = info.timestamp;
     item['FunctionName'] = info.name;
@@ -162,7 +162,7 @@ export function transformHistory(
     switch (type as EventType) {
       case EventType.TaskScheduled:
       case EventType.SubOrchestrationInstanceCreated:
-        scheduled.set(`${eventTypeName(type)}_${String(item['EventId'])}`, {
+        scheduled.set(`${eventTypeName(type)}_${JSON.stringify(item['EventId'])}`, {
           index,
           name: item['Name'] ?? null,
           timestamp: item['Timestamp'] ?? null,

@@ -85,7 +85,9 @@ export async function runCheckpoint(layout: StoreLayout, segments: SegmentInfo[]
     result.fsyncs += await syncDir(layout.entitiesDir);
   }
 
-  for (const segment of segments) await unlink(segment.path).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  for (const segment of segments) await unlink(segment.path).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
   if (io.fsync) result.fsyncs += await syncDir(layout.dir);
   return result;
 }
@@ -133,7 +135,7 @@ export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (i
   let failed = false;
   const worker = async (): Promise<void> => {
     while (!failed && next < items.length) {
-      const item = items[next++]!;
+      const item = items[next++];
       try {
         await fn(item);
       } catch (err) {
