@@ -72,7 +72,6 @@ export function instanceIdProblem(id: string | undefined): string | undefined {
     return `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`;
   }
   if (id === '.' || id === '..') return `Instance ID '${id}' is not allowed.`;
-  // eslint-disable-next-line no-control-regex
   if (/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id)) {
     return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
   }
