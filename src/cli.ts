@@ -15,13 +15,16 @@ function log(level: Level, message: string): void {
   (level === 'info' ? process.stdout : process.stderr).write(line);
 }
 
+/** Errors are one line: a multi-line message (a stack, a require chain) keeps only its first line. */
 function fail(message: string): never {
-  process.stderr.write(`durable-studio: ${message}\n`);
+  const line = message.split(/\r?\n/).find((text) => text.trim() !== '') ?? 'failed';
+  process.stderr.write(`durable-studio: ${line.trim()}\n`);
   process.exit(1);
 }
 
+/** Decimal digits only: `Number()` alone would take '', ' ', '0x50' and '1e3' as ports. */
 function parsePort(value: string): number {
-  const port = Number(value);
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number (0-65535)');
   return port;
 }
@@ -38,7 +41,23 @@ function describeFunctions(running: RunningEmulator): string[] {
 }
 
 async function start(options: { app: string; port: number; store?: string; inspect?: string | boolean; watch?: boolean; fsync?: boolean }) {
-  let running: RunningEmulator;
+  // Signals are handled from the start: one that arrives while the app loads stops the emulator cleanly as soon
+  // as it is up (the store lock released), instead of killing the process half-started.
+  let running: RunningEmulator | undefined;
+  let signalled: string | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    signalled ??= signal;
+    if (!running || stopping) return;
+    stopping = true;
+    log('info', `${signalled}: stopping (finishing durable writes)...`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => fail(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
     running = await startEmulator({
       appDir: options.app,
@@ -61,18 +80,7 @@ async function start(options: { app: string; port: number; store?: string; inspe
     `Management API: ${running.url}/runtime/webhooks/durabletask/instances`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  let signalled = false;
-  const shutdown = (signal: string) => {
-    if (signalled) return;
-    signalled = true;
-    log('info', `${signal}: stopping (finishing durable writes)...`);
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => fail(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (signalled) shutdown(signalled);
 }
 
 const program = new Command();

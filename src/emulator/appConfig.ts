@@ -91,7 +91,7 @@ function packageVersion(appRequire: NodeRequire, name: string, appDir: string): 
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) {
       const pkg = readJson(file, `${name} package.json`, true);
-      if (pkg?.['name'] === name) return String(pkg['version'] ?? 'unknown');
+      if (pkg?.['name'] === name) return typeof pkg['version'] === 'string' ? pkg['version'] : 'unknown';
     }
     dir = path.dirname(dir);
   }
@@ -122,7 +122,8 @@ export function loadAppConfig(appDirInput: string): AppConfig {
   const rawValues = get(settings, 'Values');
   if (rawValues && typeof rawValues === 'object') {
     for (const [key, value] of Object.entries(rawValues as Record<string, unknown>)) {
-      if (value !== null && value !== undefined) values[key] = String(value);
+      // The host passes settings as strings; numbers and booleans are written as JSON would.
+      if (value !== null && value !== undefined) values[key] = typeof value === 'string' ? value : JSON.stringify(value);
     }
   }
   const appRequire = createRequire(path.join(appDir, 'package.json'));

@@ -11,6 +11,7 @@ import { createHttpServer, type EmulatorHttpServer } from './http/server.js';
 import { ChildProcessWorker, InvocationError } from './host/workerClient.js';
 import type { LogLevel } from './host/protocol.js';
 import { createFileStore } from './store/fileStore.js';
+import type { Store } from './store/types.js';
 import type { HttpTriggerInvoker, WorkerHttpResponse } from '../protocol/http.js';
 
 export const EMULATOR_VERSION = '0.1.0';
@@ -65,7 +66,20 @@ function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerIn
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const config = loadAppConfig(options.appDir);
   const storeDir = path.resolve(options.storeDir ?? path.join(config.appDir, '.durable-studio'));
-  const store = createFileStore(storeDir, { fsync: options.fsync ?? false, log: (msg) => options.log('info', msg) });
+  const fileStore = createFileStore(storeDir, { fsync: options.fsync ?? false, log: (msg) => options.log('info', msg) });
+  // The engine loads the store and the app in parallel; if the app fails first, the store must finish loading
+  // before it is closed (closing releases the lock file; a load still in flight must not race the close).
+  let loading: Promise<unknown> = Promise.resolve();
+  const store: Store = {
+    load: () => {
+      const contents = fileStore.load();
+      loading = contents.catch(() => undefined);
+      return contents;
+    },
+    commit: (batch) => fileStore.commit(batch),
+    close: () => fileStore.close(),
+    stats: () => fileStore.stats(),
+  };
   let ready = false;
   // The worker learns the server's origin once it listens (the port may be chosen by the OS).
   const worker = new ChildProcessWorker({ config, origin: '', log: workerLog(options.log), inspect: options.inspect });
@@ -91,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   try {
     await engine.start();
   } catch (error) {
-    await Promise.allSettled([server.close(), worker.stop()]);
+    await Promise.allSettled([server.close(), worker.stop(), loading.then(() => store.close())]);
     throw error;
   }
   server.reloadRoutes();

@@ -82,10 +82,14 @@ export class AppWorker {
     process.chdir(this.config.appDir);
     const appRequire = createRequire(path.join(this.config.appDir, 'package.json'));
     for (const file of this.config.mainFiles) {
-      if (isEsm(file, this.config.appDir)) {
-        await import(pathToFileURL(file).href);
-      } else {
-        appRequire(file);
+      try {
+        if (isEsm(file, this.config.appDir)) {
+          await import(pathToFileURL(file).href);
+        } else {
+          appRequire(file);
+        }
+      } catch (error) {
+        throw new Error(describeLoadError(this.config.appDir, file, error));
       }
     }
     if (!this.registry.programmingModel && this.registry.functions.size === 0) {
@@ -208,6 +212,20 @@ export class AppWorker {
     if (onResult) await onResult(model, context, post['result']);
     return post['result'];
   }
+}
+
+/**
+ * One line naming the app file that failed to load (with the line of the failing statement when the stack has
+ * it) and the first line of the error: Node's own messages carry a multi-line "Require stack" that names only the
+ * file, which this keeps.
+ */
+function describeLoadError(appDir: string, file: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split(/\r?\n/)[0]!.trim();
+  const url = pathToFileURL(file).href;
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack.split('\n') : [];
+  const frame = stack.find((line) => /^\s+at /.test(line) && (line.includes(file) || line.includes(url)));
+  const position = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+  return `${path.relative(appDir, file)}${position ? `:${position[1]}:${position[2]}` : ''}: ${message}`;
 }
 
 export class UnknownFunctionError extends Error {

@@ -80,10 +80,13 @@ export class ChildProcessWorker implements FunctionRunner {
   private outbox: { id: number; call: Invocation }[] = [];
   private flushScheduled = false;
   private nextId = 1;
-  private ready: Promise<FunctionInfo[]> | undefined;
   private stopping = false;
   private generation = 0;
   private readonly pongs = new Map<number, () => void>();
+  /** The current worker has sent 'ready' (its app is loaded): only then are calls sent to it. */
+  private childReady = false;
+  /** A liveness ping after a timeout, pending: the worker it concerns and the calls that timed out meanwhile. */
+  private check: { child: ChildProcess; deferred: Set<number> } | undefined;
 
   constructor(private readonly options: ChildWorkerOptions) {}
 
@@ -93,12 +96,11 @@ export class ChildProcessWorker implements FunctionRunner {
   }
 
   start(): Promise<FunctionInfo[]> {
-    this.ready = this.spawn();
-    return this.ready;
+    return this.spawn();
   }
 
   async reload(): Promise<FunctionInfo[]> {
-    this.kill();
+    await this.kill();
     return this.start();
   }
 
@@ -106,7 +108,8 @@ export class ChildProcessWorker implements FunctionRunner {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.inFlight.set(id, { call, resolve, reject, timer: undefined, attempts: 0 });
-      this.dispatch(id);
+      this.outbox.push({ id, call });
+      this.scheduleFlush();
     });
   }
 
@@ -122,7 +125,7 @@ export class ChildProcessWorker implements FunctionRunner {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      if (child.connected) child.send({ type: 'shutdown' } satisfies EngineToWorker);
+      if (child.connected) child.send({ type: 'shutdown' } satisfies EngineToWorker, () => undefined);
       setTimeout(() => child.kill('SIGKILL'), 2000).unref();
     });
   }
@@ -150,6 +153,12 @@ export class ChildProcessWorker implements FunctionRunner {
       },
     });
     this.child = child;
+    this.childReady = false;
+    // A send racing the worker's exit fails with EPIPE as an 'error' event: without a listener that would crash
+    // the emulator. The 'exit' handler below deals with the worker going away.
+    child.on('error', (error) => {
+      if (generation === this.generation && !this.stopping) this.options.log('warning', `app worker: ${error.message}`);
+    });
     const pipeLines = (stream: NodeJS.ReadableStream | null, level: LogLevel) => {
       let buffered = '';
       stream?.setEncoding('utf8');
@@ -171,6 +180,7 @@ export class ChildProcessWorker implements FunctionRunner {
         switch (message.type) {
           case 'ready':
             settled = true;
+            if (generation === this.generation) this.childReady = true;
             resolve(message.functions);
             this.flush();
             break;
@@ -209,53 +219,57 @@ export class ChildProcessWorker implements FunctionRunner {
     });
   }
 
+  /**
+   * The worker died or was killed: start a new one and give it everything in flight, each with a fresh timeout
+   * (time spent on a dead or blocked worker is not the function's). A call in flight through
+   * MAX_ATTEMPTS_AFTER_CRASH worker deaths fails, so a function that kills its worker cannot loop forever.
+   */
   private restartAndRedispatch(): void {
     this.child = undefined;
-    this.ready = this.spawn();
-    this.ready.then(
-      () => {
-        for (const [id, entry] of this.inFlight) {
-          entry.attempts++;
-          if (entry.attempts >= MAX_ATTEMPTS_AFTER_CRASH) {
-            this.inFlight.delete(id);
-            clearTimeout(entry.timer);
-            entry.reject(
-              new InvocationError({
-                name: 'WorkerExitedError',
-                message: `The app worker exited ${entry.attempts} times while running '${entry.call.functionName}'.`,
-              }),
-            );
-          } else {
-            this.outbox.push({ id, call: entry.call });
-          }
-        }
-        this.scheduleFlush();
-      },
-      (error: Error) => {
-        this.options.log('error', `The app worker could not be restarted: ${error.message}`);
-        for (const entry of this.inFlight.values()) entry.reject(error);
-        this.inFlight.clear();
-      },
-    );
+    if (this.stopping) return;
+    for (const [id, entry] of this.inFlight) {
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+      entry.attempts++;
+      if (entry.attempts >= MAX_ATTEMPTS_AFTER_CRASH) {
+        this.inFlight.delete(id);
+        entry.reject(
+          new InvocationError({
+            name: 'WorkerExitedError',
+            message: `The app worker exited ${entry.attempts} times while running '${entry.call.functionName}'.`,
+          }),
+        );
+      }
+    }
+    this.requeueInFlight();
+    this.spawn().catch((error: Error) => {
+      this.options.log('error', `The app worker could not be restarted: ${error.message}`);
+      for (const entry of this.inFlight.values()) entry.reject(error);
+      this.inFlight.clear();
+      this.outbox = [];
+    });
   }
 
-  private kill(): void {
+  /** Resolves once the old worker is gone, so a new one can take over its inspector port. */
+  private kill(): Promise<void> {
     const child = this.child;
     this.child = undefined;
+    this.childReady = false;
+    this.check = undefined;
     this.generation++;
     child?.kill('SIGKILL');
-    // Everything in flight goes to the next worker.
-    for (const [id, entry] of this.inFlight) this.outbox.push({ id, call: entry.call });
+    for (const entry of this.inFlight.values()) {
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+    this.requeueInFlight();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  private dispatch(id: number): void {
-    const entry = this.inFlight.get(id)!;
-    const timeoutMs = this.options.config.functionTimeoutMs;
-    if (Number.isFinite(timeoutMs) && entry.timer === undefined) {
-      entry.timer = setTimeout(() => this.onTimeout(id), timeoutMs);
-    }
-    this.outbox.push({ id, call: entry.call });
-    this.scheduleFlush();
+  /** The outbox becomes exactly what is in flight, once each, in call order (never a call twice). */
+  private requeueInFlight(): void {
+    this.outbox = [...this.inFlight].map(([id, entry]) => ({ id, call: entry.call }));
   }
 
   private scheduleFlush(): void {
@@ -267,49 +281,88 @@ export class ChildProcessWorker implements FunctionRunner {
     });
   }
 
+  /**
+   * Sends the outbox to the worker once it has loaded the app (a call sent earlier could reach an ES module app
+   * before its functions are registered). The timeout clock of a call starts when it is sent.
+   */
   private flush(): void {
     const child = this.child;
-    if (!child || !child.connected || this.outbox.length === 0) return;
+    if (!child || !this.childReady || !child.connected || this.outbox.length === 0) return;
     const calls = this.outbox;
     this.outbox = [];
-    child.send({ type: 'invoke', calls } satisfies EngineToWorker, (error) => {
-      if (error) {
-        // The worker went away between the check and the send; its exit handler re-dispatches.
-        this.outbox.push(...calls.filter((c) => this.inFlight.has(c.id)));
-      }
-    });
+    for (const { id } of calls) {
+      const entry = this.inFlight.get(id);
+      if (entry && entry.timer === undefined) this.arm(id, entry);
+    }
+    try {
+      child.send({ type: 'invoke', calls } satisfies EngineToWorker, (error) => {
+        // The worker went away between the check and the send: its exit (or the kill) re-queues what is in
+        // flight. Only a worker that is still there gets the calls back here.
+        if (error && this.child === child && child.connected) {
+          this.outbox.push(...calls.filter((c) => this.inFlight.has(c.id)));
+          this.scheduleFlush();
+        }
+      });
+    } catch (error) {
+      // Not serialisable: those calls can never run.
+      for (const { id } of calls) this.settleWithError(id, error instanceof Error ? error.message : String(error));
+    }
   }
 
-  /** A function ran past functionTimeout: fail it; if the worker no longer answers, replace the worker. */
-  private onTimeout(id: number): void {
+  private arm(id: number, entry: InFlight): void {
+    const timeoutMs = this.options.config.functionTimeoutMs;
+    if (Number.isFinite(timeoutMs)) entry.timer = setTimeout(() => this.onTimeout(id), timeoutMs);
+  }
+
+  private settleWithError(id: number, message: string, name = 'Error'): void {
     const entry = this.inFlight.get(id);
     if (!entry) return;
     this.inFlight.delete(id);
-    const limit = describeTimeout(this.options.config.functionTimeoutMs);
-    entry.reject(
-      new InvocationError({
-        name: 'FunctionTimeoutException',
-        message: `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
-      }),
-    );
+    clearTimeout(entry.timer);
+    entry.reject(new InvocationError({ name, message }));
+  }
+
+  /**
+   * A function ran past functionTimeout: fail it, then ping the worker; if it does not answer (a blocked event
+   * loop), replace it. Other calls that time out while that ping is pending may only be stuck behind the
+   * blocking one: they are not failed but decided by the ping (fresh timeout if it answers, sent to the new
+   * worker if not).
+   */
+  private onTimeout(id: number): void {
+    const entry = this.inFlight.get(id);
+    if (!entry) return;
+    entry.timer = undefined;
     const child = this.child;
+    if (this.check && this.check.child === child) {
+      this.check.deferred.add(id);
+      return;
+    }
+    const limit = describeTimeout(this.options.config.functionTimeoutMs);
+    this.settleWithError(id, `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`, 'FunctionTimeoutException');
     if (!child) return;
+    const check = { child, deferred: new Set<number>() };
+    this.check = check;
     const pingId = this.nextId++;
     const deadline = setTimeout(() => {
       this.pongs.delete(pingId);
+      if (this.check === check) this.check = undefined;
       if (this.child !== child) return;
       this.options.log(
         'warning',
         `The app worker is unresponsive after '${entry.call.functionName}' timed out (blocked event loop); restarting it.`,
       );
-      this.kill();
-      this.restartAndRedispatch();
+      void this.kill().then(() => this.restartAndRedispatch());
     }, this.options.pingTimeoutMs ?? 2000);
     this.pongs.set(pingId, () => {
       clearTimeout(deadline);
       this.pongs.delete(pingId);
+      if (this.check === check) this.check = undefined;
+      for (const deferredId of check.deferred) {
+        const deferred = this.inFlight.get(deferredId);
+        if (deferred && deferred.timer === undefined) this.arm(deferredId, deferred);
+      }
     });
-    if (child.connected) child.send({ type: 'ping', id: pingId } satisfies EngineToWorker);
+    if (child.connected) child.send({ type: 'ping', id: pingId } satisfies EngineToWorker, () => undefined);
   }
 }
 

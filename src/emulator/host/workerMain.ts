@@ -19,7 +19,7 @@ function send(message: WorkerToEngine): void {
 async function main(): Promise<void> {
   const raw = process.env[WORKER_OPTIONS_ENV];
   if (!raw || !process.send) {
-    console.error('dist/worker.js is started by the Durable Studio emulator; run `durable-studio start` instead.');
+    process.stderr.write('dist/worker.js is started by the Durable Studio emulator; run `durable-studio start` instead.\n');
     process.exit(2);
   }
   const options = JSON.parse(raw) as WorkerBootOptions;

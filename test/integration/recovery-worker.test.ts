@@ -1,0 +1,71 @@
+/**
+ * The app worker dying under the emulator (kill -9 of the worker process: a native crash, an OOM kill, user code
+ * calling process.exit) is not fatal: the emulator logs it, starts a new worker, sends it what was in flight
+ * (at-least-once), and every instance still completes with the right result.
+ * Runs on a copy of js-cjs with a slower `double` and capped activity concurrency, so that the fan-out is still
+ * running when its worker is killed (under test/fixtures/ so the packages resolve from the repo root).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, getStatus, startEmulator, startOrchestration, waitFor, waitForStatus } from './harness.js';
+
+/** The emulator's only child process: the app worker. */
+function workerPid(emulatorPid: number): number {
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(emulatorPid)]).toString().trim().split(/\s+/).filter(Boolean);
+  assert.equal(pids.length, 1, `one worker process, found: ${pids.join(', ')}`);
+  return Number(pids[0]);
+}
+
+const app = path.join(FIXTURES, `.tmp-crash-${process.pid}-${Date.now()}`);
+before(() => {
+  fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true });
+  const fanOut = path.join(app, 'src/functions/fanOut.js');
+  fs.writeFileSync(fanOut, fs.readFileSync(fanOut, 'utf8').replace('setTimeout(resolve, 10)', 'setTimeout(resolve, 40)'));
+  const hostFile = path.join(app, 'host.json');
+  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as { extensions: { durableTask: Record<string, unknown> } };
+  host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
+  fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
+});
+after(() => fs.rmSync(app, { recursive: true, force: true }));
+
+test('a crashed worker is replaced and in-flight work completes', async (t) => {
+  const emu = await startEmulator({ app });
+  t.after(() => emu.stop('SIGKILL'));
+  const restarts = () => (emu.output().match(/app worker exited unexpectedly \(SIGKILL\); restarting it/g) ?? []).length;
+
+  // While idle.
+  const first = workerPid(emu.process.pid!);
+  process.kill(first, 'SIGKILL');
+  await waitFor(() => restarts() === 1, 'the restart after the first crash');
+  const hello = await startOrchestration(emu, 'helloSequence');
+  assert.deepEqual((await waitForStatus(emu, hello)).output, ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+
+  // In the middle of a fan-out.
+  const fan = await startOrchestration(emu, 'fanOutFanIn', 300);
+  await waitFor(async () => {
+    const events = (await getStatus(emu, fan, '?showHistory=true'))?.historyEvents ?? [];
+    return events.filter((e) => e['EventType'] === 'TaskCompleted').length >= 20;
+  }, 'some completed activities');
+  const second = workerPid(emu.process.pid!);
+  assert.notEqual(second, first);
+  process.kill(second, 'SIGKILL');
+  await waitFor(() => restarts() === 2, 'the restart after the second crash');
+  const events = (await getStatus(emu, fan, '?showHistory=true'))?.historyEvents ?? [];
+  assert.ok(events.filter((e) => e['EventType'] === 'TaskCompleted').length < 300, 'the crash landed mid fan-out');
+  const done = await waitForStatus(emu, fan, undefined, 30_000);
+  assert.equal(done.runtimeStatus, 'Completed', JSON.stringify(done.output));
+  assert.equal((done.output as { sum: number }).sum, 300 * 301);
+  assert.equal(restarts(), 2);
+
+  // HTTP triggers and the durable client still work on the third worker.
+  const echo = await fetch(`${emu.url}/api/echo/after-crash`);
+  assert.equal(echo.status, 200);
+  const started = await fetch(`${emu.url}/api/orchestrators/helloSequence`, { method: 'POST' });
+  assert.equal(started.status, 202);
+  const id = ((await started.json()) as { id: string }).id;
+  assert.equal((await waitForStatus(emu, id)).runtimeStatus, 'Completed');
+  assert.equal(await emu.stop('SIGTERM'), 0);
+});
