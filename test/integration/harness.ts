@@ -23,8 +23,16 @@ export interface Emulator {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
+const created: string[] = [];
+// Each test file runs in its own process: its temporary folders go when it ends (restarts within a file reuse them).
+process.on('exit', () => {
+  for (const dir of created) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'ds-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 export interface StartOptions {
