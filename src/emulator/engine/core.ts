@@ -12,12 +12,12 @@ import { InvocationError } from '../host/workerClient.js';
 import type { Store } from '../store/types.js';
 import type { ChangeEvent } from './api.js';
 import type { Effect } from './effects.js';
-import { applyEpisode, buildPayload, takeBatch } from './episode.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';
 import { executeHttpRequest } from './httpActivity.js';
 import type { EntityRecord, InstanceRecord } from './model.js';
 import { isTerminal } from './model.js';
-import { createEntity, createInstance, startExecution } from './records.js';
+import { createEntity, createInstance } from './records.js';
+import { runEpisode } from './orchestrations.js';
 
 export interface EngineOptions {
   store: Store;
@@ -54,6 +54,8 @@ export class EngineCore {
   readonly entityRunnable = new Set<string>();
   readonly entityRunning = new Set<string>();
   private readonly timers = new Map<string, () => void>();
+  /** What the app worker holds of each execution's history (see host/historyCache.ts). */
+  readonly workerHistories = new Map<string, { key: string; length: number }>();
   private readonly events = new EventEmitter();
   private pumpScheduled = false;
   private inFlight = 0;
@@ -157,7 +159,7 @@ export class EngineCore {
       const record = this.instances.get(id);
       if (!record || isTerminal(record.status) || record.status === 'Suspended' || record.inbox.length === 0) continue;
       this.running.add(id);
-      void this.track(this.runEpisode(record)).finally(() => {
+      void this.track(runEpisode(this, record)).finally(() => {
         this.running.delete(id);
         const current = this.instances.get(id);
         if (current && current.inbox.length > 0) this.runnable.add(id);
@@ -220,51 +222,11 @@ export class EngineCore {
 
   // ---- orchestrations -------------------------------------------------------------------------------------
 
-  private async runEpisode(record: InstanceRecord): Promise<void> {
-    const executionId = record.executionId;
-    const batch = takeBatch(record);
-    const changes = new Changes();
-    changes.instances.add(record);
-    if (batch.length === 0) return this.commit(changes);
-    const now = this.clock.now();
-    if (record.status === 'Pending') record.status = 'Running';
-    const started = makeEvent({ EventType: EventType.OrchestratorStarted }, now);
-    const delivered = batch.map((message) => ({ ...message.event, IsPlayed: false }));
-    const payload = buildPayload(record, [started, ...delivered]);
-    let episode;
-    try {
-      const result = await this.options.runner.invoke({ kind: 'orchestration', functionName: record.name, payload });
-      if (result.kind !== 'orchestration') throw new Error(`unexpected ${result.kind} result for an orchestration`);
-      episode = result.episode;
-    } catch (error) {
-      if (!(error instanceof InvocationError)) {
-        // The worker could not run it at all (shutting down): put the batch back for later.
-        record.inbox.unshift(...batch);
-        throw error;
-      }
-      episode = { isDone: false, leaves: [], error: error.error.message };
-    }
-    // Terminated, purged or restarted while the orchestrator ran: its answer no longer applies.
-    if (this.instances.get(record.instanceId) !== record || record.executionId !== executionId || isTerminal(record.status)) return;
-    const outcome = applyEpisode(record, started, delivered, episode, now);
-    record.lastUpdatedTime = now;
-    this.applyEffects(record, outcome.effects, changes);
-    const completion = outcome.completion;
-    if (completion?.status === 'ContinuedAsNew') {
-      for (const id of Object.keys(record.pending)) this.cancelTimer(record, Number(id));
-      startExecution(record, completion.input, now);
-      record.status = 'Running';
-      this.markRunnable(record);
-    } else if (completion) {
-      this.finish(record, completion.status, completion.output, changes);
-    }
-    await this.commit(changes);
-  }
-
   /** Ends the current execution and tells the parent, if any. */
   finish(record: InstanceRecord, status: 'Completed' | 'Failed' | 'Terminated', output: string | null, changes: Changes): void {
     record.status = status;
     record.output = output;
+    this.workerHistories.delete(record.instanceId);
     if (status === 'Failed') {
       const completed = record.history.findLast((e) => e.EventType === EventType.ExecutionCompleted);
       record.failureDetails = completed?.EventType === EventType.ExecutionCompleted ? completed.FailureDetails : null;

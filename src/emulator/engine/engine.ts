@@ -152,6 +152,7 @@ export class Engine implements EngineApi {
     for (const record of records) {
       for (const id of Object.keys(record.pending)) this.core.cancelTimer(record, Number(id));
       this.core.instances.delete(record.instanceId);
+      this.core.workerHistories.delete(record.instanceId);
     }
     await this.core.options.store.commit({ deletedInstances: records.map((r) => r.instanceId) });
     for (const record of records) this.core.emit({ type: 'instanceDeleted', instanceId: record.instanceId });

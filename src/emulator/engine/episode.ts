@@ -83,9 +83,10 @@ export function takeBatch(record: InstanceRecord): InboxMessage[] {
   return batch;
 }
 
-export function buildPayload(record: InstanceRecord, newEvents: HistoryEvent[]): OrchestratorPayload {
+/** The trigger payload; `history` holds the stored events from index `from` on, then the new ones. */
+export function buildPayload(record: InstanceRecord, newEvents: HistoryEvent[], from = 0): OrchestratorPayload {
   return {
-    history: record.history.length === 0 ? newEvents : record.history.concat(newEvents),
+    history: from >= record.history.length ? newEvents : record.history.slice(from).concat(newEvents),
     input: record.input === null ? undefined : JSON.parse(record.input),
     instanceId: record.instanceId,
     isReplaying: record.history.length > 0,
@@ -343,15 +344,16 @@ export function applyEpisode(record: InstanceRecord, started: HistoryEvent, deli
   writer.events.push(started, ...delivered);
   for (const event of delivered) onDelivered(writer, event);
 
-  const leaves = result.leaves;
   // Timers the orchestrator has since cancelled (Task.any winners elsewhere) need not fire.
+  const canceled = new Set(result.canceledTimers);
   for (const [id, task] of Object.entries(record.pending)) {
-    if (task.kind === 'timer' && task.leafIndex !== undefined && (leaves[task.leafIndex] as { isCanceled?: boolean } | undefined)?.isCanceled) {
+    if (task.kind === 'timer' && task.leafIndex !== undefined && canceled.has(task.leafIndex)) {
       delete record.pending[id];
       writer.effects.push({ type: 'cancelTimer', timerId: Number(id) });
     }
   }
-  const fresh = leaves.slice(record.actionCount);
+  // The worker sends only leaves from `leafOffset` on, which is the number the engine already knew.
+  const fresh = result.leaves.slice(Math.max(0, record.actionCount - result.leafOffset));
   const continueAt = fresh.findIndex((leaf) => leaf.actionType === ActionType.ContinueAsNew);
   const failed = result.error !== undefined;
   fresh.forEach((leaf, i) => {
@@ -363,8 +365,8 @@ export function applyEpisode(record: InstanceRecord, started: HistoryEvent, deli
     }
     schedule(writer, leaf, record.actionCount + i);
   });
-  record.actionCount = Math.max(record.actionCount, leaves.length);
-  record.waitingFor = openWaits(record, leaves, delivered);
+  record.actionCount = Math.max(record.actionCount, result.leafCount);
+  record.waitingFor = openWaits(record, result.waitNames, delivered);
   record.customStatus = result.customStatus === undefined ? null : (JSON.stringify(result.customStatus) ?? null);
   record.episodes++;
 
@@ -398,15 +400,10 @@ export function applyEpisode(record: InstanceRecord, started: HistoryEvent, deli
 }
 
 /** Event names with more open waits than delivered events (a hint for the explorer's "raise event"). */
-function openWaits(record: InstanceRecord, leaves: WireAction[], delivered: HistoryEvent[]): string[] {
+function openWaits(record: InstanceRecord, waitNames: string[], delivered: HistoryEvent[]): string[] {
+  if (waitNames.length === 0) return [];
   const waits = new Map<string, number>();
-  for (const leaf of leaves) {
-    if (leaf.actionType === ActionType.WaitForExternalEvent) {
-      const name = String((leaf as { externalEventName?: unknown }).externalEventName);
-      waits.set(name, (waits.get(name) ?? 0) + 1);
-    }
-  }
-  if (waits.size === 0) return [];
+  for (const name of waitNames) waits.set(name, (waits.get(name) ?? 0) + 1);
   for (const event of [...record.history, ...delivered]) {
     if (event.EventType === EventType.EventRaised && waits.has(event.Name)) waits.set(event.Name, waits.get(event.Name)! - 1);
   }

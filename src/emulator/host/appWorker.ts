@@ -15,6 +15,7 @@ import { CoreRegistry, installCoreModule, type InvocationContextLike, type Regis
 import { episodeFromFailure, episodeFromState } from './episode.js';
 import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
 import { toWorkerHttpResponse } from './httpResponse.js';
+import { HistoryCache } from './historyCache.js';
 
 export type WorkerLog = (level: LogLevel, message: string, functionName?: string) => void;
 
@@ -60,6 +61,7 @@ function isEsm(file: string, appDir: string): boolean {
 export class AppWorker {
   private readonly registry: CoreRegistry;
   private readonly clientBinding: string;
+  private readonly histories = new HistoryCache();
 
   constructor(
     private readonly config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>,
@@ -108,16 +110,8 @@ export class AppWorker {
     const registration = this.registry.functions.get(call.functionName.toLowerCase());
     if (!registration) throw new UnknownFunctionError(call.functionName);
     switch (call.kind) {
-      case 'orchestration': {
-        try {
-          const state = await this.run(registration, { value: call.payload });
-          return { kind: 'orchestration', episode: episodeFromState(state) };
-        } catch (error) {
-          const episode = episodeFromFailure(error);
-          if (episode) return { kind: 'orchestration', episode };
-          throw error;
-        }
-      }
+      case 'orchestration':
+        return this.invokeOrchestrator(registration, call);
       case 'activity': {
         const value = call.input === null ? undefined : tryJsonParse(call.input);
         const result = await this.run(registration, { value });
@@ -129,6 +123,27 @@ export class AppWorker {
       }
       case 'http':
         return { kind: 'http', response: await this.invokeHttp(registration, call.request) };
+    }
+  }
+
+  private async invokeOrchestrator(registration: Registration, call: Extract<Invocation, { kind: 'orchestration' }>): Promise<InvocationResult> {
+    const { payload, historyKey, historyBase } = call;
+    let history = payload.history;
+    if (historyBase !== undefined) {
+      const cached = this.histories.get(payload.instanceId, historyKey, historyBase);
+      if (!cached) return { kind: 'historyCacheMiss' };
+      history = cached.concat(payload.history);
+    }
+    // The past events (their timestamps parsed to Dates by the library during this run) are what the next
+    // episode builds on; the new events come back from the engine as past events, in their stored order.
+    this.histories.set(payload.instanceId, historyKey, history.slice(0, history.length - call.newEvents));
+    try {
+      const state = await this.run(registration, { value: { ...payload, history } });
+      return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves) };
+    } catch (error) {
+      const episode = episodeFromFailure(error, call.knownLeaves);
+      if (episode) return { kind: 'orchestration', episode };
+      throw error;
     }
   }
 

@@ -11,6 +11,8 @@ import type { EpisodeResult, WireAction } from './protocol.js';
 
 const WHEN_ANY = 11;
 const WHEN_ALL = 12;
+const CREATE_TIMER = 5;
+const WAIT_FOR_EXTERNAL_EVENT = 6;
 const OUT_OF_PROC_LABEL = '\n\n$OutOfProcData$:';
 
 interface RawState {
@@ -22,8 +24,10 @@ interface RawState {
   failureDetails?: unknown;
 }
 
-function toWire(action: object): WireAction {
-  return JSON.parse(JSON.stringify(action)) as WireAction;
+interface LeafAction {
+  actionType?: unknown;
+  isCanceled?: unknown;
+  externalEventName?: unknown;
 }
 
 function isCompound(action: { actionType?: unknown }): boolean {
@@ -31,9 +35,9 @@ function isCompound(action: { actionType?: unknown }): boolean {
 }
 
 /** Leaves of the live action objects, deduplicated by identity. */
-export function uniqueLeaves(actions: unknown[][] | undefined): WireAction[] {
+export function uniqueLeaves(actions: unknown[][] | undefined): object[] {
   const seen = new Set<object>();
-  const leaves: WireAction[] = [];
+  const leaves: object[] = [];
   const visit = (action: unknown): void => {
     if (!action || typeof action !== 'object') return;
     const compound = action as { actionType?: unknown; compoundActions?: unknown[] };
@@ -41,7 +45,7 @@ export function uniqueLeaves(actions: unknown[][] | undefined): WireAction[] {
       for (const child of compound.compoundActions ?? []) visit(child);
     } else if (!seen.has(action)) {
       seen.add(action);
-      leaves.push(toWire(action));
+      leaves.push(action);
     }
   };
   for (const group of actions ?? []) for (const action of group) visit(action);
@@ -53,9 +57,9 @@ export function uniqueLeaves(actions: unknown[][] | undefined): WireAction[] {
  * action that equals an earlier leaf is taken to be a re-yielded task. A genuinely new, identical task inside a
  * compound would be miscounted, which only matters for the actions of a failing episode.
  */
-export function uniqueLeavesFromJson(actions: unknown[][] | undefined): WireAction[] {
+export function uniqueLeavesFromJson(actions: unknown[][] | undefined): object[] {
   const seen = new Set<string>();
-  const leaves: WireAction[] = [];
+  const leaves: object[] = [];
   const visit = (action: unknown, nested: boolean): void => {
     if (!action || typeof action !== 'object') return;
     const compound = action as { actionType?: unknown; compoundActions?: unknown[] };
@@ -66,22 +70,37 @@ export function uniqueLeavesFromJson(actions: unknown[][] | undefined): WireActi
     const key = JSON.stringify(action);
     if (nested && seen.has(key)) return;
     seen.add(key);
-    leaves.push(action as WireAction);
+    leaves.push(action);
   };
   for (const group of actions ?? []) for (const action of group) visit(action, false);
   return leaves;
 }
 
-export function episodeFromState(value: unknown): EpisodeResult {
+/** The leaf part of an episode: new leaves in wire form (only those), plus what the engine needs of old ones. */
+function describeLeaves(leaves: object[], knownLeaves: number): Pick<EpisodeResult, 'leaves' | 'leafOffset' | 'leafCount' | 'canceledTimers' | 'waitNames'> {
+  const canceledTimers: number[] = [];
+  const waitNames: string[] = [];
+  leaves.forEach((leaf, index) => {
+    const action = leaf as LeafAction;
+    if (action.actionType === CREATE_TIMER && action.isCanceled === true) canceledTimers.push(index);
+    else if (action.actionType === WAIT_FOR_EXTERNAL_EVENT) waitNames.push(String(action.externalEventName));
+  });
+  const offset = Math.min(knownLeaves, leaves.length);
+  // A JSON round trip turns the library's classes (and Dates) into the wire shape.
+  const fresh = leaves.slice(offset).map((leaf) => JSON.parse(JSON.stringify(leaf)) as WireAction);
+  return { leaves: fresh, leafOffset: offset, leafCount: leaves.length, canceledTimers, waitNames };
+}
+
+export function episodeFromState(value: unknown, knownLeaves: number): EpisodeResult {
   const state = (value ?? {}) as RawState;
-  const result: EpisodeResult = { isDone: state.isDone === true, leaves: uniqueLeaves(state.actions) };
+  const result: EpisodeResult = { isDone: state.isDone === true, ...describeLeaves(uniqueLeaves(state.actions), knownLeaves) };
   if (state.output !== undefined) result.output = state.output;
   if (state.customStatus !== undefined) result.customStatus = state.customStatus;
   return result;
 }
 
 /** The library reports an orchestrator failure by throwing an error whose message carries the state. */
-export function episodeFromFailure(error: unknown): EpisodeResult | undefined {
+export function episodeFromFailure(error: unknown, knownLeaves: number): EpisodeResult | undefined {
   if (!(error instanceof Error)) return undefined;
   const at = error.message.indexOf(OUT_OF_PROC_LABEL);
   if (at < 0) return undefined;
@@ -93,7 +112,7 @@ export function episodeFromFailure(error: unknown): EpisodeResult | undefined {
   }
   const result: EpisodeResult = {
     isDone: false,
-    leaves: uniqueLeavesFromJson(state.actions),
+    ...describeLeaves(uniqueLeavesFromJson(state.actions), knownLeaves),
     error: state.error ?? error.message.slice(0, at),
   };
   if (state.customStatus !== undefined) result.customStatus = state.customStatus;

@@ -39,7 +39,22 @@ export interface EntityBatchInput {
 }
 
 export type Invocation =
-  | { kind: 'orchestration'; functionName: string; payload: OrchestratorPayload }
+  | {
+      kind: 'orchestration';
+      functionName: string;
+      payload: OrchestratorPayload;
+      /** Names this execution and history version; the worker keeps the past events under it. */
+      historyKey: string;
+      /**
+       * When set, `payload.history` holds only what follows the first `historyBase` past events of `historyKey`,
+       * which the worker kept from the previous episode.
+       */
+      historyBase?: number;
+      /** How many events at the end of `payload.history` are this episode's new (unplayed) events. */
+      newEvents: number;
+      /** Leaves the engine already turned into history: only later ones are sent back in full. */
+      knownLeaves: number;
+    }
   | { kind: 'activity'; functionName: string; instanceId: string; input: string | null }
   | { kind: 'entity'; functionName: string; batch: EntityBatchInput }
   | { kind: 'http'; functionName: string; request: WorkerHttpRequest };
@@ -52,8 +67,18 @@ export interface WireAction {
 
 export interface EpisodeResult {
   isDone: boolean;
-  /** Unique leaf actions of this execution in the order the orchestrator allocated their sequence ids. */
+  /**
+   * Unique leaf actions of this execution in the order the orchestrator allocated their sequence ids, from
+   * index `leafOffset` on (the ones the engine did not know yet).
+   */
   leaves: WireAction[];
+  leafOffset: number;
+  /** Number of unique leaves in this execution. */
+  leafCount: number;
+  /** Indexes of timer leaves the orchestrator has cancelled (a `Task.any` decided elsewhere). */
+  canceledTimers: number[];
+  /** The event name of every `waitForExternalEvent` leaf, in leaf order. */
+  waitNames: string[];
   output?: unknown;
   customStatus?: unknown;
   /** Set when the orchestrator threw: its message (the library's `state.error`). */
@@ -70,6 +95,8 @@ export interface EntityBatchResult {
 
 export type InvocationResult =
   | { kind: 'orchestration'; episode: EpisodeResult }
+  /** The worker no longer has the history the call builds on (it restarted or evicted it): send it whole. */
+  | { kind: 'historyCacheMiss' }
   | { kind: 'activity'; resultJson: string }
   | { kind: 'entity'; batch: EntityBatchResult }
   | { kind: 'http'; response: WorkerHttpResponse };

@@ -1,0 +1,75 @@
+/**
+ * Runs one orchestration episode: takes the next batch from the inbox, has the app worker replay the history
+ * with it, applies the answer, and commits everything the episode changed in one durable write.
+ */
+import type { EpisodeResult, Invocation } from '../host/protocol.js';
+import { InvocationError } from '../host/workerClient.js';
+import { Changes, type EngineCore } from './core.js';
+import { applyEpisode, buildPayload, takeBatch } from './episode.js';
+import { EventType, makeEvent, type HistoryEvent } from './history.js';
+import type { InstanceRecord } from './model.js';
+import { isTerminal } from './model.js';
+import { startExecution } from './records.js';
+
+/**
+ * Asks the worker to run the orchestrator. Only the events the worker does not hold yet are sent; if it lost
+ * them (a restarted worker), the whole history goes in a second call.
+ */
+async function invokeOrchestrator(core: EngineCore, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
+  const key = `${record.executionId}/${record.historyVersion}`;
+  const known = core.workerHistories.get(record.instanceId);
+  const base = known && known.key === key && known.length <= record.history.length ? known.length : undefined;
+  const call = (historyBase: number | undefined): Invocation => ({
+    kind: 'orchestration',
+    functionName: record.name,
+    payload: buildPayload(record, newEvents, historyBase ?? 0),
+    historyKey: key,
+    ...(historyBase !== undefined ? { historyBase } : {}),
+    newEvents: newEvents.length,
+    knownLeaves: record.actionCount,
+  });
+  let result = await core.options.runner.invoke(call(base));
+  if (result.kind === 'historyCacheMiss') result = await core.options.runner.invoke(call(undefined));
+  if (result.kind !== 'orchestration') throw new Error(`unexpected ${result.kind} result for an orchestration`);
+  core.workerHistories.set(record.instanceId, { key, length: record.history.length });
+  return result.episode;
+}
+
+export async function runEpisode(core: EngineCore, record: InstanceRecord): Promise<void> {
+  const executionId = record.executionId;
+  const batch = takeBatch(record);
+  const changes = new Changes();
+  changes.instances.add(record);
+  if (batch.length === 0) return core.commit(changes);
+  const now = core.clock.now();
+  if (record.status === 'Pending') record.status = 'Running';
+  const started = makeEvent({ EventType: EventType.OrchestratorStarted }, now);
+  const delivered = batch.map((message) => ({ ...message.event, IsPlayed: false }));
+  let episode: EpisodeResult;
+  try {
+    episode = await invokeOrchestrator(core, record, [started, ...delivered]);
+  } catch (error) {
+    if (!(error instanceof InvocationError)) {
+      // The worker could not run it at all (shutting down): put the batch back for later.
+      record.inbox.unshift(...batch);
+      throw error;
+    }
+    const leaves = { leaves: [], leafOffset: record.actionCount, leafCount: record.actionCount, canceledTimers: [], waitNames: [] };
+    episode = { isDone: false, ...leaves, error: error.error.message };
+  }
+  // Terminated, purged or restarted while the orchestrator ran: its answer no longer applies.
+  if (core.instances.get(record.instanceId) !== record || record.executionId !== executionId || isTerminal(record.status)) return;
+  const outcome = applyEpisode(record, started, delivered, episode, now);
+  record.lastUpdatedTime = now;
+  core.applyEffects(record, outcome.effects, changes);
+  const completion = outcome.completion;
+  if (completion?.status === 'ContinuedAsNew') {
+    for (const id of Object.keys(record.pending)) core.cancelTimer(record, Number(id));
+    startExecution(record, completion.input, now);
+    record.status = 'Running';
+    core.markRunnable(record);
+  } else if (completion) {
+    core.finish(record, completion.status, completion.output, changes);
+  }
+  await core.commit(changes);
+}
