@@ -11,13 +11,12 @@ import type { FunctionRunner } from '../host/workerClient.js';
 import { InvocationError } from '../host/workerClient.js';
 import type { Store } from '../store/types.js';
 import type { ChangeEvent } from './api.js';
-import type { Effect } from './effects.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';
 import { executeHttpRequest } from './httpActivity.js';
 import type { EntityRecord, InstanceRecord } from './model.js';
 import { isTerminal } from './model.js';
-import { createEntity, createInstance } from './records.js';
-import { runEpisode } from './orchestrations.js';
+import { Changes } from './changes.js';
+import { createEntity } from './records.js';
 
 export interface EngineOptions {
   store: Store;
@@ -33,13 +32,6 @@ interface ActivityItem {
   instanceId: string;
   executionId: string;
   taskId: number;
-}
-
-/** The in-memory change set of one unit of work; committed as one durable write. */
-export class Changes {
-  readonly instances = new Set<InstanceRecord>();
-  readonly entities = new Set<EntityRecord>();
-  readonly after: (() => void)[] = [];
 }
 
 export class EngineCore {
@@ -60,7 +52,8 @@ export class EngineCore {
   private pumpScheduled = false;
   private inFlight = 0;
   private stopped = false;
-  /** Set by the entity module: runs one batch for an entity. */
+  /** Set by the engine (kept out of this module to avoid an import cycle): runs one episode / entity step. */
+  episodeWorker: ((record: InstanceRecord) => Promise<void>) | undefined;
   entityWorker: ((entity: EntityRecord) => Promise<void>) | undefined;
 
   constructor(readonly options: EngineOptions) {
@@ -159,7 +152,7 @@ export class EngineCore {
       const record = this.instances.get(id);
       if (!record || isTerminal(record.status) || record.status === 'Suspended' || record.inbox.length === 0) continue;
       this.running.add(id);
-      void this.track(runEpisode(this, record)).finally(() => {
+      void this.track(this.episodeWorker!(record)).finally(() => {
         this.running.delete(id);
         const current = this.instances.get(id);
         if (current && current.inbox.length > 0) this.runnable.add(id);
@@ -218,117 +211,6 @@ export class EngineCore {
     this.stopped = true;
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
-  }
-
-  // ---- orchestrations -------------------------------------------------------------------------------------
-
-  /** Ends the current execution and tells the parent, if any. */
-  finish(record: InstanceRecord, status: 'Completed' | 'Failed' | 'Terminated', output: string | null, changes: Changes): void {
-    record.status = status;
-    record.output = output;
-    this.workerHistories.delete(record.instanceId);
-    if (status === 'Failed') {
-      const completed = record.history.findLast((e) => e.EventType === EventType.ExecutionCompleted);
-      record.failureDetails = completed?.EventType === EventType.ExecutionCompleted ? completed.FailureDetails : null;
-    }
-    for (const id of Object.keys(record.pending)) this.cancelTimer(record, Number(id));
-    record.pending = {};
-    record.waitingFor = [];
-    const parent = record.parent;
-    if (!parent) return;
-    const now = this.clock.now();
-    const message =
-      status === 'Failed'
-        ? (record.failureDetails?.ErrorMessage ?? String(JSON.parse(output ?? '"failed"')))
-        : `Sub-orchestration '${record.instanceId}' was terminated: ${output === null ? '' : String(JSON.parse(output))}`;
-    const event =
-      status === 'Completed'
-        ? makeEvent({ EventType: EventType.SubOrchestrationInstanceCompleted, TaskScheduledId: parent.taskScheduledId, Result: output }, now)
-        : makeEvent(
-            {
-              EventType: EventType.SubOrchestrationInstanceFailed,
-              TaskScheduledId: parent.taskScheduledId,
-              Reason: message,
-              Details: record.failureDetails?.StackTrace ?? '',
-            },
-            now,
-          );
-    this.applyEffects(record, [{ type: 'notifyParent', parent, event }], changes);
-  }
-
-  applyEffects(record: InstanceRecord, effects: Effect[], changes: Changes): void {
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'runActivity':
-          changes.after.push(() => this.enqueueActivity(record, effect.taskId));
-          break;
-        case 'runHttp':
-          changes.after.push(() => this.runHttp(record, effect.taskId));
-          break;
-        case 'armTimer':
-          changes.after.push(() => this.armTimer(record, effect.timerId, effect.fireAt));
-          break;
-        case 'cancelTimer':
-          this.cancelTimer(record, effect.timerId);
-          break;
-        case 'startChild':
-          this.startChild(record, effect, changes);
-          break;
-        case 'entityRequest':
-          this.enqueueEntityRequest(effect.entityId, effect.request, changes);
-          break;
-        case 'releaseLocks':
-          for (const entityId of effect.entityIds) {
-            this.enqueueEntityRequest(entityId, { id: `release:${record.instanceId}`, op: '', signal: true, release: true, parent: record.instanceId }, changes);
-          }
-          break;
-        case 'notifyParent': {
-          const parent = this.instances.get(effect.parent.instanceId);
-          if (!parent || parent.executionId !== effect.parent.executionId || isTerminal(parent.status)) break;
-          parent.inbox.push({ executionId: parent.executionId, event: effect.event });
-          changes.instances.add(parent);
-          changes.after.push(() => this.markRunnable(parent));
-          break;
-        }
-      }
-    }
-  }
-
-  private startChild(parent: InstanceRecord, effect: Extract<Effect, { type: 'startChild' }>, changes: Changes): void {
-    const now = this.clock.now();
-    const existing = this.instances.get(effect.childId);
-    if (existing && !isTerminal(existing.status)) {
-      const event = makeEvent(
-        {
-          EventType: EventType.SubOrchestrationInstanceFailed,
-          TaskScheduledId: effect.parent.taskScheduledId,
-          Reason: `An orchestration instance with ID '${effect.childId}' already exists and is ${existing.status}.`,
-          Details: '',
-        },
-        now,
-      );
-      parent.inbox.push({ executionId: parent.executionId, event });
-      changes.after.push(() => this.markRunnable(parent));
-      return;
-    }
-    if (!this.findFunction(effect.name, 'orchestration')) {
-      const event = makeEvent(
-        {
-          EventType: EventType.SubOrchestrationInstanceFailed,
-          TaskScheduledId: effect.parent.taskScheduledId,
-          Reason: `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-          Details: '',
-        },
-        now,
-      );
-      parent.inbox.push({ executionId: parent.executionId, event });
-      changes.after.push(() => this.markRunnable(parent));
-      return;
-    }
-    const child = createInstance({ instanceId: effect.childId, name: effect.name, version: effect.version, input: effect.input, parent: effect.parent, now });
-    this.instances.set(child.instanceId, child);
-    changes.instances.add(child);
-    changes.after.push(() => this.markRunnable(child));
   }
 
   enqueueEntityRequest(entityId: string, request: EntityRecord['queue'][number], changes: Changes): void {

@@ -17,7 +17,9 @@ import {
   type StartOptions,
   type TimerInfo,
 } from './api.js';
-import { Changes, EngineCore, type EngineOptions } from './core.js';
+import { Changes } from './changes.js';
+import { EngineCore, type EngineOptions } from './core.js';
+import { runEpisode } from './orchestrations.js';
 import { runEntityStep } from './entities.js';
 import * as management from './management.js';
 import type { EntityRecord, InstanceRecord } from './model.js';
@@ -30,6 +32,7 @@ export class Engine implements EngineApi {
 
   constructor(options: EngineOptions) {
     this.core = new EngineCore(options);
+    this.core.episodeWorker = (record) => runEpisode(this.core, record);
     this.core.entityWorker = (entity) => runEntityStep(this.core, entity);
   }
 

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { InvocationError } from '../host/workerClient.js';
 import type { EntityBatchResult } from '../host/protocol.js';
-import { Changes, type EngineCore } from './core.js';
+import { Changes } from './changes.js';
+import type { EngineCore } from './core.js';
 import { EventType, makeEvent } from './history.js';
 import type { EntityRecord, EntityRequest } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';

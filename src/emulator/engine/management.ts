@@ -3,7 +3,9 @@
  * (410, the instance is in a state the operation does not apply to) or `accepted` (202, durable).
  */
 import type { OperationOutcome } from './api.js';
-import { Changes, type EngineCore } from './core.js';
+import { finishExecution } from './applyEffects.js';
+import { Changes } from './changes.js';
+import type { EngineCore } from './core.js';
 import { EventType, makeEvent, type EventBody, type HistoryEvent } from './history.js';
 import type { InstanceRecord, PendingTask } from './model.js';
 import { isTerminal } from './model.js';
@@ -50,7 +52,7 @@ export function terminate(core: EngineCore, instanceId: string, reason: string |
   });
   record.inbox = [];
   record.lastUpdatedTime = now;
-  return commitOne(core, record, (changes) => core.finish(record, 'Terminated', quote(reason ?? ''), changes));
+  return commitOne(core, record, (changes) => finishExecution(core, record, 'Terminated', quote(reason ?? ''), changes));
 }
 
 export function suspend(core: EngineCore, instanceId: string, reason: string | null): Promise<OperationOutcome> {

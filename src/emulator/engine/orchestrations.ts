@@ -4,7 +4,9 @@
  */
 import type { EpisodeResult, Invocation } from '../host/protocol.js';
 import { InvocationError } from '../host/workerClient.js';
-import { Changes, type EngineCore } from './core.js';
+import { applyEffects, finishExecution } from './applyEffects.js';
+import { Changes } from './changes.js';
+import type { EngineCore } from './core.js';
 import { applyEpisode, buildPayload, takeBatch } from './episode.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';
 import type { InstanceRecord } from './model.js';
@@ -61,7 +63,7 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
   if (core.instances.get(record.instanceId) !== record || record.executionId !== executionId || isTerminal(record.status)) return;
   const outcome = applyEpisode(record, started, delivered, episode, now);
   record.lastUpdatedTime = now;
-  core.applyEffects(record, outcome.effects, changes);
+  applyEffects(core, record, outcome.effects, changes);
   const completion = outcome.completion;
   if (completion?.status === 'ContinuedAsNew') {
     for (const id of Object.keys(record.pending)) core.cancelTimer(record, Number(id));
@@ -69,7 +71,7 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     record.status = 'Running';
     core.markRunnable(record);
   } else if (completion) {
-    core.finish(record, completion.status, completion.output, changes);
+    finishExecution(core, record, completion.status, completion.output, changes);
   }
   await core.commit(changes);
 }
