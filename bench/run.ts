@@ -114,6 +114,23 @@ async function throughputAt(stored: number, runner: FunctionRunner, count: numbe
   };
 }
 
+/** One hello-3 at a time (warm): start until completion, as a developer clicking "start" sees it. */
+async function sequentialLatency(runner: FunctionRunner, count: number): Promise<{ p50: number; p99: number }> {
+  const dir = tempDir();
+  const times = await withEngine(dir, runner, async (engine) => {
+    const result: number[] = [];
+    for (let i = 0; i < count + 20; i++) {
+      const t0 = performance.now();
+      await engine.startNew('hello3', { input: null });
+      await engine.whenIdle();
+      if (i >= 20) result.push(performance.now() - t0);
+    }
+    return result;
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
 async function single(name: string, input: unknown): Promise<{ ms: number; episodes: number }> {
   const runs: { ms: number; episodes: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -214,10 +231,15 @@ async function main(): Promise<void> {
   say();
   const child = new ChildProcessWorker({ config, origin: 'http://localhost:7071', log: () => undefined });
   const ipc = await throughputAt(0, child, 2000);
+  const ipcLatency = await sequentialLatency(child, 100);
   await child.stop();
+  const inProcessLatency = await sequentialLatency(sharedRunner, 100);
   say('| workload | orchestrations/s | events/s | p50 latency ms | p99 latency ms |');
   say('|---|---|---|---|---|');
-  say(`| 2,000 × hello-3 | ${fmt(ipc.orchPerSec, 0)} | ${fmt(ipc.eventsPerSec, 0)} | ${fmt(ipc.p50, 0)} | ${fmt(ipc.p99, 0)} |`);
+  say(`| 2,000 × hello-3 started at once | ${fmt(ipc.orchPerSec, 0)} | ${fmt(ipc.eventsPerSec, 0)} | ${fmt(ipc.p50, 0)} | ${fmt(ipc.p99, 0)} |`);
+  say(`| 100 × hello-3, one at a time (start → completed) | – | – | ${fmt(ipcLatency.p50, 2)} | ${fmt(ipcLatency.p99, 2)} |`);
+  say();
+  say(`One hello-3 at a time in-process: p50 ${fmt(inProcessLatency.p50, 2)} ms, p99 ${fmt(inProcessLatency.p99, 2)} ms.`);
   say();
   say('## Single orchestrations and entities (in-process)');
   say();

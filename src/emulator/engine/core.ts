@@ -251,6 +251,7 @@ export class EngineCore {
     } catch (error) {
       if (!(error instanceof InvocationError)) throw error;
       event = activityFailure(task.name, item.taskId, error, now());
+      this.log('warn', `Executed 'Functions.${task.name}' (Failed, instance ${record.instanceId}): ${error.error.message}`);
     }
     await this.deliverCompletion(item, event);
   }

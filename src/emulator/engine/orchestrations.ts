@@ -71,6 +71,7 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     record.status = 'Running';
     core.markRunnable(record);
   } else if (completion) {
+    if (completion.status === 'Failed') core.log('warn', `Orchestration '${record.name}' (${record.instanceId}) failed: ${episode.error ?? ''}`);
     finishExecution(core, record, completion.status, completion.output, changes);
   }
   await core.commit(changes);
