@@ -15,6 +15,18 @@ export type RuntimeStatus =
   | 'Terminated'
   | 'Suspended';
 
+/** Runtime statuses by their number in .NET's `OrchestrationRuntimeStatus` (the wire form in some places). */
+export const RUNTIME_STATUS_BY_NUMBER: readonly RuntimeStatus[] = [
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Pending',
+  'Suspended',
+];
+
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Canceled', 'Terminated']);
 
 export function isTerminal(status: RuntimeStatus): boolean {

@@ -2,7 +2,7 @@
  * Query-string parsing with the real host's leniency: a value that does not parse counts as absent (its
  * `TryGet...QueryParameterValue` helpers), so a bad `showHistory=yes` silently means the default.
  */
-import type { RuntimeStatus } from '../engine/model.js';
+import { RUNTIME_STATUS_BY_NUMBER, type RuntimeStatus } from '../engine/model.js';
 
 /** .NET `bool.TryParse`: `true`/`false`, any case, surrounding blanks allowed. */
 export function queryBool(query: URLSearchParams, name: string): boolean | undefined {
@@ -48,17 +48,6 @@ export function queryDateTime(query: URLSearchParams, name: string): number | un
   return parseDateTime(query.get(name));
 }
 
-const STATUS_BY_NUMBER: readonly RuntimeStatus[] = [
-  'Running',
-  'Completed',
-  'ContinuedAsNew',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'Pending',
-  'Suspended',
-];
-
 /**
  * `runtimeStatus=A,B` (also repeated): names (case-insensitive) or their .NET numbers; unknown entries are
  * ignored, as `Enum.TryParse` does. Undefined when nothing valid remains (= no filter).
@@ -68,11 +57,11 @@ export function queryRuntimeStatuses(query: URLSearchParams, name: string): Runt
   for (const raw of query.getAll(name).flatMap((v) => v.split(','))) {
     const value = raw.trim();
     if (/^\d+$/.test(value)) {
-      const status = STATUS_BY_NUMBER[Number(value)];
+      const status = RUNTIME_STATUS_BY_NUMBER[Number(value)];
       if (status !== undefined) result.push(status);
       continue;
     }
-    const status = STATUS_BY_NUMBER.find((s) => s.toLowerCase() === value.toLowerCase());
+    const status = RUNTIME_STATUS_BY_NUMBER.find((s) => s.toLowerCase() === value.toLowerCase());
     if (status !== undefined) result.push(status);
   }
   return result.length > 0 ? [...new Set(result)] : undefined;

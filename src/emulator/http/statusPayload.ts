@@ -4,7 +4,7 @@
  * `GetDurableOrchestrationStatusAsync`). Pure functions: record in, plain JSON value out.
  */
 import { EventType, eventTypeName, type HistoryEvent } from '../engine/history.js';
-import type { InstanceRecord, RuntimeStatus } from '../engine/model.js';
+import { RUNTIME_STATUS_BY_NUMBER, type InstanceRecord, type RuntimeStatus } from '../engine/model.js';
 
 /** A JSON value as the HTTP layer emits it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -100,17 +100,6 @@ interface ScheduledInfo {
   input: JsonValue;
 }
 
-const ORCHESTRATION_STATUS_NAMES: readonly string[] = [
-  'Running',
-  'Completed',
-  'ContinuedAsNew',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'Pending',
-  'Suspended',
-];
-
 const TIMESTAMP_FIELDS = ['Timestamp', 'FireAt', 'ScheduledStartTime'] as const;
 
 /**
@@ -191,7 +180,7 @@ export function transformHistory(
       }
       case EventType.ExecutionCompleted: {
         const status = item['OrchestrationStatus'];
-        if (typeof status === 'number') item['OrchestrationStatus'] = ORCHESTRATION_STATUS_NAMES[status] ?? status;
+        if (typeof status === 'number') item['OrchestrationStatus'] = RUNTIME_STATUS_BY_NUMBER[status] ?? status;
         handleResult(item, true);
         break;
       }
