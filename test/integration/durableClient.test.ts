@@ -92,6 +92,14 @@ test('getStatusAll, getStatusBy and purgeInstanceHistoryBy', async () => {
   for (const id of ids) assert.equal(await getStatus(emu, id), undefined);
 });
 
+test('getStatusAll follows continuation tokens past the 100-instance page size', async () => {
+  const ids = await Promise.all(Array.from({ length: 130 }, (_, n) => client.startNew('helloSequence', { instanceId: `dc-page-${n}` })));
+  const all = await client.getStatusAll();
+  const listed = new Set(all.map((s) => s.instanceId));
+  assert.ok(ids.every((id) => listed.has(id)), 'every instance is listed once the client followed the pages');
+  assert.equal(listed.size, all.length, 'no instance is listed twice');
+});
+
 test('purgeInstanceHistory of one instance, and of an unknown one', async () => {
   const id = await client.startNew('helloSequence', { instanceId: 'dc-purge' });
   await waitForStatus(emu, id);
