@@ -98,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     routePrefix: config.routePrefix,
     log: options.log,
     hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: EMULATOR_VERSION }),
+    isReady: () => ready,
   });
   const port = await server.listen(options.port);
   const url = `http://localhost:${port}`;

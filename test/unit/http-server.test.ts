@@ -26,6 +26,7 @@ const triggers: HttpTriggerInvoker = {
 const engine = new FakeEngine();
 let emulator: EmulatorHttpServer;
 let port = 0;
+let ready = true;
 const logs: string[] = [];
 const WEBHOOK = '/runtime/webhooks/durabletask';
 
@@ -33,7 +34,8 @@ before(async () => {
   emulator = createHttpServer({
     engine, triggers, routePrefix: 'api', maxBodyBytes: 1024,
     log: (level, msg) => logs.push(`${level}: ${msg}`),
-    hostStatus: () => ({ state: 'Running', version: '0.1.0' }),
+    hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: '0.1.0' }),
+    isReady: () => ready,
   });
   port = await emulator.listen(0);
 });
@@ -66,6 +68,21 @@ test('host status', async () => {
   const r = await request('GET', '/admin/host/status');
   assert.equal(r.status, 200);
   assert.deepEqual(r.json(), { state: 'Running', version: '0.1.0' });
+});
+
+test('while the app loads, routes answer 503 with Retry-After and the host status says Initialized', async () => {
+  ready = false;
+  try {
+    const status = await request('GET', '/admin/host/status');
+    assert.deepEqual(status.json(), { state: 'Initialized', version: '0.1.0' });
+    const start = await request('POST', `${WEBHOOK}/orchestrators/orch`, { body: '' });
+    assert.equal(start.status, 503);
+    assert.equal(start.headers['retry-after'], '1');
+    assert.equal((await request('POST', '/api/hello/world', { body: 'x' })).status, 503);
+  } finally {
+    ready = true;
+  }
+  assert.equal((await request('POST', '/api/hello/world', { body: 'x' })).status, 201, 'the trigger answers once ready');
 });
 
 test('security: foreign Host 403, foreign Origin / cross-site POST 403, loopback Origin allowed', async () => {

@@ -41,6 +41,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   log?: LogFn;
   hostStatus: () => { state: string; version: string };
+  /** While false (the app is still loading), every route but the host status answers 503 with Retry-After. */
+  isReady?: () => boolean;
   /** Heartbeat period of `/emulator/v1/events` (default 15 s; tests shorten it). */
   sseHeartbeatMs?: number;
 }
@@ -154,6 +156,9 @@ export function createHttpServer(options: HttpServerOptions): EmulatorHttpServer
 
   async function route(ctx: RequestContext, rawUrl: string): Promise<HttpResult> {
     const found = router.find(ctx.method as HTTPMethod, rawUrl);
+    if (options.isReady && !options.isReady() && ctx.url.pathname.toLowerCase() !== '/admin/host/status') {
+      return json(503, { Message: 'The emulator is starting: the app is still loading.' }, { 'Retry-After': '1' });
+    }
     if (found) {
       const handler = found.store as RouteHandler | null | undefined;
       // find-my-way answers a malformed percent-encoding with a stand-in route that has no store.
