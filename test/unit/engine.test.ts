@@ -153,3 +153,11 @@ test('terminate, suspend and resume report the outcomes of the real host', async
   assert.equal(output(terminated), 'stop it');
   assert.equal(engine.pendingTimers(other.instanceId).length, 0);
 });
+
+test("a failing episode's fire-and-forget signal still reaches the entity", async () => {
+  const { run, engine } = await createTestEngine();
+  const failed = await run('signalThenFail', { key: 'fail-signal' });
+  assert.equal(failed.status, 'Failed');
+  assert.match(String(output(failed)), /failed after signalling/);
+  assert.equal(engine.getEntity('counter', 'fail-signal')?.state, '1');
+});

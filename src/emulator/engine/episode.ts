@@ -372,6 +372,10 @@ export function applyEpisode(record: InstanceRecord, started: HistoryEvent, deli
 
   let outcome: EpisodeOutcome['completion'];
   if (failed) {
+    // The failing episode's actions are recorded (their ids stay consistent for a rewind), but of the work they
+    // ask for only fire-and-forget signals still go out: nothing will wait for the rest.
+    const kept = writer.effects.filter((e) => (e.type === 'entityRequest' && e.request.signal) || e.type === 'cancelTimer');
+    writer.effects.splice(0, writer.effects.length, ...kept);
     const message = `Orchestrator function '${record.name}' failed: ${result.error}`;
     writer.add({ EventType: EventType.OrchestratorCompleted });
     writer.add({

@@ -3,7 +3,7 @@
  * (410, the instance is in a state the operation does not apply to) or `accepted` (202, durable).
  */
 import type { OperationOutcome } from './api.js';
-import { finishExecution } from './applyEffects.js';
+import { applyEffects, finishExecution } from './applyEffects.js';
 import { Changes } from './changes.js';
 import type { EngineCore } from './core.js';
 import { EventType, makeEvent, type EventBody, type HistoryEvent } from './history.js';
@@ -127,6 +127,11 @@ export async function rewind(core: EngineCore, instanceId: string, reason: strin
   for (const [id, task] of openTasks(record.history)) {
     record.pending[id] = task;
     if (task.kind === 'activity') changes.after.push(() => core.enqueueActivity(record, id));
+    // A child the failing episode asked for was never started (see applyEpisode): start it now.
+    if (task.kind === 'subOrchestration' && !core.instances.has(task.childId)) {
+      const parent = { instanceId: record.instanceId, executionId: record.executionId, taskScheduledId: id, name: record.name };
+      applyEffects(core, record, [{ type: 'startChild', childId: task.childId, name: task.name, version: '', input: task.input, parent }], changes);
+    }
   }
   // The orchestrator runs again on the rewound history (this event is ignored by the library).
   record.inbox.push({ executionId: record.executionId, event: makeEvent({ EventType: EventType.ExecutionRewound, Reason: reason }, now) });
