@@ -260,6 +260,9 @@ export class EngineCore {
     const item = { instanceId: record.instanceId, executionId: record.executionId, taskId };
     const task = record.pending[taskId];
     if (task?.kind !== 'http') return;
+    if ((task.request as { tokenSource?: unknown }).tokenSource) {
+      this.log('warn', `callHttp in '${record.name}' asks for a managed identity token; locally the request is sent without one.`);
+    }
     void this.track(
       executeHttpRequest(task.request).then(
         (response) =>

@@ -62,6 +62,8 @@ export class AppWorker {
   private readonly registry: CoreRegistry;
   private readonly clientBinding: string;
   private readonly histories = new HistoryCache();
+  /** The app enabled HTTP streaming, which needs the library's proxy protocol (not implemented yet). */
+  private httpStream = false;
 
   constructor(
     private readonly config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>,
@@ -103,6 +105,12 @@ export class AppWorker {
       await hook({ hookData: this.registry.appHookData, appHookData: this.registry.appHookData, functionAppDirectory: this.config.appDir });
     }
     this.registry.lock();
+    // As the real worker does after loading: this locks `app.setup()` and reports what the app asked for.
+    const capabilities = await this.registry.programmingModel?.getCapabilities?.({});
+    if (capabilities?.['HttpUri']) {
+      this.httpStream = true;
+      this.log('warning', 'app.setup({ enableHttpStream: true }) is not supported by the emulator yet: HTTP triggers will answer 501.');
+    }
     return [...this.registry.functions.values()].map(describe);
   }
 
@@ -148,6 +156,10 @@ export class AppWorker {
   }
 
   private async invokeHttp(registration: Registration, request: WorkerHttpRequest): Promise<WorkerHttpResponse> {
+    if (this.httpStream) {
+      const message = 'HTTP streams (app.setup({ enableHttpStream: true })) are not supported by the Durable Studio emulator yet.';
+      return { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' }, cookies: [], body: Buffer.from(message) };
+    }
     const triggerName = Object.keys(registration.metadata.bindings).find((name) =>
       isTrigger(registration.metadata.bindings[name]!.type),
     )!;
