@@ -32,7 +32,13 @@ export interface Row {
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
 
 function ev(type: number, extra: Record<string, unknown>, eventId = -1): HistoryEvent {
-  return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: new Date(T0).toISOString(), ...extra } as unknown as HistoryEvent;
+  return {
+    EventType: type,
+    EventId: eventId,
+    IsPlayed: false,
+    Timestamp: new Date(T0).toISOString(),
+    ...extra,
+  } as unknown as HistoryEvent;
 }
 
 function newInstance(id: string): InstanceRecord {
@@ -51,7 +57,17 @@ function newInstance(id: string): InstanceRecord {
     parent: null,
     history: [],
     historyVersion: 0,
-    inbox: [{ event: ev(0, { Name: 'helloSequence', Version: '', Input: '"x"', OrchestrationInstance: { InstanceId: id, ExecutionId: `${id}-exec` }, ParentInstance: null }) }],
+    inbox: [
+      {
+        event: ev(0, {
+          Name: 'helloSequence',
+          Version: '',
+          Input: '"x"',
+          OrchestrationInstance: { InstanceId: id, ExecutionId: `${id}-exec` },
+          ParentInstance: null,
+        }),
+      },
+    ],
     nextSequenceId: 0,
     actionCount: 0,
     pending: {},
@@ -81,7 +97,13 @@ function lifecycleStep(r: InstanceRecord, step: number): void {
       r.nextSequenceId = k + 1;
       r.actionCount = k + 1;
     } else {
-      r.history.push(ev(1, { OrchestrationStatus: 'Completed', Result: '["Hello Tokyo","Hello Seattle","Hello London"]', FailureDetails: null }));
+      r.history.push(
+        ev(1, {
+          OrchestrationStatus: 'Completed',
+          Result: '["Hello Tokyo","Hello Seattle","Hello London"]',
+          FailureDetails: null,
+        }),
+      );
       r.status = 'Completed';
       r.output = '["Hello Tokyo","Hello Seattle","Hello London"]';
       r.pending = {};
@@ -127,7 +149,8 @@ async function storeScale(stored: number, fsync: boolean, lifecycles: number): P
     const t0 = performance.now();
     const contents = await store.load();
     const loadMs = performance.now() - t0;
-    if (contents.instances.length !== stored) throw new Error(`loaded ${contents.instances.length}, expected ${stored}`);
+    if (contents.instances.length !== stored)
+      throw new Error(`loaded ${contents.instances.length}, expected ${stored}`);
     const before = store.stats();
     const times: number[] = [];
     for (let i = 0; i < lifecycles; i++) {
@@ -173,9 +196,17 @@ async function longHistory(activities: number): Promise<Row[]> {
     const bytes: number[] = [];
     for (let k = 0; k < activities; k++) {
       // Episode: completes activity k-1 and schedules activity k; then the result arrives in the inbox.
-      r.history.push(ev(12, {}), ev(5, { TaskScheduledId: k - 1, Result: `"r${k}"` }), ev(4, { Name: 'step', Input: `${k}` }, k), ev(13, {}));
+      r.history.push(
+        ev(12, {}),
+        ev(5, { TaskScheduledId: k - 1, Result: `"r${k}"` }),
+        ev(4, { Name: 'step', Input: `${k}` }, k),
+        ev(13, {}),
+      );
       r.inbox = [];
-      for (const mutate of [() => undefined, () => (r.inbox = [{ executionId: r.executionId, event: ev(5, { TaskScheduledId: k, Result: `"r${k}"` }) }])]) {
+      for (const mutate of [
+        () => undefined,
+        () => (r.inbox = [{ executionId: r.executionId, event: ev(5, { TaskScheduledId: k, Result: `"r${k}"` }) }]),
+      ]) {
         mutate();
         r.lastUpdatedTime++;
         const b = store.stats().bytesWritten;
@@ -253,7 +284,8 @@ export async function benchStore(): Promise<Row[]> {
 }
 
 export function toMarkdown(rows: Row[]): string {
-  const head = '| scenario | fsync | stored | load ms | commits | median ms/commit | p95 ms/commit | bytes/commit | note |';
+  const head =
+    '| scenario | fsync | stored | load ms | commits | median ms/commit | p95 ms/commit | bytes/commit | note |';
   const sep = '|---|---|---:|---:|---:|---:|---:|---:|---|';
   const body = rows.map(
     (r) =>

@@ -25,7 +25,8 @@ function fail(message: string): never {
 /** Decimal digits only: `Number()` alone would take '', ' ', '0x50' and '1e3' as ports. */
 function parsePort(value: string): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number (0-65535)');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('not a port number (0-65535)');
   return port;
 }
 
@@ -40,7 +41,14 @@ function describeFunctions(running: RunningEmulator): string[] {
   });
 }
 
-async function start(options: { app: string; port: number; store?: string; inspect?: string | boolean; watch?: boolean; fsync?: boolean }) {
+async function start(options: {
+  app: string;
+  port: number;
+  store?: string;
+  inspect?: string | boolean;
+  watch?: boolean;
+  fsync?: boolean;
+}) {
   // Signals are handled from the start: one that arrives while the app loads stops the emulator cleanly as soon
   // as it is up (the store lock released), instead of killing the process half-started.
   let running: RunningEmulator | undefined;
@@ -63,7 +71,12 @@ async function start(options: { app: string; port: number; store?: string; inspe
       appDir: options.app,
       port: options.port,
       ...(options.store ? { storeDir: options.store } : {}),
-      inspect: options.inspect === undefined || options.inspect === false ? undefined : options.inspect === true ? '' : options.inspect,
+      inspect:
+        options.inspect === undefined || options.inspect === false
+          ? undefined
+          : options.inspect === true
+            ? ''
+            : options.inspect,
       watch: options.watch ?? false,
       fsync: options.fsync ?? false,
       log,
@@ -96,4 +109,6 @@ program
   .option('--fsync', 'fsync every group commit (survives power loss, not just crashes)')
   .action(start);
 
-program.parseAsync(process.argv).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+program
+  .parseAsync(process.argv)
+  .catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -123,7 +123,8 @@ export function loadAppConfig(appDirInput: string): AppConfig {
   if (rawValues && typeof rawValues === 'object') {
     for (const [key, value] of Object.entries(rawValues as Record<string, unknown>)) {
       // The host passes settings as strings; numbers and booleans are written as JSON would.
-      if (value !== null && value !== undefined) values[key] = typeof value === 'string' ? value : JSON.stringify(value);
+      if (value !== null && value !== undefined)
+        values[key] = typeof value === 'string' ? value : JSON.stringify(value);
     }
   }
   const appRequire = createRequire(path.join(appDir, 'package.json'));
@@ -143,7 +144,8 @@ export function loadAppConfig(appDirInput: string): AppConfig {
     routePrefix: typeof routePrefix === 'string' ? routePrefix.replace(/^\/+|\/+$/g, '') : 'api',
     functionTimeoutMs: typeof timeout === 'string' ? parseTimeSpan(timeout) : DEFAULT_FUNCTION_TIMEOUT_MS,
     maxConcurrentActivityFunctions: Number.isFinite(maxActivities) && maxActivities > 0 ? maxActivities : 100,
-    maxConcurrentOrchestratorFunctions: Number.isFinite(maxOrchestrators) && maxOrchestrators > 0 ? maxOrchestrators : 100,
+    maxConcurrentOrchestratorFunctions:
+      Number.isFinite(maxOrchestrators) && maxOrchestrators > 0 ? maxOrchestrators : 100,
     values,
     durableFunctionsVersion,
     azureFunctionsVersion,

@@ -66,7 +66,10 @@ function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerIn
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const config = loadAppConfig(options.appDir);
   const storeDir = path.resolve(options.storeDir ?? path.join(config.appDir, '.durable-studio'));
-  const fileStore = createFileStore(storeDir, { fsync: options.fsync ?? false, log: (msg) => options.log('info', msg) });
+  const fileStore = createFileStore(storeDir, {
+    fsync: options.fsync ?? false,
+    log: (msg) => options.log('info', msg),
+  });
   // The engine loads the store and the app in parallel; if the app fails first, the store must finish loading
   // before it is closed (closing releases the lock file; a load still in flight must not race the close).
   let loading: Promise<unknown> = Promise.resolve();
@@ -135,7 +138,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 }
 
 /** --watch: reload the user's code (never the store) when the files `main` names change. */
-function watchApp(config: AppConfig, engine: Engine, server: EmulatorHttpServer, log: EmulatorOptions['log']): FSWatcher {
+function watchApp(
+  config: AppConfig,
+  engine: Engine,
+  server: EmulatorHttpServer,
+  log: EmulatorOptions['log'],
+): FSWatcher {
   const roots = [...new Set(config.mainFiles.map((file) => path.dirname(file)))];
   const watcher = chokidar.watch(roots, { ignoreInitial: true, ignored: (p) => p.includes('node_modules') });
   let timer: NodeJS.Timeout | undefined;

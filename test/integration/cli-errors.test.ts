@@ -11,7 +11,10 @@ import path from 'node:path';
 import { FIXTURES, REPO, runCli, startEmulator, startOrchestration, tempDir, waitForStatus } from './harness.js';
 
 /** Asserts a failed run: non-zero exit, exactly one non-empty line on stderr, which matches every pattern. */
-function assertOneLineFailure(result: { code: number | null; stdout: string; stderr: string }, ...patterns: RegExp[]): string {
+function assertOneLineFailure(
+  result: { code: number | null; stdout: string; stderr: string },
+  ...patterns: RegExp[]
+): string {
   assert.notEqual(result.code, 0, `expected a failure exit code, got ${result.code}\n${result.stderr}`);
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
@@ -28,7 +31,8 @@ function temp(prefix: string): string {
   return dir;
 }
 
-const start = (app: string, ...extra: string[]) => runCli(['start', '--app', app, '--port', '0', '--store', temp('ds-store-'), ...extra]);
+const start = (app: string, ...extra: string[]) =>
+  runCli(['start', '--app', app, '--port', '0', '--store', temp('ds-store-'), ...extra]);
 
 describe('CLI start-up errors', () => {
   test('no --app', async () => {
@@ -37,7 +41,11 @@ describe('CLI start-up errors', () => {
 
   test('app folder that does not exist', async () => {
     const missing = path.join(temp('ds-'), 'nope');
-    assertOneLineFailure(await start(missing), /app folder not found/, new RegExp(missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assertOneLineFailure(
+      await start(missing),
+      /app folder not found/,
+      new RegExp(missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
   });
 
   test('main matching no file suggests npm run build', async () => {
@@ -54,12 +62,20 @@ describe('CLI start-up errors', () => {
     const app = temp('ds-app-');
     fs.cpSync(path.join(FIXTURES, 'broken/no-durable'), app, { recursive: true });
     fs.mkdirSync(path.join(app, 'node_modules/@azure'), { recursive: true });
-    fs.symlinkSync(path.join(REPO, 'node_modules/@azure/functions'), path.join(app, 'node_modules/@azure/functions'), 'dir');
+    fs.symlinkSync(
+      path.join(REPO, 'node_modules/@azure/functions'),
+      path.join(app, 'node_modules/@azure/functions'),
+      'dir',
+    );
     assertOneLineFailure(await start(app), /"durable-functions"/, /npm install durable-functions/);
   });
 
   test('an app file that throws while loading names the file and the module', async () => {
-    assertOneLineFailure(await start(path.join(FIXTURES, 'broken/load-error')), /needsMissingModule\.js/, /this-module-is-not-installed/);
+    assertOneLineFailure(
+      await start(path.join(FIXTURES, 'broken/load-error')),
+      /needsMissingModule\.js/,
+      /this-module-is-not-installed/,
+    );
   });
 
   test('invalid host.json and functionTimeout', async (t) => {
@@ -85,7 +101,15 @@ describe('CLI start-up errors', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
     const port = (blocker.address() as net.AddressInfo).port;
-    const result = await runCli(['start', '--app', path.join(FIXTURES, 'js-cjs'), '--port', String(port), '--store', temp('ds-store-')]);
+    const result = await runCli([
+      'start',
+      '--app',
+      path.join(FIXTURES, 'js-cjs'),
+      '--port',
+      String(port),
+      '--store',
+      temp('ds-store-'),
+    ]);
     assertOneLineFailure(result, new RegExp(`port ${port}`), /in use/);
   });
 });
@@ -105,7 +129,10 @@ describe('corrupt store', () => {
   }
 
   function listFiles(dir: string): string[] {
-    return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+    return fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+      .sort();
   }
 
   async function expectRefusal(storeDir: string, file: string, garbage: Buffer): Promise<void> {
@@ -155,6 +182,10 @@ describe('corrupt store', () => {
       // The journal may not have been checkpointed into documents yet: write a document of our own.
       docs.push('corrupt-me.0000000000000000.json');
     }
-    await expectRefusal(storeDir, path.join(storeDir, 'instances', docs[0]!), Buffer.from('{"instanceId": "corrupt-me", "history": [ garbage'));
+    await expectRefusal(
+      storeDir,
+      path.join(storeDir, 'instances', docs[0]!),
+      Buffer.from('{"instanceId": "corrupt-me", "history": [ garbage'),
+    );
   });
 });

@@ -30,7 +30,9 @@ test('startNew, getStatus (with history), waitForCompletionOrCreateCheckStatusRe
   const id = await client.startNew('helloSequence', { instanceId: 'dc-hello' });
   assert.equal(id, 'dc-hello');
   const request = new HttpRequest({ method: 'POST', url: `${emu.url}/api/anything` });
-  const response = await client.waitForCompletionOrCreateCheckStatusResponse(request, id, { timeoutInMilliseconds: 10_000 });
+  const response = await client.waitForCompletionOrCreateCheckStatusResponse(request, id, {
+    timeoutInMilliseconds: 10_000,
+  });
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
   const status = await client.getStatus(id, { showHistory: true, showHistoryOutput: true, showInput: true });
@@ -45,8 +47,18 @@ test('createCheckStatusResponse and createHttpManagementPayload point at the emu
   assert.equal(response.status, 202);
   const body = (await response.json()) as Record<string, string>;
   assert.equal(body['id'], 'dc-links');
-  for (const key of ['statusQueryGetUri', 'sendEventPostUri', 'terminatePostUri', 'purgeHistoryDeleteUri', 'suspendPostUri', 'resumePostUri']) {
-    assert.ok(body[key]!.startsWith(`${emu.url}/runtime/webhooks/durabletask/instances/dc-links`), `${key}: ${body[key]}`);
+  for (const key of [
+    'statusQueryGetUri',
+    'sendEventPostUri',
+    'terminatePostUri',
+    'purgeHistoryDeleteUri',
+    'suspendPostUri',
+    'resumePostUri',
+  ]) {
+    assert.ok(
+      body[key]!.startsWith(`${emu.url}/runtime/webhooks/durabletask/instances/dc-links`),
+      `${key}: ${body[key]}`,
+    );
   }
   const payload = client.createHttpManagementPayload('dc-links');
   assert.ok(payload.statusQueryGetUri.startsWith(emu.url));
@@ -83,20 +95,35 @@ test('getStatusAll, getStatusBy and purgeInstanceHistoryBy', async () => {
   const ids = await Promise.all([1, 2, 3].map((n) => client.startNew('helloSequence', { instanceId: `dc-list-${n}` })));
   await Promise.all(ids.map((id) => waitForStatus(emu, id)));
   const all = await client.getStatusAll();
-  for (const id of ids) assert.ok(all.some((s) => s.instanceId === id), `${id} listed`);
-  const completed = await client.getStatusBy({ createdTimeFrom: from, runtimeStatus: [df.OrchestrationRuntimeStatus.Completed] });
+  for (const id of ids)
+    assert.ok(
+      all.some((s) => s.instanceId === id),
+      `${id} listed`,
+    );
+  const completed = await client.getStatusBy({
+    createdTimeFrom: from,
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Completed],
+  });
   assert.ok(ids.every((id) => completed.some((s) => s.instanceId === id)));
   assert.ok(completed.every((s) => s.runtimeStatus === df.OrchestrationRuntimeStatus.Completed));
-  const purged = await client.purgeInstanceHistoryBy({ createdTimeFrom: from, runtimeStatus: [df.OrchestrationRuntimeStatus.Completed] });
+  const purged = await client.purgeInstanceHistoryBy({
+    createdTimeFrom: from,
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Completed],
+  });
   assert.ok(purged.instancesDeleted >= 3);
   for (const id of ids) assert.equal(await getStatus(emu, id), undefined);
 });
 
 test('getStatusAll follows continuation tokens past the 100-instance page size', async () => {
-  const ids = await Promise.all(Array.from({ length: 130 }, (_, n) => client.startNew('helloSequence', { instanceId: `dc-page-${n}` })));
+  const ids = await Promise.all(
+    Array.from({ length: 130 }, (_, n) => client.startNew('helloSequence', { instanceId: `dc-page-${n}` })),
+  );
   const all = await client.getStatusAll();
   const listed = new Set(all.map((s) => s.instanceId));
-  assert.ok(ids.every((id) => listed.has(id)), 'every instance is listed once the client followed the pages');
+  assert.ok(
+    ids.every((id) => listed.has(id)),
+    'every instance is listed once the client followed the pages',
+  );
   assert.equal(listed.size, all.length, 'no instance is listed twice');
 });
 

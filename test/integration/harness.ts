@@ -46,7 +46,10 @@ export interface StartOptions {
 }
 
 /** Runs the CLI to completion (for error cases) and returns its exit code and output. */
-export function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -66,14 +69,33 @@ export function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: numb
 
 export async function startEmulator(options: StartOptions): Promise<Emulator> {
   const storeDir = options.storeDir ?? tempDir('ds-store-');
-  const args = [CLI, 'start', '--app', options.app, '--port', String(options.port ?? 0), '--store', storeDir, ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const args = [
+    CLI,
+    'start',
+    '--app',
+    options.app,
+    '--port',
+    String(options.port ?? 0),
+    '--store',
+    storeDir,
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator not ready within ${options.timeoutMs ?? 30_000} ms:\n${output}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`emulator not ready within ${options.timeoutMs ?? 30_000} ms:\n${output}`)),
+      options.timeoutMs ?? 30_000,
+    );
     const check = () => {
       const match = /running at (http:\/\/localhost:\d+)/.exec(output);
       if (match) {
@@ -106,7 +128,11 @@ export async function startEmulator(options: StartOptions): Promise<Emulator> {
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -145,24 +171,41 @@ export async function getStatus(emu: Emulator, id: string, query = ''): Promise<
 }
 
 /** Starts an orchestration through the management API and returns its id. */
-export async function startOrchestration(emu: Emulator, name: string, input?: unknown, instanceId?: string): Promise<string> {
-  const res = await fetch(`${emu.url}${WEBHOOK}/orchestrators/${name}${instanceId ? `/${encodeURIComponent(instanceId)}` : ''}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: input === undefined ? '' : JSON.stringify(input),
-  });
+export async function startOrchestration(
+  emu: Emulator,
+  name: string,
+  input?: unknown,
+  instanceId?: string,
+): Promise<string> {
+  const res = await fetch(
+    `${emu.url}${WEBHOOK}/orchestrators/${name}${instanceId ? `/${encodeURIComponent(instanceId)}` : ''}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: input === undefined ? '' : JSON.stringify(input),
+    },
+  );
   if (res.status !== 202) throw new Error(`start ${name}: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
 
 const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
-export function waitForStatus(emu: Emulator, id: string, statuses: string | string[] = [...TERMINAL], timeoutMs = 20_000): Promise<Status> {
+export function waitForStatus(
+  emu: Emulator,
+  id: string,
+  statuses: string | string[] = [...TERMINAL],
+  timeoutMs = 20_000,
+): Promise<Status> {
   const wanted = new Set(Array.isArray(statuses) ? statuses : [statuses]);
-  return waitFor(async () => {
-    const status = await getStatus(emu, id);
-    return status && wanted.has(status.runtimeStatus) ? status : undefined;
-  }, `instance ${id} to reach ${[...wanted].join('/')}`, timeoutMs);
+  return waitFor(
+    async () => {
+      const status = await getStatus(emu, id);
+      return status && wanted.has(status.runtimeStatus) ? status : undefined;
+    },
+    `instance ${id} to reach ${[...wanted].join('/')}`,
+    timeoutMs,
+  );
 }
 
 export function emulatorApi(emu: Emulator, route: string, init?: RequestInit): Promise<Response> {

@@ -38,10 +38,14 @@ async function runThroughStarter(emu: Emulator, starterPath: string, expected: u
 describe('apps of every flavour run through their HTTP starter', () => {
   before(() => {
     // Builds test/fixtures/ts-app/dist (git-ignored).
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(FIXTURES, 'ts-app')], {
-      cwd: REPO,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(FIXTURES, 'ts-app')],
+      {
+        cwd: REPO,
+        stdio: 'pipe',
+      },
+    );
   });
 
   test('CommonJS fixture (both starter styles) and host status', async (t) => {

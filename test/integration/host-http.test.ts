@@ -53,7 +53,11 @@ describe('HTTP triggers (js-cjs)', () => {
   });
 
   test('POST body reaches the handler as text', async () => {
-    const res = await get('/api/echo/x', { method: 'POST', body: 'some "body" ✓', headers: { 'content-type': 'text/plain' } });
+    const res = await get('/api/echo/x', {
+      method: 'POST',
+      body: 'some "body" ✓',
+      headers: { 'content-type': 'text/plain' },
+    });
     assert.equal(res.status, 200);
     const body = (await res.json()) as Echo;
     assert.equal(body.method, 'POST');

@@ -46,7 +46,10 @@ test('--inspect=<port> opens the inspector in the worker only', async (t) => {
   assert.equal(list[0]!.url, workerUrl);
   // The emulator runs no inspector of its own (on the default port or anywhere else it would be listed).
   const listening = [...emu.output().matchAll(/Debugger listening on ws:\/\/[^:]+:(\d+)\//g)].map((m) => Number(m[1]));
-  assert.ok(listening.every((p) => p === port), `inspectors: ${listening.join(', ')}`);
+  assert.ok(
+    listening.every((p) => p === port),
+    `inspectors: ${listening.join(', ')}`,
+  );
   const defaultPort = await fetch('http://127.0.0.1:9229/json/list').then(
     async (res) => ((await res.json()) as Target[]).filter((target) => target.url.endsWith('/dist/cli.js')),
     () => [],

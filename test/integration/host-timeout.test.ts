@@ -8,7 +8,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, getStatus, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
+import {
+  FIXTURES,
+  getStatus,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  type Emulator,
+} from './harness.js';
 
 const TIMEOUT = '00:00:02';
 const HELLO = ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'];
@@ -32,7 +40,10 @@ describe('function timeout', () => {
   test('a hanging activity times out while other instances run normally', async () => {
     const hangs = await startOrchestration(emu, 'hangs', 'hang');
     await waitFor(async () => (await getStatus(emu, hangs))?.runtimeStatus === 'Running', 'hangs running');
-    const others = await Promise.all([startOrchestration(emu, 'helloSequence'), startOrchestration(emu, 'fanOutFanIn', 20)]);
+    const others = await Promise.all([
+      startOrchestration(emu, 'helloSequence'),
+      startOrchestration(emu, 'fanOutFanIn', 20),
+    ]);
     const [hello, fan] = await Promise.all(others.map((id) => waitForStatus(emu, id)));
     assert.equal(hello!.runtimeStatus, 'Completed');
     assert.deepEqual(hello!.output, HELLO);

@@ -49,12 +49,20 @@ test('every curl command of the README works against the example app', async (t)
     'eternal-1': (o) => assert.equal((o as { count: number }).count, 3),
   };
   for (const [id, check] of Object.entries(expectations)) {
-    const status = await waitFor(async () => {
-      const s = await getStatus(emu, id);
-      if (s && ['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus)) return s;
-      await emulatorApi(emu, 'clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":5000}' });
-      return undefined;
-    }, `${id} to finish`, 30_000);
+    const status = await waitFor(
+      async () => {
+        const s = await getStatus(emu, id);
+        if (s && ['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus)) return s;
+        await emulatorApi(emu, 'clock/advance', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"ms":5000}',
+        });
+        return undefined;
+      },
+      `${id} to finish`,
+      30_000,
+    );
     assert.equal(status.runtimeStatus, 'Completed', `${id}: ${JSON.stringify(status.output)}`);
     check(status.output);
   }

@@ -11,7 +11,16 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, WEBHOOK, getStatus, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
+import {
+  FIXTURES,
+  WEBHOOK,
+  getStatus,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  type Emulator,
+} from './harness.js';
 
 const N = 300;
 const app = path.join(FIXTURES, `.tmp-kill-${process.pid}-${Date.now()}`);
@@ -23,7 +32,9 @@ before(() => {
   assert.match(source, /setTimeout\(resolve, 10\)/);
   fs.writeFileSync(fanOut, source.replace('setTimeout(resolve, 10)', 'setTimeout(resolve, 60)'));
   const hostFile = path.join(app, 'host.json');
-  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as { extensions: { durableTask: Record<string, unknown> } };
+  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as {
+    extensions: { durableTask: Record<string, unknown> };
+  };
   host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
   fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
 });
@@ -63,7 +74,11 @@ test('kill -9 mid fan-out: restart completes everything exactly once', async (t)
     body: JSON.stringify({ acknowledged: 'before the kill' }),
   });
   assert.equal(raised.status, 202);
-  const worker = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', String(emu.process.pid)]).toString().trim());
+  const worker = Number(
+    execFileSync('ps', ['-o', 'pid=', '--ppid', String(emu.process.pid)])
+      .toString()
+      .trim(),
+  );
   assert.equal(await emu.stop('SIGKILL'), 'SIGKILL');
   // The worker notices its parent is gone and exits: no orphan keeps running activities.
   await waitFor(() => !running(worker), `the orphaned worker ${worker} to exit`);
@@ -82,7 +97,10 @@ test('kill -9 mid fan-out: restart completes everything exactly once', async (t)
   const output = done.output as { count: number; results: number[]; sum: number };
   assert.equal(output.count, N);
   assert.equal(output.sum, N * (N + 1));
-  assert.deepEqual(output.results, Array.from({ length: N }, (_, i) => 2 * (i + 1)));
+  assert.deepEqual(
+    output.results,
+    Array.from({ length: N }, (_, i) => 2 * (i + 1)),
+  );
 
   // Through the management API: each activity input completed once, and no scheduled task is left unmatched.
   const events = await history(again, fan);
@@ -107,9 +125,13 @@ test('kill -9 mid fan-out: restart completes everything exactly once', async (t)
   // In the stored history itself (after a clean stop folds the journal into the documents), no
   // TaskScheduled or TaskCompleted event id appears twice.
   assert.equal(await again.stop('SIGTERM'), 0);
-  const docs = fs.readdirSync(path.join(emu.storeDir, 'instances')).filter((f) => f.startsWith('kill-fan.') && f.endsWith('.json'));
+  const docs = fs
+    .readdirSync(path.join(emu.storeDir, 'instances'))
+    .filter((f) => f.startsWith('kill-fan.') && f.endsWith('.json'));
   assert.equal(docs.length, 1, `one document for kill-fan: ${docs.join(', ')}`);
-  const record = JSON.parse(fs.readFileSync(path.join(emu.storeDir, 'instances', docs[0]!), 'utf8')) as { history: HistoryItem[] };
+  const record = JSON.parse(fs.readFileSync(path.join(emu.storeDir, 'instances', docs[0]!), 'utf8')) as {
+    history: HistoryItem[];
+  };
   const raw = record.history;
   // Event types as numbers (durable-functions' HistoryEventType): TaskScheduled 4, TaskCompleted 5.
   const scheduledIds = raw.filter((e) => e['EventType'] === 4).map((e) => e['EventId']);

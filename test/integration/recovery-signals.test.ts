@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, FIXTURES, REPO, WEBHOOK, startEmulator, startOrchestration, tempDir, waitFor, waitForStatus, getStatus } from './harness.js';
+import {
+  CLI,
+  FIXTURES,
+  REPO,
+  WEBHOOK,
+  startEmulator,
+  startOrchestration,
+  tempDir,
+  waitFor,
+  waitForStatus,
+  getStatus,
+} from './harness.js';
 
 const APP = path.join(FIXTURES, 'js-cjs');
 const HELLO = ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'];
@@ -24,10 +35,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     for (let i = 0; i < 10; i++) {
       // Through the app's own starter (the durable client in the worker calls back into the emulator).
       starts.push(
-        fetch(`${emu.url}/api/orchestrators/helloSequence?instanceId=hello-${signal}-${i}`, { method: 'POST' }).then(async (res) => {
-          assert.equal(res.status, 202);
-          return { id: ((await res.json()) as { id: string }).id, expected: (output) => assert.deepEqual(output, HELLO) };
-        }),
+        fetch(`${emu.url}/api/orchestrators/helloSequence?instanceId=hello-${signal}-${i}`, { method: 'POST' }).then(
+          async (res) => {
+            assert.equal(res.status, 202);
+            return {
+              id: ((await res.json()) as { id: string }).id,
+              expected: (output) => assert.deepEqual(output, HELLO),
+            };
+          },
+        ),
       );
       // Through the management API; these wait on a 1 s durable timer, so they are surely pending at the signal.
       starts.push(
@@ -75,14 +91,28 @@ test('SIGTERM while the app is still loading: clean exit 0, store lock released'
     fs.rmSync(storeDir, { recursive: true, force: true });
   });
   const entry = path.join(app, 'src/index.js');
-  fs.writeFileSync(entry, `await new Promise((resolve) => setTimeout(resolve, 1500));\n${fs.readFileSync(entry, 'utf8')}`);
-  const child = spawn(process.execPath, [CLI, 'start', '--app', app, '--port', '0', '--store', storeDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.writeFileSync(
+    entry,
+    `await new Promise((resolve) => setTimeout(resolve, 1500));\n${fs.readFileSync(entry, 'utf8')}`,
+  );
+  const child = spawn(process.execPath, [CLI, 'start', '--app', app, '--port', '0', '--store', storeDir], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
   // The worker process exists: the emulator is past its own start-up and is loading the app.
-  await waitFor(() => execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).toString().trim() !== '', 'the worker process');
+  await waitFor(
+    () =>
+      execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)])
+        .toString()
+        .trim() !== '',
+    'the worker process',
+  );
   assert.doesNotMatch(output, /running at/);
   child.kill('SIGTERM');
   assert.equal(await exited, 0, output);

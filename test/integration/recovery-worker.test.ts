@@ -14,7 +14,11 @@ import { FIXTURES, getStatus, startEmulator, startOrchestration, waitFor, waitFo
 
 /** The emulator's only child process: the app worker. */
 function workerPid(emulatorPid: number): number {
-  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(emulatorPid)]).toString().trim().split(/\s+/).filter(Boolean);
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(emulatorPid)])
+    .toString()
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   assert.equal(pids.length, 1, `one worker process, found: ${pids.join(', ')}`);
   return Number(pids[0]);
 }
@@ -23,9 +27,14 @@ const app = path.join(FIXTURES, `.tmp-crash-${process.pid}-${Date.now()}`);
 before(() => {
   fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true });
   const fanOut = path.join(app, 'src/functions/fanOut.js');
-  fs.writeFileSync(fanOut, fs.readFileSync(fanOut, 'utf8').replace('setTimeout(resolve, 10)', 'setTimeout(resolve, 40)'));
+  fs.writeFileSync(
+    fanOut,
+    fs.readFileSync(fanOut, 'utf8').replace('setTimeout(resolve, 10)', 'setTimeout(resolve, 40)'),
+  );
   const hostFile = path.join(app, 'host.json');
-  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as { extensions: { durableTask: Record<string, unknown> } };
+  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as {
+    extensions: { durableTask: Record<string, unknown> };
+  };
   host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
   fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
 });
@@ -34,7 +43,8 @@ after(() => fs.rmSync(app, { recursive: true, force: true }));
 test('a crashed worker is replaced and in-flight work completes', async (t) => {
   const emu = await startEmulator({ app });
   t.after(() => emu.stop('SIGKILL'));
-  const restarts = () => (emu.output().match(/app worker exited unexpectedly \(SIGKILL\); restarting it/g) ?? []).length;
+  const restarts = () =>
+    (emu.output().match(/app worker exited unexpectedly \(SIGKILL\); restarting it/g) ?? []).length;
 
   // While idle.
   const first = workerPid(emu.process.pid!);

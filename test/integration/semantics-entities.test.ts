@@ -33,10 +33,14 @@ async function readState(key: string): Promise<{ status: number; value?: unknown
 }
 
 function waitForState(key: string, value: unknown, timeoutMs?: number): Promise<unknown> {
-  return waitFor(async () => {
-    const state = await readState(key);
-    return state.status === 200 && JSON.stringify(state.value) === JSON.stringify(value) ? true : undefined;
-  }, `counter@${key} = ${JSON.stringify(value)}`, timeoutMs);
+  return waitFor(
+    async () => {
+      const state = await readState(key);
+      return state.status === 200 && JSON.stringify(state.value) === JSON.stringify(value) ? true : undefined;
+    },
+    `counter@${key} = ${JSON.stringify(value)}`,
+    timeoutMs,
+  );
 }
 
 test('signal from the management API, then read the state', async () => {
@@ -49,7 +53,7 @@ test('signal from the management API, then read the state', async () => {
   await waitForState(key, 0);
 });
 
-test('the app\'s DurableClient signals (client.signalEntity) and reads (client.readEntityState)', async () => {
+test("the app's DurableClient signals (client.signalEntity) and reads (client.readEntityState)", async () => {
   const key = uid('client');
   const missing = await fetch(`${emu.url}/api/counter/${key}`);
   assert.equal(missing.status, 404);
@@ -124,7 +128,11 @@ test('list entities, with state and paging', async () => {
   for (const [i, key] of keys.entries()) await waitForState(key, i + 1);
   const res = await webhook(emu, 'entities/counter?fetchState=true');
   assert.equal(res.status, 200);
-  const list = (await res.json()) as { entityId: { name: string; key: string }; lastOperationTime: string; state: unknown }[];
+  const list = (await res.json()) as {
+    entityId: { name: string; key: string };
+    lastOperationTime: string;
+    state: unknown;
+  }[];
   for (const [i, key] of keys.entries()) {
     const entry = list.find((e) => e.entityId.key === key);
     assert.ok(entry, `${key} listed`);
@@ -136,7 +144,11 @@ test('list entities, with state and paging', async () => {
   let token: string | null = null;
   let pages = 0;
   do {
-    const page: Response = await webhook(emu, 'entities/counter?top=2', token ? { headers: { 'x-ms-continuation-token': token } } : undefined);
+    const page: Response = await webhook(
+      emu,
+      'entities/counter?top=2',
+      token ? { headers: { 'x-ms-continuation-token': token } } : undefined,
+    );
     const items = (await page.json()) as { entityId: { key: string } }[];
     assert.ok(items.length <= 2);
     for (const item of items) {

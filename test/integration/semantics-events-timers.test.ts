@@ -7,7 +7,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { FIXTURES, emulatorApi, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
+import {
+  FIXTURES,
+  emulatorApi,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  type Emulator,
+} from './harness.js';
 import { emulatorNow, history, ofType, raiseEvent, timers, uid, waitForInstance } from './semantics-helpers.js';
 
 let emu: Emulator;
@@ -78,7 +86,10 @@ test('a durable timer fires by itself', async () => {
   const out = status.output as { startedAt: string; firedAt: string };
   assert.ok(Date.parse(out.firedAt) - Date.parse(out.startedAt) >= 1000, JSON.stringify(out));
   const events = await history(emu, id);
-  assert.deepEqual(events.map((e) => e.EventType), ['ExecutionStarted', 'TimerCreated', 'TimerFired', 'ExecutionCompleted']);
+  assert.deepEqual(
+    events.map((e) => e.EventType),
+    ['ExecutionStarted', 'TimerCreated', 'TimerFired', 'ExecutionCompleted'],
+  );
   assert.equal(Date.parse(String(ofType(events, 'TimerFired')[0]!.FireAt)), Date.parse(out.startedAt) + 1000);
 });
 
@@ -89,8 +100,13 @@ test('emulator API: list pending timers and fire one now', async () => {
   assert.equal(timer!.instanceId, id);
   assert.equal(timer!.purpose, 'user');
   const all = (await (await emulatorApi(emu, 'timers')).json()) as { instanceId: string }[];
-  assert.ok(all.some((t) => t.instanceId === id), 'the global list has it too');
-  const fired = await emulatorApi(emu, `instances/${encodeURIComponent(id)}/timers/fire?timerId=${timer!.timerId}`, { method: 'POST' });
+  assert.ok(
+    all.some((t) => t.instanceId === id),
+    'the global list has it too',
+  );
+  const fired = await emulatorApi(emu, `instances/${encodeURIComponent(id)}/timers/fire?timerId=${timer!.timerId}`, {
+    method: 'POST',
+  });
   assert.equal(fired.status, 202);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
@@ -103,13 +119,22 @@ test('emulator API: list pending timers and fire one now', async () => {
   // A running instance without such a pending timer: 404, and it keeps running.
   const noTimer = uid('notimer');
   await startOrchestration(emu, 'customStatus', undefined, noTimer);
-  await waitForInstance(emu, noTimer, (s) => (s.customStatus as { stage?: string } | null)?.stage === 'waiting', 'waiting');
+  await waitForInstance(
+    emu,
+    noTimer,
+    (s) => (s.customStatus as { stage?: string } | null)?.stage === 'waiting',
+    'waiting',
+  );
   const none = await emulatorApi(emu, `instances/${encodeURIComponent(noTimer)}/timers/fire`, { method: 'POST' });
   assert.equal(none.status, 404);
   const wrongId = uid('wrongid');
   await startOrchestration(emu, 'waitForGo', undefined, wrongId);
   const [only] = await waitForTimers(wrongId, 1);
-  const wrong = await emulatorApi(emu, `instances/${encodeURIComponent(wrongId)}/timers/fire?timerId=${only!.timerId + 100}`, { method: 'POST' });
+  const wrong = await emulatorApi(
+    emu,
+    `instances/${encodeURIComponent(wrongId)}/timers/fire?timerId=${only!.timerId + 100}`,
+    { method: 'POST' },
+  );
   assert.equal(wrong.status, 404);
   assert.equal((await raiseEvent(emu, wrongId, 'Go', null)).status, 202);
   assert.equal((await raiseEvent(emu, noTimer, 'Continue', null)).status, 202);
@@ -123,7 +148,11 @@ test('virtual clock: advancing one hour makes waitForGo time out at once', async
   await waitForInstance(emu, id, (s) => s.customStatus === 'waiting', 'waiting');
   await waitForTimers(id, 1);
   const before = await emulatorNow(emu);
-  const res = await emulatorApi(emu, 'clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: HOUR }) });
+  const res = await emulatorApi(emu, 'clock/advance', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ms: HOUR }),
+  });
   assert.equal(res.status, 200);
   const clock = (await res.json()) as { now: string; offsetMs: number };
   assert.ok(clock.offsetMs >= HOUR);
@@ -140,7 +169,11 @@ test('virtual clock: advancing one hour makes waitForGo time out at once', async
   const laterStatus = await waitForStatus(emu, later);
   assert.ok(Date.parse(laterStatus.createdTime) >= before + HOUR - 1000);
   // Going backwards is refused.
-  const back = await emulatorApi(emu, 'clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: -1 }) });
+  const back = await emulatorApi(emu, 'clock/advance', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ms: -1 }),
+  });
   assert.equal(back.status, 400);
 });
 

@@ -45,11 +45,21 @@ export function postJson(url: string, body?: unknown): Promise<Response> {
 }
 
 /** Waits until the instance has run at least one episode and satisfies `check`. */
-export function waitForInstance(emu: Emulator, id: string, check: (s: Status) => boolean, what: string, timeoutMs?: number): Promise<Status> {
-  return waitFor(async () => {
-    const s = await getStatus(emu, id);
-    return s && check(s) ? s : undefined;
-  }, `${id}: ${what}`, timeoutMs);
+export function waitForInstance(
+  emu: Emulator,
+  id: string,
+  check: (s: Status) => boolean,
+  what: string,
+  timeoutMs?: number,
+): Promise<Status> {
+  return waitFor(
+    async () => {
+      const s = await getStatus(emu, id);
+      return s && check(s) ? s : undefined;
+    },
+    `${id}: ${what}`,
+    timeoutMs,
+  );
 }
 
 export interface TimerInfo {
@@ -81,16 +91,29 @@ export function storedEpisodes(storeDir: string, id: string): { episodes: number
   const instancesDir = path.join(storeDir, 'instances');
   for (const name of fs.existsSync(instancesDir) ? fs.readdirSync(instancesDir) : []) {
     if (!name.endsWith('.json')) continue;
-    const doc = JSON.parse(fs.readFileSync(path.join(instancesDir, name), 'utf8')) as { instanceId?: string; episodes?: number; history?: { EventType: number }[] };
+    const doc = JSON.parse(fs.readFileSync(path.join(instancesDir, name), 'utf8')) as {
+      instanceId?: string;
+      episodes?: number;
+      history?: { EventType: number }[];
+    };
     if (doc.instanceId !== id) continue;
     episodes = Math.max(episodes, doc.episodes ?? 0);
     history = doc.history ?? [];
   }
-  const segments = fs.readdirSync(storeDir).filter((n) => /^journal-\d+\.jsonl$/.test(n)).sort();
+  const segments = fs
+    .readdirSync(storeDir)
+    .filter((n) => /^journal-\d+\.jsonl$/.test(n))
+    .sort();
   for (const segment of segments) {
     for (const line of fs.readFileSync(path.join(storeDir, segment), 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      let parsed: { instances?: { record: { instanceId: string; episodes?: number }; historyFrom: number; historyAppend: { EventType: number }[] }[] };
+      let parsed: {
+        instances?: {
+          record: { instanceId: string; episodes?: number };
+          historyFrom: number;
+          historyAppend: { EventType: number }[];
+        }[];
+      };
       try {
         parsed = JSON.parse(line);
       } catch {

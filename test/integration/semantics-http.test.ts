@@ -33,12 +33,28 @@ function header(headers: HttpOutput['headers'], name: string): string | undefine
 
 test('callHttp: a POST with body and headers reaches the app route; the response is recorded', async () => {
   const id = uid('http');
-  await startOrchestration(emu, 'httpCaller', { url: `${emu.url}/api/echo/7?q=1`, method: 'POST', body: 'hello body', headers: { 'x-test': 'from-orchestrator' } }, id);
+  await startOrchestration(
+    emu,
+    'httpCaller',
+    {
+      url: `${emu.url}/api/echo/7?q=1`,
+      method: 'POST',
+      body: 'hello body',
+      headers: { 'x-test': 'from-orchestrator' },
+    },
+    id,
+  );
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
   const out = status.output as HttpOutput;
   assert.equal(out.statusCode, 200);
-  const echoed = JSON.parse(out.content) as { method: string; params: { id: string }; query: Record<string, string>; headers: { 'x-test': string }; body: string };
+  const echoed = JSON.parse(out.content) as {
+    method: string;
+    params: { id: string };
+    query: Record<string, string>;
+    headers: { 'x-test': string };
+    body: string;
+  };
   assert.equal(echoed.method, 'POST');
   assert.equal(echoed.params.id, '7');
   assert.deepEqual(echoed.query, { q: '1' });
@@ -90,7 +106,9 @@ test('callHttp: a long Retry-After is a durable poll timer the emulator API can 
   }, 'the poll timer');
   assert.equal(timer!.purpose, 'httpPoll');
   assert.ok(Date.parse(timer!.fireAt) - Date.now() > 3000 * 1000);
-  const fired = await fetch(`${emu.url}/emulator/v1/instances/${encodeURIComponent(id)}/timers/fire`, { method: 'POST' });
+  const fired = await fetch(`${emu.url}/emulator/v1/instances/${encodeURIComponent(id)}/timers/fire`, {
+    method: 'POST',
+  });
   assert.equal(fired.status, 202);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
@@ -114,7 +132,14 @@ test('the real DurableClient: createCheckStatusResponse and waitForCompletionOrC
   assert.equal(res.status, 202);
   const body = (await res.json()) as Record<string, string>;
   assert.equal(body.id, id);
-  for (const key of ['statusQueryGetUri', 'sendEventPostUri', 'terminatePostUri', 'purgeHistoryDeleteUri', 'suspendPostUri', 'resumePostUri']) {
+  for (const key of [
+    'statusQueryGetUri',
+    'sendEventPostUri',
+    'terminatePostUri',
+    'purgeHistoryDeleteUri',
+    'suspendPostUri',
+    'resumePostUri',
+  ]) {
     assert.ok(body[key]?.startsWith(`${emu.url}/runtime/webhooks/durabletask/instances/${id}`), `${key}: ${body[key]}`);
   }
   assert.equal(res.headers.get('location'), body.statusQueryGetUri);
@@ -127,7 +152,10 @@ test('the real DurableClient: createCheckStatusResponse and waitForCompletionOrC
   assert.deepEqual(final.output, ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
 
   // app.http starter with waitForCompletionOrCreateCheckStatusResponse: 200 with the output when it completes in time.
-  const waited = await postJson(`${emu.url}/api/orchestrators/fanOutFanIn/wait?timeoutMs=10000&instanceId=${uid('wait')}`, 4);
+  const waited = await postJson(
+    `${emu.url}/api/orchestrators/fanOutFanIn/wait?timeoutMs=10000&instanceId=${uid('wait')}`,
+    4,
+  );
   assert.equal(waited.status, 200);
   assert.deepEqual(await waited.json(), { count: 4, results: [2, 4, 6, 8], sum: 20 });
 

@@ -15,7 +15,10 @@ const APP = path.join(REPO, 'examples/app');
 let emu: Emulator;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(APP, 'dist/src/functions/counter.js')), 'examples/app is built (npm run example:setup)');
+  assert.ok(
+    fs.existsSync(path.join(APP, 'dist/src/functions/counter.js')),
+    'examples/app is built (npm run example:setup)',
+  );
   emu = await startEmulator({ app: APP });
 });
 

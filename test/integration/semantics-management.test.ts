@@ -6,7 +6,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, getStatus, startEmulator, startOrchestration, tempDir, waitForStatus, type Emulator, type Status } from './harness.js';
+import {
+  FIXTURES,
+  getStatus,
+  startEmulator,
+  startOrchestration,
+  tempDir,
+  waitForStatus,
+  type Emulator,
+  type Status,
+} from './harness.js';
 import { emulatorNow, history, ofType, raiseEvent, uid, waitForInstance, webhook } from './semantics-helpers.js';
 
 let emu: Emulator;
@@ -93,7 +102,10 @@ test('rewind: a failed instance runs its failed activity again and completes', a
     ['sayHello', 'failUntilFile'],
   );
   assert.equal(ofType(events, 'TaskFailed').length, 0);
-  assert.deepEqual(ofType(events, 'ExecutionCompleted').map((e) => e.OrchestrationStatus), ['Completed']);
+  assert.deepEqual(
+    ofType(events, 'ExecutionCompleted').map((e) => e.OrchestrationStatus),
+    ['Completed'],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -197,14 +209,18 @@ test('purge by filter: only terminal instances in the time window and with the s
   await startOrchestration(emu, 'waitForGo', undefined, running);
   for (const id of [...done, failed]) await waitForStatus(emu, id);
   await waiting(running);
-  const res = await webhook(emu, `instances?createdTimeFrom=${encodeURIComponent(from)}&runtimeStatus=Completed`, { method: 'DELETE' });
+  const res = await webhook(emu, `instances?createdTimeFrom=${encodeURIComponent(from)}&runtimeStatus=Completed`, {
+    method: 'DELETE',
+  });
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { instancesDeleted: 2 });
   for (const id of done) assert.equal(await getStatus(emu, id), undefined);
   assert.equal((await getStatus(emu, failed))?.runtimeStatus, 'Failed');
   assert.equal((await getStatus(emu, running))?.runtimeStatus, 'Running');
   // Nothing left to match: 404.
-  const none = await webhook(emu, `instances?createdTimeFrom=${encodeURIComponent(from)}&runtimeStatus=Completed`, { method: 'DELETE' });
+  const none = await webhook(emu, `instances?createdTimeFrom=${encodeURIComponent(from)}&runtimeStatus=Completed`, {
+    method: 'DELETE',
+  });
   assert.equal(none.status, 404);
   assert.equal((await operation(running, 'terminate')).status, 202);
 });
@@ -230,13 +246,20 @@ test('list instances with filters and continuation tokens', async () => {
   const completed = await list(`instanceIdPrefix=${prefix}&runtimeStatus=Completed`);
   assert.deepEqual(completed.map((s) => s.instanceId).sort(), [...ids].sort());
   const runningOrFailed = await list(`instanceIdPrefix=${prefix}&runtimeStatus=Running,Failed`);
-  assert.deepEqual(runningOrFailed.map((s) => s.instanceId), [waiter]);
+  assert.deepEqual(
+    runningOrFailed.map((s) => s.instanceId),
+    [waiter],
+  );
   const window = `createdTimeFrom=${encodeURIComponent(new Date(t0).toISOString())}&createdTimeTo=${encodeURIComponent(new Date(t1).toISOString())}`;
   const inWindow = await list(`instanceIdPrefix=${prefix}&${window}`);
   assert.equal(inWindow.length, 6);
-  const beforeWindow = await list(`instanceIdPrefix=${prefix}&createdTimeTo=${encodeURIComponent(new Date(t0 - 1000).toISOString())}`);
+  const beforeWindow = await list(
+    `instanceIdPrefix=${prefix}&createdTimeTo=${encodeURIComponent(new Date(t0 - 1000).toISOString())}`,
+  );
   assert.equal(beforeWindow.length, 0);
-  const afterWindow = await list(`instanceIdPrefix=${prefix}&createdTimeFrom=${encodeURIComponent(new Date(t1 + 1000).toISOString())}`);
+  const afterWindow = await list(
+    `instanceIdPrefix=${prefix}&createdTimeFrom=${encodeURIComponent(new Date(t1 + 1000).toISOString())}`,
+  );
   assert.equal(afterWindow.length, 0);
 
   // Pages of two: follow x-ms-continuation-token until it is absent.
@@ -244,7 +267,11 @@ test('list instances with filters and continuation tokens', async () => {
   let token: string | null = null;
   let pages = 0;
   do {
-    const res: Response = await webhook(emu, `instances?instanceIdPrefix=${prefix}&top=2`, token ? { headers: { 'x-ms-continuation-token': token } } : undefined);
+    const res: Response = await webhook(
+      emu,
+      `instances?instanceIdPrefix=${prefix}&top=2`,
+      token ? { headers: { 'x-ms-continuation-token': token } } : undefined,
+    );
     assert.equal(res.status, 200);
     const page = (await res.json()) as Status[];
     assert.ok(page.length <= 2 && page.length > 0, `page of ${page.length}`);

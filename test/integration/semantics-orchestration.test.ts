@@ -50,7 +50,10 @@ test('fan-out/fan-in of 200 activities: exact output, completions delivered in b
   assert.equal(status.runtimeStatus, 'Completed');
   const output = status.output as { count: number; results: number[]; sum: number };
   assert.equal(output.count, 200);
-  assert.deepEqual(output.results, Array.from({ length: 200 }, (_, i) => 2 * (i + 1)));
+  assert.deepEqual(
+    output.results,
+    Array.from({ length: 200 }, (_, i) => 2 * (i + 1)),
+  );
   assert.equal(output.sum, 200 * 201);
   const events = await history(emu, id);
   const completed = ofType(events, 'TaskCompleted');
@@ -62,7 +65,10 @@ test('fan-out/fan-in of 200 activities: exact output, completions delivered in b
   const stored = storedEpisodes(emu.storeDir, id);
   emu = await startEmulator({ app: path.join(FIXTURES, 'js-cjs'), storeDir: emu.storeDir });
   assert.ok(stored.orchestratorStarted >= 2, `stored history has ${stored.orchestratorStarted} episodes`);
-  assert.ok(stored.orchestratorStarted < 50, `200 completions took ${stored.orchestratorStarted} episodes (expected batches)`);
+  assert.ok(
+    stored.orchestratorStarted < 50,
+    `200 completions took ${stored.orchestratorStarted} episodes (expected batches)`,
+  );
   assert.equal(stored.episodes, stored.orchestratorStarted);
   // After a restart of the emulator the completed instance is still there, unchanged.
   const again = await getStatus(emu, id);
@@ -75,7 +81,10 @@ test('sub-orchestration with a given id: child visible, parent gets its output',
   await startOrchestration(emu, 'parentOrchestration', undefined, id);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
-  assert.deepEqual(status.output, { childInstanceId: `${id}:child`, childOutput: ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'] });
+  assert.deepEqual(status.output, {
+    childInstanceId: `${id}:child`,
+    childOutput: ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'],
+  });
   const child = await getStatus(emu, `${id}:child`);
   assert.equal(child?.runtimeStatus, 'Completed');
   assert.equal(child?.name, 'helloSequence');
@@ -110,7 +119,17 @@ test('retry: succeeds after K failures, with a retry timer after each failure', 
   const events = await history(emu, id);
   assert.deepEqual(
     events.map((e) => e.EventType),
-    ['ExecutionStarted', 'TaskFailed', 'TimerCreated', 'TimerFired', 'TaskFailed', 'TimerCreated', 'TimerFired', 'TaskCompleted', 'ExecutionCompleted'],
+    [
+      'ExecutionStarted',
+      'TaskFailed',
+      'TimerCreated',
+      'TimerFired',
+      'TaskFailed',
+      'TimerCreated',
+      'TimerFired',
+      'TaskCompleted',
+      'ExecutionCompleted',
+    ],
   );
   assert.match(String(ofType(events, 'TaskFailed')[0]!.Reason), /flaky failure 1/);
 });
@@ -161,7 +180,7 @@ test('an activity failure is caught with its message, and the stack is recorded'
   assert.equal(output.caught, true);
   assert.equal(output.name, 'Error');
   assert.match(output.message, /^Activity function 'alwaysThrows' failed: Activity failed on purpose/);
-  assert.match(output.message, /errors\.js/, 'the caught error carries the activity\'s stack trace');
+  assert.match(output.message, /errors\.js/, "the caught error carries the activity's stack trace");
   const failed = ofType(await history(emu, id), 'TaskFailed');
   assert.equal(failed.length, 1);
   assert.equal(failed[0]!.FunctionName, 'alwaysThrows');
@@ -199,22 +218,42 @@ test('continueAsNew: eternal reaches its limit with a fresh history per generati
   assert.deepEqual(status.input, { count: 2, limit: 2 });
   assert.deepEqual(status.customStatus, { count: 2 });
   const events = await history(emu, id);
-  assert.deepEqual(events.map((e) => e.EventType), ['ExecutionStarted', 'ExecutionCompleted'], 'only the last generation');
+  assert.deepEqual(
+    events.map((e) => e.EventType),
+    ['ExecutionStarted', 'ExecutionCompleted'],
+    'only the last generation',
+  );
 });
 
 test('continueAsNew: a timer left by the previous generation does not leak into the next', async () => {
   const id = uid('stale');
   await startOrchestration(emu, 'staleTimer', { count: 0 }, id);
-  await waitForInstance(emu, id, (s) => (s.customStatus as { count?: number } | null)?.count === 0, 'generation 0 waiting');
+  await waitForInstance(
+    emu,
+    id,
+    (s) => (s.customStatus as { count?: number } | null)?.count === 0,
+    'generation 0 waiting',
+  );
   assert.equal((await timers(emu, id)).length, 1);
   assert.equal((await raiseEvent(emu, id, 'Next')).status, 202);
-  await waitForInstance(emu, id, (s) => (s.customStatus as { count?: number } | null)?.count === 1, 'generation 1 waiting');
+  await waitForInstance(
+    emu,
+    id,
+    (s) => (s.customStatus as { count?: number } | null)?.count === 1,
+    'generation 1 waiting',
+  );
   // Generation 0's 1.5 s timer went with its execution: only generation 1's one-hour timer is pending.
   const pending = await timers(emu, id);
   assert.equal(pending.length, 1);
-  assert.ok(Date.parse(pending[0]!.fireAt) - Date.now() > 30 * 60 * 1000, `pending timer fires at ${pending[0]!.fireAt}`);
+  assert.ok(
+    Date.parse(pending[0]!.fireAt) - Date.now() > 30 * 60 * 1000,
+    `pending timer fires at ${pending[0]!.fireAt}`,
+  );
   const history1 = await history(emu, id);
-  assert.deepEqual(history1.map((e) => e.EventType), ['ExecutionStarted', 'TimerCreated']);
+  assert.deepEqual(
+    history1.map((e) => e.EventType),
+    ['ExecutionStarted', 'TimerCreated'],
+  );
   assert.equal((await raiseEvent(emu, id, 'Next')).status, 202);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
@@ -224,7 +263,12 @@ test('continueAsNew: a timer left by the previous generation does not leak into 
 test('custom status is visible at each stage', async () => {
   const id = uid('custom');
   await startOrchestration(emu, 'customStatus', undefined, id);
-  const waiting = await waitForInstance(emu, id, (s) => (s.customStatus as { stage?: string } | null)?.stage === 'waiting', 'stage waiting');
+  const waiting = await waitForInstance(
+    emu,
+    id,
+    (s) => (s.customStatus as { stage?: string } | null)?.stage === 'waiting',
+    'stage waiting',
+  );
   assert.equal(waiting.runtimeStatus, 'Running');
   assert.deepEqual(waiting.customStatus, { stage: 'waiting', greeting: 'Hello status!' });
   assert.equal((await raiseEvent(emu, id, 'Continue', { ok: 1 })).status, 202);
@@ -239,7 +283,14 @@ test('newGuid and currentUtcDateTime are deterministic across replays and match 
   await startOrchestration(emu, 'deterministicApis', undefined, id);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
-  const out = status.output as { instanceId: string; guids: string[]; guidAfterActivity: string; startTime: string; timeAfterActivity: string; activityResult: string };
+  const out = status.output as {
+    instanceId: string;
+    guids: string[];
+    guidAfterActivity: string;
+    startTime: string;
+    timeAfterActivity: string;
+    activityResult: string;
+  };
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   assert.equal(out.instanceId, id);
   assert.equal(out.activityResult, 'Hello deterministic!');

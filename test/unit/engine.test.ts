@@ -15,7 +15,10 @@ test('chaining: three activities in order, sequence ids 0..2, one episode per co
   const scheduled = record.history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => e.EventId);
   assert.deepEqual(scheduled, [0, 1, 2]);
   assert.equal(record.episodes, 4);
-  assert.ok(record.history.every((e) => e.IsPlayed), 'stored events are marked played');
+  assert.ok(
+    record.history.every((e) => e.IsPlayed),
+    'stored events are marked played',
+  );
 });
 
 test('fan-out/fan-in of 300: exact result, completions delivered in batches (far fewer episodes than tasks)', async () => {
@@ -52,7 +55,15 @@ test('retries: ids follow the library (a timer after every failed attempt) and t
   const done = engine.getInstance(record.instanceId)!;
   assert.equal(done.status, 'Completed', JSON.stringify(done.output));
   const shape = done.history
-    .filter((e) => [EventType.TaskScheduled, EventType.TaskFailed, EventType.TaskCompleted, EventType.TimerCreated, EventType.TimerFired].includes(e.EventType))
+    .filter((e) =>
+      [
+        EventType.TaskScheduled,
+        EventType.TaskFailed,
+        EventType.TaskCompleted,
+        EventType.TimerCreated,
+        EventType.TimerFired,
+      ].includes(e.EventType),
+    )
     .map((e) => {
       const id = 'TaskScheduledId' in e ? e.TaskScheduledId : 'TimerId' in e ? e.TimerId : e.EventId;
       return `${EventType[e.EventType]}#${id}`;
@@ -109,7 +120,10 @@ test('an orchestrator that throws fails the instance with its message; activity 
   const { run } = await createTestEngine();
   const failed = await run('failingOrchestrator');
   assert.equal(failed.status, 'Failed');
-  assert.match(String(output(failed)), /Orchestrator function 'failingOrchestrator' failed: .*Orchestrator failed on purpose/);
+  assert.match(
+    String(output(failed)),
+    /Orchestrator function 'failingOrchestrator' failed: .*Orchestrator failed on purpose/,
+  );
   const caught = await run('catchActivityError');
   assert.equal(caught.status, 'Completed');
   const result = output(caught) as { caught: boolean; message: string };

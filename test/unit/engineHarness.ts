@@ -7,7 +7,11 @@ import { ManualClock } from '../../src/emulator/clock.js';
 import { loadAppConfig } from '../../src/emulator/appConfig.js';
 import { Engine } from '../../src/emulator/engine/engine.js';
 import { InProcessWorker } from '../../src/emulator/host/workerClient.js';
-import { createMemoryStore, createMemoryStoreData, type MemoryStoreData } from '../../src/emulator/store/memoryStore.js';
+import {
+  createMemoryStore,
+  createMemoryStoreData,
+  type MemoryStoreData,
+} from '../../src/emulator/store/memoryStore.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
 
 export const JS_CJS = path.resolve(__dirname, '../fixtures/js-cjs');
@@ -27,7 +31,9 @@ let shared: InProcessWorker | undefined;
 
 /** One worker per process: the app's `@azure/functions-core` can only be installed once. */
 function worker(logs: string[]): InProcessWorker {
-  shared ??= new InProcessWorker(loadAppConfig(JS_CJS), 'http://localhost:7071', (level, message) => logs.push(`${level}: ${message}`));
+  shared ??= new InProcessWorker(loadAppConfig(JS_CJS), 'http://localhost:7071', (level, message) =>
+    logs.push(`${level}: ${message}`),
+  );
   return shared;
 }
 
@@ -41,7 +47,13 @@ export async function createTestEngine(data: MemoryStoreData = createMemoryStore
   const functions = (started ??= runner.start()) as Promise<Awaited<ReturnType<InProcessWorker['start']>>>;
   const engine = new Engine({
     store: createMemoryStore(data),
-    runner: { ...runner, start: () => functions, invoke: (call) => runner.invoke(call), reload: () => runner.reload(), stop: () => runner.stop() },
+    runner: {
+      ...runner,
+      start: () => functions,
+      invoke: (call) => runner.invoke(call),
+      reload: () => runner.reload(),
+      stop: () => runner.stop(),
+    },
     clock,
     hubName: 'UnitTests',
     log: (level, message) => logs.push(`${level}: ${message}`),

@@ -13,10 +13,29 @@ import { UserRoutes } from '../../src/emulator/http/userRoutes.js';
 import type { HttpTriggerInvoker, HttpTriggerRoute } from '../../src/protocol/http.js';
 
 test('Host check: loopback names with any port pass, everything else fails', () => {
-  for (const host of ['localhost', 'localhost:7071', '127.0.0.1:1', '[::1]', '[::1]:7071', 'app.localhost:80', 'LOCALHOST']) {
+  for (const host of [
+    'localhost',
+    'localhost:7071',
+    '127.0.0.1:1',
+    '[::1]',
+    '[::1]:7071',
+    'app.localhost:80',
+    'LOCALHOST',
+  ]) {
     assert.equal(isLoopbackHostHeader(host), true, host);
   }
-  for (const host of [undefined, '', 'evil.com', 'evil.com:7071', 'localhost.evil.com', '127.0.0.2', '[::2]', 'localhost:abc', '[::1]x', '0.0.0.0']) {
+  for (const host of [
+    undefined,
+    '',
+    'evil.com',
+    'evil.com:7071',
+    'localhost.evil.com',
+    '127.0.0.2',
+    '[::2]',
+    'localhost:abc',
+    '[::1]x',
+    '0.0.0.0',
+  ]) {
     assert.equal(isLoopbackHostHeader(host), false, String(host));
   }
 });
@@ -70,7 +89,16 @@ test('clock advance body and SSE framing', () => {
   const now = Date.parse('2024-01-01T00:00:00Z');
   assert.equal(parseAdvanceBody(Buffer.from('{"ms":1500}'), now), 1500);
   assert.equal(parseAdvanceBody(Buffer.from('{"to":"2024-01-01T01:00:00Z"}'), now), 3_600_000);
-  for (const bad of ['', '{', '[]', '{"ms":-1}', '{"ms":"5"}', '{"to":"2023-01-01T00:00:00Z"}', '{}', '{"ms":1,"to":"x"}']) {
+  for (const bad of [
+    '',
+    '{',
+    '[]',
+    '{"ms":-1}',
+    '{"ms":"5"}',
+    '{"to":"2023-01-01T00:00:00Z"}',
+    '{}',
+    '{"ms":1,"to":"x"}',
+  ]) {
     assert.equal(typeof parseAdvanceBody(Buffer.from(bad), now), 'string', bad);
   }
   assert.equal(
@@ -105,8 +133,14 @@ test('route templates convert to find-my-way paths, one per optional length', ()
     toRouteVariants('api', 'orchestrators/{functionName}/{instanceId?}').map((v) => v.path),
     ['/api/orchestrators/:p0/:p1', '/api/orchestrators/:p0'],
   );
-  assert.deepEqual(toRouteVariants('', 'files/{*path}').map((v) => v.path), ['/files/*', '/files']);
-  assert.deepEqual(toRouteVariants('api', 'time/12:00').map((v) => v.path), ['/api/time/12::00']);
+  assert.deepEqual(
+    toRouteVariants('', 'files/{*path}').map((v) => v.path),
+    ['/files/*', '/files'],
+  );
+  assert.deepEqual(
+    toRouteVariants('api', 'time/12:00').map((v) => v.path),
+    ['/api/time/12::00'],
+  );
   assert.deepEqual(toRouteVariants('api', 'p/{page=1}')[1]?.defaults, { page: '1' });
   assert.throws(() => toRouteVariants('api', 'a/{*rest}/b'), /catch-all/);
 });
@@ -158,12 +192,21 @@ test('user routes: params, optional, constraints, catch-all, methods (404 not 40
   ]);
   const routes = new UserRoutes(triggers, 'api');
   assert.deepEqual(routes.match('GET', '/api/products/42'), { functionName: 'getProduct', params: { id: '42' } });
-  assert.deepEqual(routes.match('GET', '/api/products/shoes'), { functionName: 'productByName', params: { name: 'shoes' } });
+  assert.deepEqual(routes.match('GET', '/api/products/shoes'), {
+    functionName: 'productByName',
+    params: { name: 'shoes' },
+  });
   assert.equal(routes.match('GET', '/api/products/4x2'), undefined);
   assert.equal(routes.match('POST', '/api/products/42'), undefined, 'wrong method is no match (404)');
-  assert.deepEqual(routes.match('DELETE', '/API/Hello/World?x=1'), { functionName: 'hello', params: { name: 'World' } });
+  assert.deepEqual(routes.match('DELETE', '/API/Hello/World?x=1'), {
+    functionName: 'hello',
+    params: { name: 'World' },
+  });
   assert.deepEqual(routes.match('GET', '/api/hello/'), { functionName: 'hello', params: {} });
-  assert.deepEqual(routes.match('GET', '/api/files/a/b%20c.txt'), { functionName: 'files', params: { path: 'a/b c.txt' } });
+  assert.deepEqual(routes.match('GET', '/api/files/a/b%20c.txt'), {
+    functionName: 'files',
+    params: { path: 'a/b c.txt' },
+  });
   assert.deepEqual(routes.match('GET', '/api/files'), { functionName: 'files', params: {} });
   assert.deepEqual(routes.match('POST', '/api/noRoute'), { functionName: 'noRoute', params: {} });
   assert.equal(routes.match('GET', '/products/42'), undefined, 'prefix required');

@@ -32,7 +32,10 @@ const WEBHOOK = '/runtime/webhooks/durabletask';
 
 before(async () => {
   emulator = createHttpServer({
-    engine, triggers, routePrefix: 'api', maxBodyBytes: 1024,
+    engine,
+    triggers,
+    routePrefix: 'api',
+    maxBodyBytes: 1024,
     log: (level, msg) => logs.push(`${level}: ${msg}`),
     hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: '0.1.0' }),
     isReady: () => ready,
@@ -41,23 +44,33 @@ before(async () => {
 });
 after(() => emulator.close());
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; text: string; json(): unknown }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json(): unknown;
+}
 
 function request(
-  method: string, path: string,
+  method: string,
+  path: string,
   options: { headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { host: `localhost:${port}`, ...options.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, headers: { host: `localhost:${port}`, ...options.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
     req.on('error', reject);
-    if (options.body !== undefined && !options.chunked) req.setHeader('content-length', Buffer.byteLength(options.body));
+    if (options.body !== undefined && !options.chunked)
+      req.setHeader('content-length', Buffer.byteLength(options.body));
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });
@@ -82,13 +95,18 @@ test('while the app loads, routes answer 503 with Retry-After and the host statu
   } finally {
     ready = true;
   }
-  assert.equal((await request('POST', '/api/hello/world', { body: 'x' })).status, 201, 'the trigger answers once ready');
+  assert.equal(
+    (await request('POST', '/api/hello/world', { body: 'x' })).status,
+    201,
+    'the trigger answers once ready',
+  );
 });
 
 test('security: foreign Host 403, foreign Origin / cross-site POST 403, loopback Origin allowed', async () => {
   assert.equal((await request('GET', '/admin/host/status', { headers: { host: 'evil.com' } })).status, 403);
   assert.equal((await request('GET', '/admin/host/status', { headers: { host: 'x.localhost:1' } })).status, 200);
-  const post = (headers: Record<string, string>) => request('POST', `${WEBHOOK}/orchestrators/orch`, { headers, body: '' });
+  const post = (headers: Record<string, string>) =>
+    request('POST', `${WEBHOOK}/orchestrators/orch`, { headers, body: '' });
   assert.equal((await post({ origin: 'https://evil.com' })).status, 403);
   assert.equal((await post({ origin: 'null' })).status, 403);
   assert.equal((await post({ 'sec-fetch-site': 'cross-site' })).status, 403);
@@ -107,11 +125,17 @@ test('oversized body: 413 with a message, and the server stays up', async () => 
 });
 
 test('start: 202 check-status with the request origin, Location, Retry-After; bad JSON 400; unknown 400', async () => {
-  const r = await request('POST', `${WEBHOOK}/orchestrators/orch/my-id?taskHub=x&code=y`, { headers: JSON_HEADERS, body: '{"a":1}' });
+  const r = await request('POST', `${WEBHOOK}/orchestrators/orch/my-id?taskHub=x&code=y`, {
+    headers: JSON_HEADERS,
+    body: '{"a":1}',
+  });
   assert.equal(r.status, 202);
   const body = r.json() as Record<string, string>;
   assert.equal(body['id'], 'my-id');
-  assert.equal(body['statusQueryGetUri'], `http://localhost:${port}${WEBHOOK}/instances/my-id?taskHub=TestHub&connection=Storage`);
+  assert.equal(
+    body['statusQueryGetUri'],
+    `http://localhost:${port}${WEBHOOK}/instances/my-id?taskHub=TestHub&connection=Storage`,
+  );
   assert.equal(r.headers.location, body['statusQueryGetUri']);
   assert.equal(r.headers['retry-after'], '10');
   assert.equal(engine.getInstance('my-id')?.input, '{"a":1}');
@@ -155,7 +179,11 @@ test('instance id validation on every route: 400', async () => {
   for (const id of ['a%2Fb', 'a%5Cb', '..', '%2E', 'a%01b', 'x'.repeat(257)]) {
     assert.equal((await request('GET', `${WEBHOOK}/instances/${id}`)).status, 400, id);
     assert.equal((await request('POST', `${WEBHOOK}/instances/${id}/terminate`)).status, 400, id);
-    assert.equal((await request('POST', `${WEBHOOK}/instances/${id}/raiseEvent/e`, { headers: JSON_HEADERS, body: '1' })).status, 400, id);
+    assert.equal(
+      (await request('POST', `${WEBHOOK}/instances/${id}/raiseEvent/e`, { headers: JSON_HEADERS, body: '1' })).status,
+      400,
+      id,
+    );
     assert.equal((await request('POST', `${WEBHOOK}/orchestrators/orch/${id}`, { body: '' })).status, 400, id);
   }
 });
@@ -184,7 +212,11 @@ test('list: continuation token loop ends, header absent on the last page', async
   let token: string | undefined;
   let pages = 0;
   do {
-    const r = await request('GET', `${WEBHOOK}/instances/?instanceIdPrefix=page-&top=2`, token ? { headers: { 'x-ms-continuation-token': token } } : {});
+    const r = await request(
+      'GET',
+      `${WEBHOOK}/instances/?instanceIdPrefix=page-&top=2`,
+      token ? { headers: { 'x-ms-continuation-token': token } } : {},
+    );
     assert.equal(r.status, 200);
     seen.push(...(r.json() as { instanceId: string }[]).map((s) => s.instanceId));
     token = r.headers['x-ms-continuation-token'] as string | undefined;
@@ -210,15 +242,39 @@ test('purge: 412 running, 200 done, 404 unknown; purge by filter needs createdTi
 test('entities: get 404/200 ($ = empty key), signal JSON / text / DELETE', async () => {
   assert.equal((await request('GET', `${WEBHOOK}/entities/counter/k1`)).status, 404);
   engine.entities.set('@counter@', {
-    id: '@counter@', name: 'counter', key: '', exists: true, state: '5', queue: [], lockedBy: null, lastOperationTime: 0,
+    id: '@counter@',
+    name: 'counter',
+    key: '',
+    exists: true,
+    state: '5',
+    queue: [],
+    lockedBy: null,
+    lastOperationTime: 0,
   });
   const got = await request('GET', `${WEBHOOK}/entities/counter/$`);
   assert.deepEqual([got.status, got.json()], [200, 5]);
   const list = await request('GET', `${WEBHOOK}/entities?fetchState=true`);
-  assert.deepEqual(list.json(), [{ entityId: { name: 'counter', key: '' }, lastOperationTime: '1970-01-01T00:00:00Z', state: 5 }]);
-  assert.equal((await request('POST', `${WEBHOOK}/entities/counter/k1?op=add`, { headers: JSON_HEADERS, body: '{"n": 1}' })).status, 202);
-  assert.equal((await request('POST', `${WEBHOOK}/entities/counter/k1?op=add`, { headers: { 'content-type': 'text/plain' }, body: 'hi' })).status, 202);
-  assert.equal((await request('POST', `${WEBHOOK}/entities/counter/k1?op=add`, { headers: JSON_HEADERS, body: '{' })).status, 400);
+  assert.deepEqual(list.json(), [
+    { entityId: { name: 'counter', key: '' }, lastOperationTime: '1970-01-01T00:00:00Z', state: 5 },
+  ]);
+  assert.equal(
+    (await request('POST', `${WEBHOOK}/entities/counter/k1?op=add`, { headers: JSON_HEADERS, body: '{"n": 1}' }))
+      .status,
+    202,
+  );
+  assert.equal(
+    (
+      await request('POST', `${WEBHOOK}/entities/counter/k1?op=add`, {
+        headers: { 'content-type': 'text/plain' },
+        body: 'hi',
+      })
+    ).status,
+    202,
+  );
+  assert.equal(
+    (await request('POST', `${WEBHOOK}/entities/counter/k1?op=add`, { headers: JSON_HEADERS, body: '{' })).status,
+    400,
+  );
   assert.equal((await request('DELETE', `${WEBHOOK}/entities/counter/k1`)).status, 202);
   assert.deepEqual(engine.signals, [
     { name: 'counter', key: 'k1', operation: 'add', inputJson: '{"n":1}' },
@@ -230,7 +286,10 @@ test('entities: get 404/200 ($ = empty key), signal JSON / text / DELETE', async
 test('a handler error becomes a 500 JSON body and the server stays up', async () => {
   const r = await request('POST', `${WEBHOOK}/orchestrators/throws`, { body: '' });
   assert.equal(r.status, 500);
-  assert.deepEqual(r.json(), { Message: 'Something went wrong while processing your request', ExceptionMessage: 'engine exploded' });
+  assert.deepEqual(r.json(), {
+    Message: 'Something went wrong while processing your request',
+    ExceptionMessage: 'engine exploded',
+  });
   assert.ok(logs.some((l) => l.startsWith('error:') && l.includes('engine exploded')));
   assert.equal((await request('GET', '/admin/host/status')).status, 200);
   assert.equal((await request('GET', '/nowhere')).status, 404);
@@ -238,11 +297,19 @@ test('a handler error becomes a 500 JSON body and the server stays up', async ()
 });
 
 test('emulator API: clock, advance, timers, fire, functions', async () => {
-  assert.deepEqual((await request('GET', '/emulator/v1/clock')).json(), { now: '2024-05-01T10:00:00.000Z', offsetMs: 0 });
+  assert.deepEqual((await request('GET', '/emulator/v1/clock')).json(), {
+    now: '2024-05-01T10:00:00.000Z',
+    offsetMs: 0,
+  });
   const adv = await request('POST', '/emulator/v1/clock/advance', { headers: JSON_HEADERS, body: '{"ms":60000}' });
   assert.deepEqual(adv.json(), { now: '2024-05-01T10:01:00.000Z', offsetMs: 60000 });
-  assert.equal((await request('POST', '/emulator/v1/clock/advance', { headers: JSON_HEADERS, body: '{"ms":-1}' })).status, 400);
-  assert.deepEqual((await request('GET', '/emulator/v1/timers')).json(), [{ instanceId: 'a', timerId: 2, fireAt: '1970-01-01T00:00:00.000Z', purpose: 'user' }]);
+  assert.equal(
+    (await request('POST', '/emulator/v1/clock/advance', { headers: JSON_HEADERS, body: '{"ms":-1}' })).status,
+    400,
+  );
+  assert.deepEqual((await request('GET', '/emulator/v1/timers')).json(), [
+    { instanceId: 'a', timerId: 2, fireAt: '1970-01-01T00:00:00.000Z', purpose: 'user' },
+  ]);
   engine.add('t1', 'Running');
   assert.equal((await request('POST', '/emulator/v1/instances/t1/timers/fire?timerId=2')).status, 202);
   assert.equal((await request('POST', '/emulator/v1/instances/t1/timers/fire?timerId=x')).status, 400);
@@ -253,21 +320,24 @@ test('emulator API: clock, advance, timers, fire, functions', async () => {
 test('SSE stream delivers a change and unsubscribes on close', async () => {
   const before = engine.listeners.size;
   const received = await new Promise<string>((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/emulator/v1/events', headers: { host: `localhost:${port}` } }, (res) => {
-      assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
-      let text = '';
-      res.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        if (text.includes(': connected') && !text.includes('event:')) {
-          engine.emit({ type: 'instanceDeleted', instanceId: 'gone-1' });
-        }
-        const at = text.indexOf('event:');
-        if (at >= 0 && text.includes('\n\n', at)) {
-          req.destroy();
-          resolve(text);
-        }
-      });
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: '/emulator/v1/events', headers: { host: `localhost:${port}` } },
+      (res) => {
+        assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (text.includes(': connected') && !text.includes('event:')) {
+            engine.emit({ type: 'instanceDeleted', instanceId: 'gone-1' });
+          }
+          const at = text.indexOf('event:');
+          if (at >= 0 && text.includes('\n\n', at)) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+      },
+    );
     req.on('error', reject);
   });
   assert.match(received, /event: instanceDeleted\ndata: \{"type":"instanceDeleted","instanceId":"gone-1"\}\n\n/);
@@ -294,7 +364,12 @@ test('user HTTP triggers: request built from the Host header, response written b
 });
 
 test('listen: a clear error when the port is in use', async () => {
-  const other = createHttpServer({ engine, triggers, routePrefix: 'api', hostStatus: () => ({ state: 'Running', version: 'x' }) });
+  const other = createHttpServer({
+    engine,
+    triggers,
+    routePrefix: 'api',
+    hostStatus: () => ({ state: 'Running', version: 'x' }),
+  });
   await assert.rejects(other.listen(port), new RegExp(`port ${port} is already in use`));
   await other.close();
 });

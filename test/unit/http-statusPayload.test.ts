@@ -184,9 +184,22 @@ test('history transform: sub-orchestrations, failures, ExecutionStarted fields, 
       ParentInstance: null,
       Tags: {},
     },
-    { ...base, EventId: 0, EventType: EventType.SubOrchestrationInstanceCreated, Name: 'child', InstanceId: 'c', Input: '1' },
+    {
+      ...base,
+      EventId: 0,
+      EventType: EventType.SubOrchestrationInstanceCreated,
+      Name: 'child',
+      InstanceId: 'c',
+      Input: '1',
+    },
     { ...base, EventId: 1, EventType: EventType.TaskScheduled, Name: 'act', Input: null },
-    { ...base, EventId: -1, EventType: EventType.SubOrchestrationInstanceCompleted, TaskScheduledId: 0, Result: '{"n":2}' },
+    {
+      ...base,
+      EventId: -1,
+      EventType: EventType.SubOrchestrationInstanceCompleted,
+      TaskScheduledId: 0,
+      Result: '{"n":2}',
+    },
     { ...base, EventId: -1, EventType: EventType.TaskFailed, TaskScheduledId: 1, Reason: 'boom', Details: 'stack' },
     { ...base, EventId: 2, EventType: EventType.TimerCreated, FireAt: ts },
     { ...base, EventId: -1, EventType: EventType.TimerFired, TimerId: 2, FireAt: ts },
@@ -201,7 +214,12 @@ test('history transform: sub-orchestrations, failures, ExecutionStarted fields, 
     },
   ] as unknown as HistoryEvent[];
   const hidden = transformHistory(history, { showHistoryOutput: false, showInput: true });
-  assert.deepEqual(hidden[0], { EventType: 'ExecutionStarted', Timestamp: '2024-05-01T10:00:00Z', Input: null, FunctionName: 'parent' });
+  assert.deepEqual(hidden[0], {
+    EventType: 'ExecutionStarted',
+    Timestamp: '2024-05-01T10:00:00Z',
+    Input: null,
+    FunctionName: 'parent',
+  });
   assert.deepEqual(hidden[1], {
     EventType: 'SubOrchestrationInstanceCompleted',
     Timestamp: '2024-05-01T10:00:00Z',
@@ -218,7 +236,11 @@ test('history transform: sub-orchestrations, failures, ExecutionStarted fields, 
     FunctionName: 'act',
     Input: null,
   });
-  assert.deepEqual(hidden[4], { EventType: 'TimerFired', Timestamp: '2024-05-01T10:00:00Z', FireAt: '2024-05-01T10:00:00Z' });
+  assert.deepEqual(hidden[4], {
+    EventType: 'TimerFired',
+    Timestamp: '2024-05-01T10:00:00Z',
+    FireAt: '2024-05-01T10:00:00Z',
+  });
   assert.deepEqual(hidden[5], { EventType: 'ExecutionTerminated', Timestamp: '2024-05-01T10:00:00Z', Input: 'stop' });
   assert.deepEqual(hidden[6], {
     EventType: 'ExecutionCompleted',

@@ -21,7 +21,13 @@ import { CorruptStoreError, type Store, type StoreContents } from '../../src/emu
 let clock = Date.parse('2024-05-01T10:00:00.000Z');
 
 function event(type: number, extra: Record<string, unknown> = {}): HistoryEvent {
-  return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: new Date(clock++).toISOString(), ...extra } as unknown as HistoryEvent;
+  return {
+    EventType: type,
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: new Date(clock++).toISOString(),
+    ...extra,
+  } as unknown as HistoryEvent;
 }
 
 /** An instance with `events` history events shaped like a hello-3 history. */
@@ -57,7 +63,9 @@ function makeInstance(id: string, events = 15, overrides: Partial<InstanceRecord
 function appendEvents(record: InstanceRecord, count: number): void {
   for (let i = 0; i < count; i++) {
     const n = record.history.length;
-    record.history.push(n % 4 === 2 ? event(4, { Name: 'sayHello', Input: `"city ${n}"`, EventId: n }) : event(n % 4 === 0 ? 12 : 13));
+    record.history.push(
+      n % 4 === 2 ? event(4, { Name: 'sayHello', Input: `"city ${n}"`, EventId: n }) : event(n % 4 === 0 ? 12 : 13),
+    );
   }
 }
 
@@ -88,13 +96,19 @@ async function tempDir(): Promise<string> {
   return join(dir, 'store'); // not created yet: the store must create it
 }
 
-async function open(dir: string, options: FileStoreOptions = {}): Promise<{ store: ReturnType<typeof createFileStore>; contents: StoreContents }> {
+async function open(
+  dir: string,
+  options: FileStoreOptions = {},
+): Promise<{ store: ReturnType<typeof createFileStore>; contents: StoreContents }> {
   const store = createFileStore(dir, options);
   return { store, contents: await store.load() };
 }
 
 /** Loaded contents as plain maps, for order-independent comparison. */
-function byId(contents: StoreContents): { instances: Map<string, InstanceRecord>; entities: Map<string, EntityRecord> } {
+function byId(contents: StoreContents): {
+  instances: Map<string, InstanceRecord>;
+  entities: Map<string, EntityRecord>;
+} {
   return {
     instances: new Map(contents.instances.map((r) => [r.instanceId, r])),
     entities: new Map(contents.entities.map((r) => [r.id, r])),
@@ -111,7 +125,8 @@ async function journalFiles(dir: string): Promise<string[]> {
 async function journalLines(dir: string): Promise<Array<Record<string, unknown>>> {
   const lines: Array<Record<string, unknown>> = [];
   for (const name of await journalFiles(dir)) {
-    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n'))
+      if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
   }
   return lines;
 }
@@ -133,7 +148,10 @@ describe('file store', () => {
   test('round trip of instances and entities, through the journal (no close) and through documents (close)', async () => {
     const dir = await tempDir();
     const { store } = await open(dir);
-    const a = makeInstance('a', 15, { customStatus: '{"step":2}', pending: { '1': { kind: 'activity', name: 'x', input: null } } });
+    const a = makeInstance('a', 15, {
+      customStatus: '{"step":2}',
+      pending: { '1': { kind: 'activity', name: 'x', input: null } },
+    });
     const b = makeInstance('b', 3);
     const e = makeEntity('Counter', 'k1', { n: 5 });
     await store.commit({ instances: [a, b], entities: [e] });
@@ -167,7 +185,11 @@ describe('file store', () => {
     await store.commit({ instances: [r] });
 
     const deltas = (await journalLines(dir)).map((line) => {
-      const [entry] = line.instances as Array<{ historyFrom: number; historyAppend: unknown[]; record: Record<string, unknown> }>;
+      const [entry] = line.instances as Array<{
+        historyFrom: number;
+        historyAppend: unknown[];
+        record: Record<string, unknown>;
+      }>;
       assert.equal('history' in entry!.record, false, 'the record head never carries the history');
       return [entry!.historyFrom, entry!.historyAppend.length];
     });
@@ -227,7 +249,10 @@ describe('file store', () => {
     const more = Array.from({ length: 20 }, (_, i) => store.commit({ instances: [makeInstance(`x-${i + 1}`)] }));
     await Promise.all([first, ...more]);
     stats = store.stats();
-    assert.ok(stats.journalAppends - before.journalAppends <= 3, `appends: ${stats.journalAppends - before.journalAppends}`);
+    assert.ok(
+      stats.journalAppends - before.journalAppends <= 3,
+      `appends: ${stats.journalAppends - before.journalAppends}`,
+    );
     assert.equal((await journalLines(dir)).length, stats.journalAppends);
     assert.ok(stats.bytesWritten > 0);
     await store.close();
@@ -266,7 +291,8 @@ describe('file store', () => {
     }
     // Let any background checkpoint finish: a crash in the middle of one is covered by its own test below.
     const deadline = Date.now() + 10_000;
-    while (store.stats().journalBytes > 4096 * 2 && Date.now() < deadline) await new Promise<void>((resolve) => setImmediate(resolve));
+    while (store.stats().journalBytes > 4096 * 2 && Date.now() < deadline)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     assert.ok(store.stats().checkpoints > 0, 'small checkpointBytes must trigger checkpoints');
     const loaded = byId((await open(dir)).contents);
     assert.equal(loaded.instances.size, 30);
@@ -282,7 +308,10 @@ describe('file store', () => {
     await appendFile(join(dir, segment!), '{"t":1,"instances":[{"record":{"instanceId":"t","sta'); // killed mid-append
     const logs: string[] = [];
     ({ store } = await open(dir, { log: (m) => logs.push(m) }));
-    assert.ok(logs.some((m) => m.includes('torn')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('torn')),
+      logs.join('\n'),
+    );
     appendEvents(r, 2);
     await store.commit({ instances: [r] });
     assert.deepEqual(byId((await open(dir)).contents).instances.get('t'), plain(r), 'after a second crash');
@@ -299,10 +328,12 @@ describe('file store', () => {
     await appendFile(path, 'this is not json\n');
     await store.commit({ instances: [makeInstance('b')] });
     const original = await readFile(path);
-    const err = await createFileStore(dir).load().then(
-      () => assert.fail('load must throw'),
-      (e: unknown) => e,
-    );
+    const err = await createFileStore(dir)
+      .load()
+      .then(
+        () => assert.fail('load must throw'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof CorruptStoreError, String(err));
     assert.ok(err.message.includes(path) && err.message.includes(err.movedTo), err.message);
     assert.equal(err.message.includes('\n'), false, 'one-line message');
@@ -375,7 +406,8 @@ describe('file store', () => {
     assert.deepEqual(byId((await open(dir)).contents), expected);
 
     // 2. Only some documents written (a and d new, b and c still as of P0), journal still there.
-    for (const id of ['b', 'c']) await cp(instancePath(storeLayout(join(saved, 'p0')), id), instancePath(storeLayout(dir), id));
+    for (const id of ['b', 'c'])
+      await cp(instancePath(storeLayout(join(saved, 'p0')), id), instancePath(storeLayout(dir), id));
     assert.deepEqual(byId((await open(dir)).contents), expected);
 
     // 3. The recovered store checkpoints cleanly and stays equal.
@@ -403,11 +435,18 @@ describe('file store', () => {
       '@counter@Key With Spaces',
     ];
     let { store } = await open(dir);
-    await store.commit({ instances: ids.map((id) => makeInstance(id, 2)), entities: ids.map((id) => ({ ...makeEntity('n', id), id })) });
+    await store.commit({
+      instances: ids.map((id) => makeInstance(id, 2)),
+      entities: ids.map((id) => ({ ...makeEntity('n', id), id })),
+    });
     await store.close();
     const names = await readdir(join(dir, 'instances'));
     assert.equal(names.length, ids.length);
-    assert.equal(new Set(names.map((n) => n.toLowerCase())).size, ids.length, 'distinct even on case-insensitive file systems');
+    assert.equal(
+      new Set(names.map((n) => n.toLowerCase())).size,
+      ids.length,
+      'distinct even on case-insensitive file systems',
+    );
     for (const name of names) assert.ok(name.length <= 80 + 1 + 16 + 5 && !name.startsWith('.'), name);
     ({ store } = await open(dir));
     const loaded = byId(await createFileStore(dir).load());
@@ -434,7 +473,14 @@ describe('file store', () => {
     let { store } = await open(dir);
     await store.close();
     const lock = join(dir, 'store.lock');
-    assert.equal(await readFile(lock).then(() => true, () => false), false, 'close removes the lock');
+    assert.equal(
+      await readFile(lock).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      'close removes the lock',
+    );
     await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname() }));
     await assert.rejects(createFileStore(dir).load(), /in use by process/);
     await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() })); // above Linux pid_max: never alive
@@ -458,23 +504,33 @@ describe('file store', () => {
       for (const n of acked) {
         const c = loaded.instances.get(`c-${n}`);
         const deletedBy = n + 7;
-        if (n % 7 === 0 && ackedSet.has(deletedBy)) assert.equal(c, undefined, `c-${n} was deleted by acked commit ${deletedBy}`);
+        if (n % 7 === 0 && ackedSet.has(deletedBy))
+          assert.equal(c, undefined, `c-${n} was deleted by acked commit ${deletedBy}`);
         else if (n % 7 !== 0) assert.ok(c, `c-${n} acknowledged but missing`);
       }
       for (let k = 0; k < 10; k++) {
         const hot = loaded.instances.get(`hot-${k}`);
         assert.ok(hot, `hot-${k}`);
         const inHistory = hot.history.map((e) => Number((e as { Input: string }).Input));
-        assert.deepEqual(inHistory, [...inHistory].sort((x, y) => x - y), 'events in commit order');
+        assert.deepEqual(
+          inHistory,
+          [...inHistory].sort((x, y) => x - y),
+          'events in commit order',
+        );
         const since = inHistory[0]!; // the last replacement that landed
         for (const n of acked) {
           if (n % 10 !== k) continue;
-          if (Math.floor(n / 10) % 5 === 0) assert.ok(since >= n, `hot-${k}: acked replacement ${n} lost (history starts at ${since})`);
+          if (Math.floor(n / 10) % 5 === 0)
+            assert.ok(since >= n, `hot-${k}: acked replacement ${n} lost (history starts at ${since})`);
           if (n >= since) assert.ok(inHistory.includes(n), `hot-${k}: acked event ${n} missing`);
         }
       }
       assert.ok(Number(JSON.parse(loaded.entities.get('@counter@k')!.state!)) >= max);
-      assert.deepEqual(logs.filter((m) => !m.includes('torn') && !m.includes('stale lock')), [], 'no suspect records');
+      assert.deepEqual(
+        logs.filter((m) => !m.includes('torn') && !m.includes('stale lock')),
+        [],
+        'no suspect records',
+      );
     }
   });
 });
@@ -499,7 +555,9 @@ async function runAndKill(dir: string, killAfter: number): Promise<number[]> {
       if (acked.length >= killAfter && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   assert.equal(signal, 'SIGKILL', `child exited by itself (code ${code}): ${stderr}`);
   return acked;
 }

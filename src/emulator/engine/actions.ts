@@ -26,8 +26,19 @@ export enum ActionType {
 /** Typed views of the wire actions (fields as the library's action classes serialise them). */
 export type Action =
   | { actionType: ActionType.CallActivity; functionName: string; input?: unknown }
-  | { actionType: ActionType.CallActivityWithRetry; functionName: string; input?: unknown; retryOptions: RetryOptionsWire }
-  | { actionType: ActionType.CallSubOrchestrator; functionName: string; instanceId?: string; input?: unknown; version?: string }
+  | {
+      actionType: ActionType.CallActivityWithRetry;
+      functionName: string;
+      input?: unknown;
+      retryOptions: RetryOptionsWire;
+    }
+  | {
+      actionType: ActionType.CallSubOrchestrator;
+      functionName: string;
+      instanceId?: string;
+      input?: unknown;
+      version?: string;
+    }
   | {
       actionType: ActionType.CallSubOrchestratorWithRetry;
       functionName: string;

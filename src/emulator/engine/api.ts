@@ -57,7 +57,14 @@ export interface RegisteredFunction {
 
 /** A change the engine announces (the emulator's live stream for the explorer). */
 export type ChangeEvent =
-  | { type: 'instance'; instanceId: string; name: string; runtimeStatus: RuntimeStatus; lastUpdatedTime: number; parentInstanceId?: string }
+  | {
+      type: 'instance';
+      instanceId: string;
+      name: string;
+      runtimeStatus: RuntimeStatus;
+      lastUpdatedTime: number;
+      parentInstanceId?: string;
+    }
   | { type: 'instanceDeleted'; instanceId: string }
   | { type: 'entity'; entityName: string; entityKey: string; exists: boolean; lastOperationTime: number }
   | { type: 'entityDeleted'; entityName: string; entityKey: string }

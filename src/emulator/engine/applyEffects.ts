@@ -12,11 +12,11 @@ import { createInstance } from './records.js';
 
 /** Ends the current execution and tells the parent, if any. */
 export function finishExecution(
-core: EngineCore,
-record: InstanceRecord,
-status: 'Completed' | 'Failed' | 'Terminated',
-output: string | null,
-changes: Changes,
+  core: EngineCore,
+  record: InstanceRecord,
+  status: 'Completed' | 'Failed' | 'Terminated',
+  output: string | null,
+  changes: Changes,
 ): void {
   record.status = status;
   record.output = output;
@@ -37,7 +37,14 @@ changes: Changes,
       : `Sub-orchestration '${record.instanceId}' was terminated: ${output === null ? '' : String(JSON.parse(output))}`;
   const event =
     status === 'Completed'
-      ? makeEvent({ EventType: EventType.SubOrchestrationInstanceCompleted, TaskScheduledId: parent.taskScheduledId, Result: output }, now)
+      ? makeEvent(
+          {
+            EventType: EventType.SubOrchestrationInstanceCompleted,
+            TaskScheduledId: parent.taskScheduledId,
+            Result: output,
+          },
+          now,
+        )
       : makeEvent(
           {
             EventType: EventType.SubOrchestrationInstanceFailed,
@@ -73,7 +80,11 @@ export function applyEffects(core: EngineCore, record: InstanceRecord, effects: 
         break;
       case 'releaseLocks':
         for (const entityId of effect.entityIds) {
-          core.enqueueEntityRequest(entityId, { id: `release:${record.instanceId}`, op: '', signal: true, release: true, parent: record.instanceId }, changes);
+          core.enqueueEntityRequest(
+            entityId,
+            { id: `release:${record.instanceId}`, op: '', signal: true, release: true, parent: record.instanceId },
+            changes,
+          );
         }
         break;
       case 'notifyParent': {
@@ -88,7 +99,12 @@ export function applyEffects(core: EngineCore, record: InstanceRecord, effects: 
   }
 }
 
-function startChild(core: EngineCore, parent: InstanceRecord, effect: Extract<Effect, { type: 'startChild' }>, changes: Changes): void {
+function startChild(
+  core: EngineCore,
+  parent: InstanceRecord,
+  effect: Extract<Effect, { type: 'startChild' }>,
+  changes: Changes,
+): void {
   const now = core.clock.now();
   const existing = core.instances.get(effect.childId);
   if (existing && !isTerminal(existing.status)) {
@@ -119,7 +135,14 @@ function startChild(core: EngineCore, parent: InstanceRecord, effect: Extract<Ef
     changes.after.push(() => core.markRunnable(parent));
     return;
   }
-  const child = createInstance({ instanceId: effect.childId, name: effect.name, version: effect.version, input: effect.input, parent: effect.parent, now });
+  const child = createInstance({
+    instanceId: effect.childId,
+    name: effect.name,
+    version: effect.version,
+    input: effect.input,
+    parent: effect.parent,
+    now,
+  });
   core.instances.set(child.instanceId, child);
   changes.instances.add(child);
   changes.after.push(() => core.markRunnable(child));

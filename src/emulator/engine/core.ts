@@ -104,7 +104,13 @@ export class EngineCore {
     await this.options.store.commit({ instances: changes.instances, entities: changes.entities });
     for (const record of changes.instances) this.emitInstance(record);
     for (const entity of changes.entities) {
-      this.emit({ type: 'entity', entityName: entity.name, entityKey: entity.key, exists: entity.exists, lastOperationTime: entity.lastOperationTime });
+      this.emit({
+        type: 'entity',
+        entityName: entity.name,
+        entityKey: entity.key,
+        exists: entity.exists,
+        lastOperationTime: entity.lastOperationTime,
+      });
     }
     for (const run of changes.after) run();
     this.pump();
@@ -187,7 +193,9 @@ export class EngineCore {
   private track(work: Promise<void>): Promise<void> {
     this.inFlight++;
     return work
-      .catch((error: unknown) => this.log('error', `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+      .catch((error: unknown) =>
+        this.log('error', `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      )
       .finally(() => {
         this.inFlight--;
       });
@@ -197,7 +205,13 @@ export class EngineCore {
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (this.inFlight === 0 && this.runnable.size === 0 && this.activityQueue.length === 0 && this.entityRunnable.size === 0 && !this.pumpScheduled) {
+        if (
+          this.inFlight === 0 &&
+          this.runnable.size === 0 &&
+          this.activityQueue.length === 0 &&
+          this.entityRunnable.size === 0 &&
+          !this.pumpScheduled
+        ) {
           this.events.off('idle', check);
           resolve();
         }
@@ -245,13 +259,24 @@ export class EngineCore {
     let event: HistoryEvent;
     const now = () => this.clock.now();
     try {
-      const result = await this.options.runner.invoke({ kind: 'activity', functionName: task.name, instanceId: record.instanceId, input: task.input });
+      const result = await this.options.runner.invoke({
+        kind: 'activity',
+        functionName: task.name,
+        instanceId: record.instanceId,
+        input: task.input,
+      });
       if (result.kind !== 'activity') throw new Error(`unexpected ${result.kind} result for an activity`);
-      event = makeEvent({ EventType: EventType.TaskCompleted, TaskScheduledId: item.taskId, Result: result.resultJson }, now());
+      event = makeEvent(
+        { EventType: EventType.TaskCompleted, TaskScheduledId: item.taskId, Result: result.resultJson },
+        now(),
+      );
     } catch (error) {
       if (!(error instanceof InvocationError)) throw error;
       event = activityFailure(task.name, item.taskId, error, now());
-      this.log('warn', `Executed 'Functions.${task.name}' (Failed, instance ${record.instanceId}): ${error.error.message}`);
+      this.log(
+        'warn',
+        `Executed 'Functions.${task.name}' (Failed, instance ${record.instanceId}): ${error.error.message}`,
+      );
     }
     await this.deliverCompletion(item, event);
   }
@@ -261,12 +286,21 @@ export class EngineCore {
     const task = record.pending[taskId];
     if (task?.kind !== 'http') return;
     if ((task.request as { tokenSource?: unknown }).tokenSource) {
-      this.log('warn', `callHttp in '${record.name}' asks for a managed identity token; locally the request is sent without one.`);
+      this.log(
+        'warn',
+        `callHttp in '${record.name}' asks for a managed identity token; locally the request is sent without one.`,
+      );
     }
     void this.track(
       executeHttpRequest(task.request).then(
         (response) =>
-          this.deliverCompletion(item, makeEvent({ EventType: EventType.TaskCompleted, TaskScheduledId: taskId, Result: JSON.stringify(response) }, this.clock.now())),
+          this.deliverCompletion(
+            item,
+            makeEvent(
+              { EventType: EventType.TaskCompleted, TaskScheduledId: taskId, Result: JSON.stringify(response) },
+              this.clock.now(),
+            ),
+          ),
         (error: unknown) =>
           this.deliverCompletion(
             item,
@@ -306,10 +340,13 @@ export class EngineCore {
     const key = this.timerKey(record, timerId);
     this.timers.get(key)?.();
     const item = { instanceId: record.instanceId, executionId: record.executionId, taskId: timerId };
-    this.timers.set(key, this.clock.schedule(fireAt, () => {
-      this.timers.delete(key);
-      void this.track(this.fireTimer(item).then(() => undefined));
-    }));
+    this.timers.set(
+      key,
+      this.clock.schedule(fireAt, () => {
+        this.timers.delete(key);
+        void this.track(this.fireTimer(item).then(() => undefined));
+      }),
+    );
   }
 
   cancelTimer(record: InstanceRecord, timerId: number): void {
@@ -325,7 +362,10 @@ export class EngineCore {
     if (!record || task?.kind !== 'timer' || task.done) return false;
     this.cancelTimer(record, item.taskId);
     task.done = true;
-    const event = makeEvent({ EventType: EventType.TimerFired, TimerId: item.taskId, FireAt: new Date(task.fireAt).toISOString() }, this.clock.now());
+    const event = makeEvent(
+      { EventType: EventType.TimerFired, TimerId: item.taskId, FireAt: new Date(task.fireAt).toISOString() },
+      this.clock.now(),
+    );
     record.inbox.push({ executionId: item.executionId, event });
     const changes = new Changes();
     changes.instances.add(record);
@@ -341,7 +381,8 @@ export function activityFailure(name: string, taskId: number, error: InvocationE
   let details: { ErrorType: string; ErrorMessage: string; StackTrace?: string } | undefined;
   try {
     const parsed = JSON.parse(message) as Record<string, unknown>;
-    if (typeof parsed['ErrorType'] === 'string' && typeof parsed['ErrorMessage'] === 'string') details = parsed as typeof details;
+    if (typeof parsed['ErrorType'] === 'string' && typeof parsed['ErrorMessage'] === 'string')
+      details = parsed as typeof details;
   } catch {
     // An ordinary message.
   }

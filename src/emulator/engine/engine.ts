@@ -68,11 +68,18 @@ export class Engine implements EngineApi {
 
   async startNew(name: string, options: StartOptions): Promise<InstanceRecord> {
     const fn = this.core.findFunction(name, 'orchestration');
-    if (!fn) throw new EngineError('badRequest', `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    if (!fn)
+      throw new EngineError(
+        'badRequest',
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     const instanceId = options.instanceId ?? newInstanceId();
     const existing = this.core.instances.get(instanceId);
     if (existing && !isTerminal(existing.status)) {
-      throw new EngineError('conflict', `An instance with ID '${instanceId}' already exists and is ${existing.status}.`);
+      throw new EngineError(
+        'conflict',
+        `An instance with ID '${instanceId}' already exists and is ${existing.status}.`,
+      );
     }
     const record = createInstance({
       instanceId,
@@ -138,7 +145,8 @@ export class Engine implements EngineApi {
   }
 
   async purgeBy(filter: PurgeFilter): Promise<number> {
-    const statuses = filter.runtimeStatus && filter.runtimeStatus.length > 0 ? new Set(filter.runtimeStatus) : undefined;
+    const statuses =
+      filter.runtimeStatus && filter.runtimeStatus.length > 0 ? new Set(filter.runtimeStatus) : undefined;
     const to = filter.createdTimeTo ?? this.core.clock.now();
     const victims = [...this.core.instances.values()].filter(
       (r) =>
@@ -198,18 +206,27 @@ export class Engine implements EngineApi {
   }
 
   async advanceClock(ms: number): Promise<void> {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new EngineError('badRequest', 'Time can only move forward by a finite number of milliseconds.');
+    if (!(ms >= 0) || !Number.isFinite(ms))
+      throw new EngineError('badRequest', 'Time can only move forward by a finite number of milliseconds.');
     this.core.clock.advance(ms);
     this.core.emit({ type: 'clock', ...this.clockNow() });
   }
 
   pendingTimers(instanceId?: string): TimerInfo[] {
     const timers: TimerInfo[] = [];
-    const records = instanceId ? [this.core.instances.get(instanceId)].filter((r) => r !== undefined) : this.core.instances.values();
+    const records = instanceId
+      ? [this.core.instances.get(instanceId)].filter((r) => r !== undefined)
+      : this.core.instances.values();
     for (const record of records) {
       if (isTerminal(record.status)) continue;
       for (const [id, task] of Object.entries(record.pending)) {
-        if (task.kind === 'timer' && !task.done) timers.push({ instanceId: record.instanceId, timerId: Number(id), fireAt: task.fireAt, purpose: task.purpose });
+        if (task.kind === 'timer' && !task.done)
+          timers.push({
+            instanceId: record.instanceId,
+            timerId: Number(id),
+            fireAt: task.fireAt,
+            purpose: task.purpose,
+          });
       }
     }
     return timers.sort((a, b) => a.fireAt - b.fireAt);

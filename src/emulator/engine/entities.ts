@@ -67,12 +67,22 @@ function applyControl(core: EngineCore, entity: EntityRecord, request: EntityReq
   }
 }
 
-async function runOperations(core: EngineCore, entity: EntityRecord, requests: EntityRequest[], changes: Changes): Promise<void> {
+async function runOperations(
+  core: EngineCore,
+  entity: EntityRecord,
+  requests: EntityRequest[],
+  changes: Changes,
+): Promise<void> {
   const fn = core.findFunction(entity.name, 'entity');
   let result: EntityBatchResult;
   if (!fn) {
     const message = `The function '${entity.name}' doesn't exist, is disabled, or is not an entity function.`;
-    result = { results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })), signals: [], entityExists: entity.exists, ...(entity.state !== null ? { entityState: entity.state } : {}) };
+    result = {
+      results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })),
+      signals: [],
+      entityExists: entity.exists,
+      ...(entity.state !== null ? { entityState: entity.state } : {}),
+    };
   } else {
     try {
       const outcome = await core.options.runner.invoke({
@@ -82,7 +92,11 @@ async function runOperations(core: EngineCore, entity: EntityRecord, requests: E
           self: { name: entity.name, key: entity.key },
           exists: entity.exists,
           state: entity.state,
-          batch: requests.map((r) => ({ name: r.op, isSignal: r.signal, ...(r.input !== undefined ? { input: r.input } : {}) })),
+          batch: requests.map((r) => ({
+            name: r.op,
+            isSignal: r.signal,
+            ...(r.input !== undefined ? { input: r.input } : {}),
+          })),
         },
       });
       if (outcome.kind !== 'entity') throw new Error(`unexpected ${outcome.kind} result for an entity`);
@@ -93,7 +107,12 @@ async function runOperations(core: EngineCore, entity: EntityRecord, requests: E
         throw error;
       }
       const message = `Entity '${entity.name}@${entity.key}' failed: ${error.error.message}`;
-      result = { results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })), signals: [], entityExists: entity.exists, ...(entity.state !== null ? { entityState: entity.state } : {}) };
+      result = {
+        results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })),
+        signals: [],
+        entityExists: entity.exists,
+        ...(entity.state !== null ? { entityState: entity.state } : {}),
+      };
     }
   }
   entity.exists = result.entityExists;
@@ -108,7 +127,11 @@ async function runOperations(core: EngineCore, entity: EntityRecord, requests: E
   for (const signal of result.signals ?? []) {
     const target = entitySchedulerId(signal.target.name, signal.target.key);
     const input = signal.input === undefined || signal.input === '' ? undefined : signal.input;
-    core.enqueueEntityRequest(target, { id: randomUUID(), op: signal.name, signal: true, ...(input !== undefined ? { input } : {}) }, changes);
+    core.enqueueEntityRequest(
+      target,
+      { id: randomUUID(), op: signal.name, signal: true, ...(input !== undefined ? { input } : {}) },
+      changes,
+    );
   }
 }
 

@@ -52,10 +52,17 @@ export function allocatesIds(record: InstanceRecord, event: HistoryEvent): boole
       return (task?.kind === 'activity' || task?.kind === 'subOrchestration') && task.retry !== undefined;
     }
     case EventType.TimerFired:
-      return record.pending[event.TimerId]?.kind === 'timer' && (record.pending[event.TimerId] as { purpose: string }).purpose === 'retry';
+      return (
+        record.pending[event.TimerId]?.kind === 'timer' &&
+        (record.pending[event.TimerId] as { purpose: string }).purpose === 'retry'
+      );
     case EventType.TaskCompleted: {
       const task = record.pending[event.TaskScheduledId];
-      return task?.kind === 'http' && task.request.asynchronousPatternEnabled !== false && isAsync202(event.Result) !== undefined;
+      return (
+        task?.kind === 'http' &&
+        task.request.asynchronousPatternEnabled !== false &&
+        isAsync202(event.Result) !== undefined
+      );
     }
     default:
       return false;
@@ -130,19 +137,36 @@ class EpisodeWriter {
   scheduleChild(id: number, task: Omit<SubOrchestrationTask, 'childId'>): void {
     const childId = task.requestedId || `${this.record.instanceId}:${id}`;
     this.record.pending[id] = { ...task, childId };
-    this.add({ EventType: EventType.SubOrchestrationInstanceCreated, EventId: id, Name: task.name, InstanceId: childId, Input: task.input });
+    this.add({
+      EventType: EventType.SubOrchestrationInstanceCreated,
+      EventId: id,
+      Name: task.name,
+      InstanceId: childId,
+      Input: task.input,
+    });
     this.effects.push({
       type: 'startChild',
       childId,
       name: task.name,
       version: task.version ?? '',
       input: task.input,
-      parent: { instanceId: this.record.instanceId, executionId: this.record.executionId, taskScheduledId: id, name: this.record.name },
+      parent: {
+        instanceId: this.record.instanceId,
+        executionId: this.record.executionId,
+        taskScheduledId: id,
+        name: this.record.name,
+      },
     });
   }
 
   sendToEntity(id: number, target: string, name: string, message: Record<string, unknown>): void {
-    this.add({ EventType: EventType.EventSent, EventId: id, InstanceId: target, Name: name, Input: JSON.stringify(message) });
+    this.add({
+      EventType: EventType.EventSent,
+      EventId: id,
+      InstanceId: target,
+      Name: name,
+      Input: JSON.stringify(message),
+    });
   }
 }
 
@@ -153,14 +177,21 @@ function onDelivered(writer: EpisodeWriter, event: HistoryEvent): void {
     case EventType.TaskCompleted: {
       const task = record.pending[event.TaskScheduledId];
       delete record.pending[event.TaskScheduledId];
-      const poll = task?.kind === 'http' && task.request.asynchronousPatternEnabled !== false ? isAsync202(event.Result) : undefined;
+      const poll =
+        task?.kind === 'http' && task.request.asynchronousPatternEnabled !== false
+          ? isAsync202(event.Result)
+          : undefined;
       if (task?.kind === 'http' && poll) {
         // CallHttpWithPollingTask tracks a timer and the next request at once (two ids).
         const timerId = writer.nextId();
         const httpId = writer.nextId();
         const fireAt = writer.now + poll.retryAfterMs;
         record.pending[timerId] = { kind: 'timer', fireAt, purpose: 'httpPoll', nextHttpId: httpId };
-        record.pending[httpId] = { kind: 'http', request: { ...task.request, method: 'GET', uri: poll.location }, awaitingPoll: true };
+        record.pending[httpId] = {
+          kind: 'http',
+          request: { ...task.request, method: 'GET', uri: poll.location },
+          awaitingPoll: true,
+        };
         delete (record.pending[httpId] as { request: { content?: string } }).request.content;
         writer.armTimer(timerId, fireAt);
       }
@@ -199,7 +230,12 @@ function onDelivered(writer: EpisodeWriter, event: HistoryEvent): void {
         const next = record.pending[timer.nextHttpId];
         if (next?.kind === 'http') {
           delete next.awaitingPoll;
-          writer.add({ EventType: EventType.TaskScheduled, EventId: timer.nextHttpId, Name: HTTP_ACTIVITY_NAME, Input: JSON.stringify(next.request) });
+          writer.add({
+            EventType: EventType.TaskScheduled,
+            EventId: timer.nextHttpId,
+            Name: HTTP_ACTIVITY_NAME,
+            Input: JSON.stringify(next.request),
+          });
           writer.effects.push({ type: 'runHttp', taskId: timer.nextHttpId });
         }
       }
@@ -230,7 +266,9 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
         kind: 'activity',
         name: action.functionName,
         input: activityInputJson(action.input),
-        ...(action.actionType === ActionType.CallActivityWithRetry ? { retry: { options: action.retryOptions, attempt: 1 } } : {}),
+        ...(action.actionType === ActionType.CallActivityWithRetry
+          ? { retry: { options: action.retryOptions, attempt: 1 } }
+          : {}),
       });
       break;
     case ActionType.CallSubOrchestrator:
@@ -241,7 +279,9 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
         ...(action.instanceId ? { requestedId: action.instanceId } : {}),
         input: rawInputJson(action.input),
         ...(action.version ? { version: action.version } : {}),
-        ...(action.actionType === ActionType.CallSubOrchestratorWithRetry ? { retry: { options: action.retryOptions, attempt: 1 } } : {}),
+        ...(action.actionType === ActionType.CallSubOrchestratorWithRetry
+          ? { retry: { options: action.retryOptions, attempt: 1 } }
+          : {}),
       });
       break;
     case ActionType.CreateTimer: {
@@ -264,17 +304,33 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
       const id = writer.nextId();
       const requestId = randomUUID();
       const input = rawInputJson(action.input);
-      const message = { op: action.operation, id: requestId, parent, parentExecution: record.executionId, ...(input !== null ? { input } : {}) };
+      const message = {
+        op: action.operation,
+        id: requestId,
+        parent,
+        parentExecution: record.executionId,
+        ...(input !== null ? { input } : {}),
+      };
       writer.sendToEntity(id, action.instanceId, 'op', message);
       record.pending[id] = { kind: 'entityCall', entity: action.instanceId, requestId };
-      writer.effects.push({ type: 'entityRequest', entityId: action.instanceId, request: { ...message, signal: false } });
+      writer.effects.push({
+        type: 'entityRequest',
+        entityId: action.instanceId,
+        request: { ...message, signal: false },
+      });
       break;
     }
     case ActionType.SignalEntity:
     case ActionType.ScheduledSignalEntity: {
       const id = writer.nextId();
       const input = rawInputJson(action.input);
-      const message = { op: action.operation, signal: true, id: randomUUID(), parent, ...(input !== null ? { input } : {}) };
+      const message = {
+        op: action.operation,
+        signal: true,
+        id: randomUUID(),
+        parent,
+        ...(input !== null ? { input } : {}),
+      };
       writer.sendToEntity(id, action.instanceId, 'op', message);
       writer.effects.push({ type: 'entityRequest', entityId: action.instanceId, request: message });
       break;
@@ -282,7 +338,12 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
     case ActionType.CallHttp: {
       const id = writer.nextId();
       record.pending[id] = { kind: 'http', request: action.httpRequest };
-      writer.add({ EventType: EventType.TaskScheduled, EventId: id, Name: HTTP_ACTIVITY_NAME, Input: JSON.stringify(action.httpRequest) });
+      writer.add({
+        EventType: EventType.TaskScheduled,
+        EventId: id,
+        Name: HTTP_ACTIVITY_NAME,
+        Input: JSON.stringify(action.httpRequest),
+      });
       writer.effects.push({ type: 'runHttp', taskId: id });
       break;
     }
@@ -290,7 +351,13 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
       const id = writer.nextId();
       const lockSet = sortLockSet(action.lockSet);
       const first = entitySchedulerId(lockSet[0].name, lockSet[0].key);
-      const message = { id: action.lockRequestId, parent, parentExecution: record.executionId, lockset: lockSet, pos: 0 };
+      const message = {
+        id: action.lockRequestId,
+        parent,
+        parentExecution: record.executionId,
+        lockset: lockSet,
+        pos: 0,
+      };
       writer.sendToEntity(id, first, 'op', message);
       record.pending[id] = { kind: 'lock', requestId: action.lockRequestId, lockSet };
       record.lockSet = lockSet;
@@ -301,7 +368,8 @@ function schedule(writer: EpisodeWriter, wire: WireAction, leafIndex: number): v
       // One id per locked entity (the library adds lockSet.length to its counter).
       const lockSet = record.lockSet ?? [];
       const targets = lockSet.map((e) => entitySchedulerId(e.name, e.key));
-      for (const target of targets) writer.sendToEntity(writer.nextId(), target, 'release', { parent, id: randomUUID() });
+      for (const target of targets)
+        writer.sendToEntity(writer.nextId(), target, 'release', { parent, id: randomUUID() });
       record.lockSet = null;
       writer.effects.push({ type: 'releaseLocks', entityIds: targets });
       break;
@@ -331,7 +399,8 @@ function sortLockSet(lockSet: EntityIdWire[]): EntityIdWire[] {
 export interface EpisodeOutcome {
   effects: Effect[];
   /** Set when the execution ended this episode. */
-  completion?: { status: 'Completed' | 'Failed'; output: string | null } | { status: 'ContinuedAsNew'; input: string | null };
+  completion?:
+    { status: 'Completed' | 'Failed'; output: string | null } | { status: 'ContinuedAsNew'; input: string | null };
 }
 
 /**
@@ -339,7 +408,13 @@ export interface EpisodeOutcome {
  * new actions, and returns the effects. `delivered` are the events given to the orchestrator after its
  * OrchestratorStarted event.
  */
-export function applyEpisode(record: InstanceRecord, started: HistoryEvent, delivered: HistoryEvent[], result: EpisodeResult, now: number): EpisodeOutcome {
+export function applyEpisode(
+  record: InstanceRecord,
+  started: HistoryEvent,
+  delivered: HistoryEvent[],
+  result: EpisodeResult,
+  now: number,
+): EpisodeOutcome {
   const writer = new EpisodeWriter(record, now);
   writer.events.push(started, ...delivered);
   for (const event of delivered) onDelivered(writer, event);
@@ -374,7 +449,9 @@ export function applyEpisode(record: InstanceRecord, started: HistoryEvent, deli
   if (failed) {
     // The failing episode's actions are recorded (their ids stay consistent for a rewind), but of the work they
     // ask for only fire-and-forget signals still go out: nothing will wait for the rest.
-    const kept = writer.effects.filter((e) => (e.type === 'entityRequest' && e.request.signal) || e.type === 'cancelTimer');
+    const kept = writer.effects.filter(
+      (e) => (e.type === 'entityRequest' && e.request.signal) || e.type === 'cancelTimer',
+    );
     writer.effects.splice(0, writer.effects.length, ...kept);
     const message = `Orchestrator function '${record.name}' failed: ${result.error}`;
     writer.add({ EventType: EventType.OrchestratorCompleted });
@@ -388,12 +465,22 @@ export function applyEpisode(record: InstanceRecord, started: HistoryEvent, deli
   } else if (result.isDone && continueAt >= 0) {
     const input = continueAsNewInputJson((fresh[continueAt] as { input?: unknown }).input);
     writer.add({ EventType: EventType.OrchestratorCompleted });
-    writer.add({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'ContinuedAsNew', Result: input, FailureDetails: null });
+    writer.add({
+      EventType: EventType.ExecutionCompleted,
+      OrchestrationStatus: 'ContinuedAsNew',
+      Result: input,
+      FailureDetails: null,
+    });
     outcome = { status: 'ContinuedAsNew', input };
   } else if (result.isDone) {
     const output = result.output === undefined ? null : (JSON.stringify(result.output) ?? null);
     writer.add({ EventType: EventType.OrchestratorCompleted });
-    writer.add({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'Completed', Result: output, FailureDetails: null });
+    writer.add({
+      EventType: EventType.ExecutionCompleted,
+      OrchestrationStatus: 'Completed',
+      Result: output,
+      FailureDetails: null,
+    });
     outcome = { status: 'Completed', output };
   } else {
     writer.add({ EventType: EventType.OrchestratorCompleted });
@@ -409,7 +496,8 @@ function openWaits(record: InstanceRecord, waitNames: string[], delivered: Histo
   const waits = new Map<string, number>();
   for (const name of waitNames) waits.set(name, (waits.get(name) ?? 0) + 1);
   for (const event of [...record.history, ...delivered]) {
-    if (event.EventType === EventType.EventRaised && waits.has(event.Name)) waits.set(event.Name, waits.get(event.Name)! - 1);
+    if (event.EventType === EventType.EventRaised && waits.has(event.Name))
+      waits.set(event.Name, waits.get(event.Name)! - 1);
   }
   return [...waits.entries()].filter(([, n]) => n > 0).map(([name]) => name);
 }

@@ -24,7 +24,11 @@ function appendOutsideEpisode(core: EngineCore, record: InstanceRecord, body: Ev
   record.lastUpdatedTime = now;
 }
 
-async function commitOne(core: EngineCore, record: InstanceRecord, build?: (changes: Changes) => void): Promise<OperationOutcome> {
+async function commitOne(
+  core: EngineCore,
+  record: InstanceRecord,
+  build?: (changes: Changes) => void,
+): Promise<OperationOutcome> {
   const changes = new Changes();
   changes.instances.add(record);
   build?.(changes);
@@ -32,11 +36,18 @@ async function commitOne(core: EngineCore, record: InstanceRecord, build?: (chan
   return 'accepted';
 }
 
-export function raiseEvent(core: EngineCore, instanceId: string, name: string, inputJson: string | null): Promise<OperationOutcome> {
+export function raiseEvent(
+  core: EngineCore,
+  instanceId: string,
+  name: string,
+  inputJson: string | null,
+): Promise<OperationOutcome> {
   const record = core.instances.get(instanceId);
   if (!record) return Promise.resolve('notFound');
   if (isTerminal(record.status)) return Promise.resolve('gone');
-  record.inbox.push({ event: makeEvent({ EventType: EventType.EventRaised, Name: name, Input: inputJson }, core.clock.now()) });
+  record.inbox.push({
+    event: makeEvent({ EventType: EventType.EventRaised, Name: name, Input: inputJson }, core.clock.now()),
+  });
   return commitOne(core, record, (changes) => changes.after.push(() => core.markRunnable(record)));
 }
 
@@ -45,14 +56,27 @@ export function terminate(core: EngineCore, instanceId: string, reason: string |
   if (!record) return Promise.resolve('notFound');
   if (isTerminal(record.status)) return Promise.resolve('gone');
   const now = core.clock.now();
-  record.history.push({ ...makeEvent({ EventType: EventType.ExecutionTerminated, Input: quote(reason) }, now), IsPlayed: true });
   record.history.push({
-    ...makeEvent({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'Terminated', Result: quote(reason), FailureDetails: null }, now),
+    ...makeEvent({ EventType: EventType.ExecutionTerminated, Input: quote(reason) }, now),
+    IsPlayed: true,
+  });
+  record.history.push({
+    ...makeEvent(
+      {
+        EventType: EventType.ExecutionCompleted,
+        OrchestrationStatus: 'Terminated',
+        Result: quote(reason),
+        FailureDetails: null,
+      },
+      now,
+    ),
     IsPlayed: true,
   });
   record.inbox = [];
   record.lastUpdatedTime = now;
-  return commitOne(core, record, (changes) => finishExecution(core, record, 'Terminated', quote(reason ?? ''), changes));
+  return commitOne(core, record, (changes) =>
+    finishExecution(core, record, 'Terminated', quote(reason ?? ''), changes),
+  );
 }
 
 export function suspend(core: EngineCore, instanceId: string, reason: string | null): Promise<OperationOutcome> {
@@ -84,7 +108,13 @@ function openTasks(history: HistoryEvent[]): Map<number, PendingTask> {
         open.set(event.EventId, { kind: 'activity', name: event.Name, input: event.Input });
         break;
       case EventType.SubOrchestrationInstanceCreated:
-        open.set(event.EventId, { kind: 'subOrchestration', name: event.Name, requestedId: event.InstanceId, childId: event.InstanceId, input: event.Input });
+        open.set(event.EventId, {
+          kind: 'subOrchestration',
+          name: event.Name,
+          requestedId: event.InstanceId,
+          childId: event.InstanceId,
+          input: event.Input,
+        });
         break;
       case EventType.TaskCompleted:
       case EventType.TaskFailed:
@@ -111,10 +141,16 @@ export async function rewind(core: EngineCore, instanceId: string, reason: strin
   const failedChildren: string[] = [];
   record.history = record.history.filter((event) => {
     if (event.EventType === EventType.SubOrchestrationInstanceFailed) {
-      const created = record.history.find((e) => e.EventType === EventType.SubOrchestrationInstanceCreated && e.EventId === event.TaskScheduledId);
+      const created = record.history.find(
+        (e) => e.EventType === EventType.SubOrchestrationInstanceCreated && e.EventId === event.TaskScheduledId,
+      );
       if (created?.EventType === EventType.SubOrchestrationInstanceCreated) failedChildren.push(created.InstanceId);
     }
-    return event.EventType !== EventType.TaskFailed && event.EventType !== EventType.SubOrchestrationInstanceFailed && event.EventType !== EventType.ExecutionCompleted;
+    return (
+      event.EventType !== EventType.TaskFailed &&
+      event.EventType !== EventType.SubOrchestrationInstanceFailed &&
+      event.EventType !== EventType.ExecutionCompleted
+    );
   });
   record.historyVersion++;
   const now = core.clock.now();
@@ -129,12 +165,25 @@ export async function rewind(core: EngineCore, instanceId: string, reason: strin
     if (task.kind === 'activity') changes.after.push(() => core.enqueueActivity(record, id));
     // A child the failing episode asked for was never started (see applyEpisode): start it now.
     if (task.kind === 'subOrchestration' && !core.instances.has(task.childId)) {
-      const parent = { instanceId: record.instanceId, executionId: record.executionId, taskScheduledId: id, name: record.name };
-      applyEffects(core, record, [{ type: 'startChild', childId: task.childId, name: task.name, version: '', input: task.input, parent }], changes);
+      const parent = {
+        instanceId: record.instanceId,
+        executionId: record.executionId,
+        taskScheduledId: id,
+        name: record.name,
+      };
+      applyEffects(
+        core,
+        record,
+        [{ type: 'startChild', childId: task.childId, name: task.name, version: '', input: task.input, parent }],
+        changes,
+      );
     }
   }
   // The orchestrator runs again on the rewound history (this event is ignored by the library).
-  record.inbox.push({ executionId: record.executionId, event: makeEvent({ EventType: EventType.ExecutionRewound, Reason: reason }, now) });
+  record.inbox.push({
+    executionId: record.executionId,
+    event: makeEvent({ EventType: EventType.ExecutionRewound, Reason: reason }, now),
+  });
   changes.after.push(() => core.markRunnable(record));
   await core.commit(changes);
   for (const childId of failedChildren) {

@@ -6,14 +6,7 @@
 import type { FailureDetails, HistoryEvent } from './history.js';
 
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Canceled'
-  | 'Terminated'
-  | 'Suspended';
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
 
 /** Runtime statuses by their number in .NET's `OrchestrationRuntimeStatus` (the wire form in some places). */
 export const RUNTIME_STATUS_BY_NUMBER: readonly RuntimeStatus[] = [
@@ -56,7 +49,11 @@ export interface RetryOptionsWire {
 export type PendingTask =
   | ActivityTask
   | SubOrchestrationTask
-  | { kind: 'http'; request: DurableHttpRequestWire; /** Waiting for its poll timer, not yet sent. */ awaitingPoll?: boolean }
+  | {
+      kind: 'http';
+      request: DurableHttpRequestWire;
+      /** Waiting for its poll timer, not yet sent. */ awaitingPoll?: boolean;
+    }
   | TimerTask
   | { kind: 'entityCall'; entity: string; requestId: string }
   | { kind: 'lock'; requestId: string; lockSet: EntityIdWire[] };

@@ -17,7 +17,11 @@ import { startExecution } from './records.js';
  * Asks the worker to run the orchestrator. Only the events the worker does not hold yet are sent; if it lost
  * them (a restarted worker), the whole history goes in a second call.
  */
-async function invokeOrchestrator(core: EngineCore, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
+async function invokeOrchestrator(
+  core: EngineCore,
+  record: InstanceRecord,
+  newEvents: HistoryEvent[],
+): Promise<EpisodeResult> {
   const key = `${record.executionId}/${record.historyVersion}`;
   const known = core.workerHistories.get(record.instanceId);
   const base = known && known.key === key && known.length <= record.history.length ? known.length : undefined;
@@ -56,11 +60,22 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
       record.inbox.unshift(...batch);
       throw error;
     }
-    const leaves = { leaves: [], leafOffset: record.actionCount, leafCount: record.actionCount, canceledTimers: [], waitNames: [] };
+    const leaves = {
+      leaves: [],
+      leafOffset: record.actionCount,
+      leafCount: record.actionCount,
+      canceledTimers: [],
+      waitNames: [],
+    };
     episode = { isDone: false, ...leaves, error: error.error.message };
   }
   // Terminated, purged or restarted while the orchestrator ran: its answer no longer applies.
-  if (core.instances.get(record.instanceId) !== record || record.executionId !== executionId || isTerminal(record.status)) return;
+  if (
+    core.instances.get(record.instanceId) !== record ||
+    record.executionId !== executionId ||
+    isTerminal(record.status)
+  )
+    return;
   const outcome = applyEpisode(record, started, delivered, episode, now);
   record.lastUpdatedTime = now;
   applyEffects(core, record, outcome.effects, changes);
@@ -71,7 +86,8 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     record.status = 'Running';
     core.markRunnable(record);
   } else if (completion) {
-    if (completion.status === 'Failed') core.log('warn', `Orchestration '${record.name}' (${record.instanceId}) failed: ${episode.error ?? ''}`);
+    if (completion.status === 'Failed')
+      core.log('warn', `Orchestration '${record.name}' (${record.instanceId}) failed: ${episode.error ?? ''}`);
     finishExecution(core, record, completion.status, completion.output, changes);
   }
   await core.commit(changes);

@@ -73,13 +73,20 @@ export function startExecution(record: InstanceRecord, input: string | null, now
       Input: input,
       OrchestrationInstance: { InstanceId: record.instanceId, ExecutionId: record.executionId },
       ParentInstance: record.parent
-        ? { InstanceId: record.parent.instanceId, TaskScheduleId: record.parent.taskScheduledId, Name: record.parent.name }
+        ? {
+            InstanceId: record.parent.instanceId,
+            TaskScheduleId: record.parent.taskScheduledId,
+            Name: record.parent.name,
+          }
         : null,
     },
     now,
   );
   // Instance-level messages (external events raised early) stay; completions of the old execution go.
-  record.inbox = [{ executionId: record.executionId, event: started }, ...record.inbox.filter((m) => m.executionId === undefined)];
+  record.inbox = [
+    { executionId: record.executionId, event: started },
+    ...record.inbox.filter((m) => m.executionId === undefined),
+  ];
 }
 
 export function createEntity(schedulerId: string, now: number): EntityRecord {

@@ -102,14 +102,21 @@ export class AppWorker {
       );
     }
     for (const hook of this.registry.hooks.appStart) {
-      await hook({ hookData: this.registry.appHookData, appHookData: this.registry.appHookData, functionAppDirectory: this.config.appDir });
+      await hook({
+        hookData: this.registry.appHookData,
+        appHookData: this.registry.appHookData,
+        functionAppDirectory: this.config.appDir,
+      });
     }
     this.registry.lock();
     // As the real worker does after loading: this locks `app.setup()` and reports what the app asked for.
     const capabilities = await this.registry.programmingModel?.getCapabilities?.({});
     if (capabilities?.['HttpUri']) {
       this.httpStream = true;
-      this.log('warning', 'app.setup({ enableHttpStream: true }) is not supported by the emulator yet: HTTP triggers will answer 501.');
+      this.log(
+        'warning',
+        'app.setup({ enableHttpStream: true }) is not supported by the emulator yet: HTTP triggers will answer 501.',
+      );
     }
     return [...this.registry.functions.values()].map(describe);
   }
@@ -126,7 +133,10 @@ export class AppWorker {
         return { kind: 'activity', resultJson: JSON.stringify(result) ?? 'null' };
       }
       case 'entity': {
-        const result = (await this.run(registration, { value: call.batch })) as Extract<InvocationResult, { kind: 'entity' }>['batch'];
+        const result = (await this.run(registration, { value: call.batch })) as Extract<
+          InvocationResult,
+          { kind: 'entity' }
+        >['batch'];
         return { kind: 'entity', batch: result };
       }
       case 'http':
@@ -134,7 +144,10 @@ export class AppWorker {
     }
   }
 
-  private async invokeOrchestrator(registration: Registration, call: Extract<Invocation, { kind: 'orchestration' }>): Promise<InvocationResult> {
+  private async invokeOrchestrator(
+    registration: Registration,
+    call: Extract<Invocation, { kind: 'orchestration' }>,
+  ): Promise<InvocationResult> {
     const { payload, historyKey, historyBase } = call;
     let history = payload.history;
     if (historyBase !== undefined) {
@@ -157,8 +170,14 @@ export class AppWorker {
 
   private async invokeHttp(registration: Registration, request: WorkerHttpRequest): Promise<WorkerHttpResponse> {
     if (this.httpStream) {
-      const message = 'HTTP streams (app.setup({ enableHttpStream: true })) are not supported by the Durable Studio emulator yet.';
-      return { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' }, cookies: [], body: Buffer.from(message) };
+      const message =
+        'HTTP streams (app.setup({ enableHttpStream: true })) are not supported by the Durable Studio emulator yet.';
+      return {
+        status: 501,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        cookies: [],
+        body: Buffer.from(message),
+      };
     }
     const triggerName = Object.keys(registration.metadata.bindings).find((name) =>
       isTrigger(registration.metadata.bindings[name]!.type),
@@ -232,7 +251,14 @@ export class AppWorker {
       failed = true;
     }
     coreCtx.state = 'postInvocationHooks';
-    const post: Record<string, unknown> = { hookData, appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    const post: Record<string, unknown> = {
+      hookData,
+      appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result,
+      error,
+    };
     for (const hook of this.registry.hooks.postInvocation) await hook(post);
     if (post['error'] !== error) failed = post['error'] !== undefined && post['error'] !== null;
     if (failed) throw post['error'];

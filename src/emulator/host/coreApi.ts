@@ -41,7 +41,10 @@ export interface ProgrammingModel {
 export interface InvocationModel {
   getArguments(): Promise<{ context: InvocationContextLike; inputs: unknown[] }>;
   invokeFunction(context: InvocationContextLike, inputs: unknown[], handler: FunctionCallback): Promise<unknown>;
-  getResponse(context: InvocationContextLike, result: unknown): Promise<{ returnValue?: unknown; outputData?: unknown[] }>;
+  getResponse(
+    context: InvocationContextLike,
+    result: unknown,
+  ): Promise<{ returnValue?: unknown; outputData?: unknown[] }>;
 }
 
 export interface InvocationContextLike {

@@ -77,7 +77,10 @@ export function uniqueLeavesFromJson(actions: unknown[][] | undefined): object[]
 }
 
 /** The leaf part of an episode: new leaves in wire form (only those), plus what the engine needs of old ones. */
-function describeLeaves(leaves: object[], knownLeaves: number): Pick<EpisodeResult, 'leaves' | 'leafOffset' | 'leafCount' | 'canceledTimers' | 'waitNames'> {
+function describeLeaves(
+  leaves: object[],
+  knownLeaves: number,
+): Pick<EpisodeResult, 'leaves' | 'leafOffset' | 'leafCount' | 'canceledTimers' | 'waitNames'> {
   const canceledTimers: number[] = [];
   const waitNames: string[] = [];
   leaves.forEach((leaf, index) => {
@@ -93,7 +96,10 @@ function describeLeaves(leaves: object[], knownLeaves: number): Pick<EpisodeResu
 
 export function episodeFromState(value: unknown, knownLeaves: number): EpisodeResult {
   const state = (value ?? {}) as RawState;
-  const result: EpisodeResult = { isDone: state.isDone === true, ...describeLeaves(uniqueLeaves(state.actions), knownLeaves) };
+  const result: EpisodeResult = {
+    isDone: state.isDone === true,
+    ...describeLeaves(uniqueLeaves(state.actions), knownLeaves),
+  };
   if (state.output !== undefined) result.output = state.output;
   if (state.customStatus !== undefined) result.customStatus = state.customStatus;
   return result;

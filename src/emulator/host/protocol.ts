@@ -112,9 +112,7 @@ export interface SerializedError {
 export type Outcome = { ok: true; value: InvocationResult } | { ok: false; error: SerializedError };
 
 export type EngineToWorker =
-  | { type: 'invoke'; calls: { id: number; call: Invocation }[] }
-  | { type: 'ping'; id: number }
-  | { type: 'shutdown' };
+  { type: 'invoke'; calls: { id: number; call: Invocation }[] } | { type: 'ping'; id: number } | { type: 'shutdown' };
 
 export type WorkerToEngine =
   | { type: 'ready'; functions: FunctionInfo[] }
@@ -137,7 +135,12 @@ export interface WorkerBootOptions {
 
 export function serializeError(error: unknown, system = false): SerializedError {
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}), ...(system ? { system } : {}) };
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.stack ? { stack: error.stack } : {}),
+      ...(system ? { system } : {}),
+    };
   }
   return { name: 'Error', message: typeof error === 'string' ? error : safeJson(error), ...(system ? { system } : {}) };
 }

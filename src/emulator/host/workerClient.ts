@@ -62,7 +62,8 @@ interface InFlight {
 export function defaultWorkerScript(): string {
   const candidates = [path.join(__dirname, 'worker.js'), path.resolve(__dirname, '../../../dist/worker.js')];
   const found = candidates.find((file) => fs.existsSync(file));
-  if (!found) throw new Error(`the app worker bundle was not found (looked for ${candidates.join(', ')}): run \`npm run build\``);
+  if (!found)
+    throw new Error(`the app worker bundle was not found (looked for ${candidates.join(', ')}): run \`npm run build\``);
   return found;
 }
 
@@ -213,7 +214,10 @@ export class ChildProcessWorker implements FunctionRunner {
           return;
         }
         if (generation !== this.generation || this.stopping) return;
-        this.options.log('error', `The app worker exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it.`);
+        this.options.log(
+          'error',
+          `The app worker exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it.`,
+        );
         this.restartAndRedispatch();
       });
     });
@@ -338,7 +342,11 @@ export class ChildProcessWorker implements FunctionRunner {
       return;
     }
     const limit = describeTimeout(this.options.config.functionTimeoutMs);
-    this.settleWithError(id, `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`, 'FunctionTimeoutException');
+    this.settleWithError(
+      id,
+      `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
+      'FunctionTimeoutException',
+    );
     if (!child) return;
     const check = { child, deferred: new Set<number>() };
     this.check = check;

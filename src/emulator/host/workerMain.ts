@@ -19,7 +19,9 @@ function send(message: WorkerToEngine): void {
 async function main(): Promise<void> {
   const raw = process.env[WORKER_OPTIONS_ENV];
   if (!raw || !process.send) {
-    process.stderr.write('dist/worker.js is started by the Durable Studio emulator; run `durable-studio start` instead.\n');
+    process.stderr.write(
+      'dist/worker.js is started by the Durable Studio emulator; run `durable-studio start` instead.\n',
+    );
     process.exit(2);
   }
   const options = JSON.parse(raw) as WorkerBootOptions;
@@ -29,7 +31,11 @@ async function main(): Promise<void> {
 
   // User code must not take the worker down: log what it leaves unhandled, as the real worker does.
   process.on('unhandledRejection', (reason) => {
-    send({ type: 'log', level: 'error', message: `Unhandled promise rejection in the app: ${serializeError(reason).stack ?? String(reason)}` });
+    send({
+      type: 'log',
+      level: 'error',
+      message: `Unhandled promise rejection in the app: ${serializeError(reason).stack ?? String(reason)}`,
+    });
   });
   process.on('uncaughtException', (error) => {
     send({ type: 'log', level: 'error', message: `Uncaught exception in the app: ${error.stack ?? error.message}` });

@@ -62,7 +62,12 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
       case 'accepted':
         return empty(202);
       case 'notFound':
-        return errorBody(404, timerId === undefined ? `No pending timer for instance '${id}'.` : `No pending timer ${timerId} for instance '${id}'.`);
+        return errorBody(
+          404,
+          timerId === undefined
+            ? `No pending timer for instance '${id}'.`
+            : `No pending timer ${timerId} for instance '${id}'.`,
+        );
       case 'gone':
         return errorBody(410, `Instance '${id}' has finished.`);
     }
@@ -96,7 +101,8 @@ export function parseAdvanceBody(body: Buffer, now: number): number | string {
   if (to !== undefined) {
     const target = typeof to === 'string' ? parseDateTime(to) : undefined;
     if (target === undefined) return '"to" must be an ISO date-time.';
-    if (target < now) return `"to" is in the past (now is ${new Date(now).toISOString()}); the clock only moves forward.`;
+    if (target < now)
+      return `"to" is in the past (now is ${new Date(now).toISOString()}); the clock only moves forward.`;
     return target - now;
   }
   return 'Body must contain "ms" or "to".';

@@ -77,7 +77,9 @@ export function createHttpServer(options: HttpServerOptions): EmulatorHttpServer
     router.on(methods as HTTPMethod | HTTPMethod[], path, () => undefined, handler);
   };
   registerManagementRoutes(addRoute, options.engine);
-  registerEmulatorRoutes(addRoute, options.engine, { ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}) });
+  registerEmulatorRoutes(addRoute, options.engine, {
+    ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}),
+  });
   addRoute('GET', '/admin/host/status', () => {
     const { state, version } = options.hostStatus();
     return Promise.resolve(json(200, { state, version }));
@@ -101,7 +103,11 @@ export function createHttpServer(options: HttpServerOptions): EmulatorHttpServer
     const method = (req.method ?? 'GET').toUpperCase();
     const host = req.headers.host;
     if (!isLoopbackHostHeader(host)) {
-      return send(res, errorBody(403, 'Forbidden: the Host header must name this machine (localhost, 127.0.0.1, [::1]).'), true);
+      return send(
+        res,
+        errorBody(403, 'Forbidden: the Host header must name this machine (localhost, 127.0.0.1, [::1]).'),
+        true,
+      );
     }
     if (isStateChangingMethod(method) && isForeignRequest(header(req, 'origin'), header(req, 'sec-fetch-site'))) {
       return send(res, errorBody(403, 'Forbidden: cross-origin requests that change state are refused.'), true);

@@ -107,7 +107,10 @@ export class UserRoutes {
             router.on(method as HTTPMethod, variant.path, noopHandler, candidates);
             table.set(key, candidates);
           } catch (error) {
-            this.log?.('warn', `HTTP trigger '${route.functionName}' (${method} ${variant.path}): ${(error as Error).message}`);
+            this.log?.(
+              'warn',
+              `HTTP trigger '${route.functionName}' (${method} ${variant.path}): ${(error as Error).message}`,
+            );
           }
         }
       }

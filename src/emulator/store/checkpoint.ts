@@ -27,14 +27,20 @@ export interface CheckpointResult {
   fsyncs: number;
 }
 
-export async function runCheckpoint(layout: StoreLayout, segments: SegmentInfo[], io: IoOptions): Promise<CheckpointResult> {
+export async function runCheckpoint(
+  layout: StoreLayout,
+  segments: SegmentInfo[],
+  io: IoOptions,
+): Promise<CheckpointResult> {
   const result: CheckpointResult = { documentsWritten: 0, documentsRemoved: 0, fsyncs: 0 };
   const lines: JournalLine[] = [];
   for (const segment of segments) {
     try {
       for (const line of parseSegment(await readFile(segment.path)).lines) lines.push(line);
     } catch (err) {
-      throw new Error(`checkpoint: cannot read journal ${segment.path}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(
+        `checkpoint: cannot read journal ${segment.path}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -55,7 +61,8 @@ export async function runCheckpoint(layout: StoreLayout, segments: SegmentInfo[]
     const db = new Low<unknown>(new AtomicJsonFile<unknown>(path), null);
     await db.read();
     if (db.data === null) return;
-    if (!isInstanceRecord(db.data) || db.data.instanceId !== id) throw new Error(`checkpoint: ${path} is not the document of ${id}`);
+    if (!isInstanceRecord(db.data) || db.data.instanceId !== id)
+      throw new Error(`checkpoint: ${path} is not the document of ${id}`);
     state.instances.set(id, db.data);
   });
   for (const line of lines) applyLine(state, line);
@@ -85,7 +92,8 @@ export async function runCheckpoint(layout: StoreLayout, segments: SegmentInfo[]
     result.fsyncs += await syncDir(layout.entitiesDir);
   }
 
-  for (const segment of segments) await unlink(segment.path).catch((err: unknown) => {
+  for (const segment of segments)
+    await unlink(segment.path).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });
   if (io.fsync) result.fsyncs += await syncDir(layout.dir);
@@ -130,7 +138,11 @@ export async function syncDir(dir: string): Promise<number> {
   }
 }
 
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {

@@ -125,7 +125,8 @@ class FileStoreImpl implements FileStore {
 
   async load(): Promise<StoreContents> {
     if (this.state !== 'open') throw new Error(`Store ${this.dir} is closed; create a new store to load it again`);
-    if (this.loadCalled || this.commitCalled) throw new Error('Store.load() must be called once, before the first commit');
+    if (this.loadCalled || this.commitCalled)
+      throw new Error('Store.load() must be called once, before the first commit');
     this.loadCalled = true;
     let contents: StoreContents;
     try {
@@ -225,7 +226,9 @@ class FileStoreImpl implements FileStore {
       // Append-only within a historyVersion is the engine's contract; a shorter history means it was replaced
       // without bumping the version, so fall back to the full history rather than journal a wrong delta.
       const from =
-        known !== undefined && known.version === record.historyVersion && known.length <= history.length ? known.length : 0;
+        known !== undefined && known.version === record.historyVersion && known.length <= history.length
+          ? known.length
+          : 0;
       entries.push({ record: head, historyFrom: from, historyAppend: from === 0 ? history : history.slice(from) });
       persistedAfter.set(id, { length: history.length, version: record.historyVersion });
     }
@@ -296,7 +299,9 @@ class FileStoreImpl implements FileStore {
       (err: unknown) => {
         this.checkpointRunning = null;
         this.checkpointRetryAt = this.journalBytes() + this.checkpointBytes;
-        this.log(`store: checkpoint failed, the journal is kept and replayed at load: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(
+          `store: checkpoint failed, the journal is kept and replayed at load: ${err instanceof Error ? err.message : String(err)}`,
+        );
       },
     );
   }

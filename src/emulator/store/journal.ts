@@ -157,10 +157,12 @@ function checkLine(value: unknown): string | null {
     }
   }
   if (entities !== undefined) {
-    if (!Array.isArray(entities) || !entities.every((e) => isObject(e) && typeof e.id === 'string')) return 'bad "entities"';
+    if (!Array.isArray(entities) || !entities.every((e) => isObject(e) && typeof e.id === 'string'))
+      return 'bad "entities"';
   }
   for (const ids of [deletedInstances, deletedEntities]) {
-    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))) return 'bad deleted ids';
+    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')))
+      return 'bad deleted ids';
   }
   return null;
 }

@@ -71,7 +71,10 @@ export function isTempFileName(name: string): boolean {
  * (every document holds its exact id).
  */
 export function fileNameForId(id: string): string {
-  let prefix = id.slice(0, 80).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_');
+  let prefix = id
+    .slice(0, 80)
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\./, '_');
   if (prefix === '') prefix = '_';
   const hash = createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 16);
   return `${prefix}.${hash}.json`;

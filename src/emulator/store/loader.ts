@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { Low, LowSync } from 'lowdb';
 import type { EntityRecord, InstanceRecord } from '../engine/model.js';
 import { CorruptStoreError } from './types.js';
-import { AtomicJsonFile, AtomicJsonFileSync, DocumentParseError, type AtomicJsonFileOptions } from './atomicJsonFile.js';
+import {
+  AtomicJsonFile,
+  AtomicJsonFileSync,
+  DocumentParseError,
+  type AtomicJsonFileOptions,
+} from './atomicJsonFile.js';
 import {
   applyLine,
   emptyReplayState,
@@ -47,7 +52,10 @@ export async function openStoreDir(layout: StoreLayout, io: IoOptions): Promise<
   await mkdir(layout.instancesDir, { recursive: true });
   await mkdir(layout.entitiesDir, { recursive: true });
   await acquireLock(layout, io.log);
-  const markerDb = new Low<StoreMarker | null>(new AtomicJsonFile(layout.marker, { fsync: io.fsync, onWrite: io.onWrite }), null);
+  const markerDb = new Low<StoreMarker | null>(
+    new AtomicJsonFile(layout.marker, { fsync: io.fsync, onWrite: io.onWrite }),
+    null,
+  );
   try {
     await markerDb.read();
   } catch (err) {
@@ -102,12 +110,19 @@ async function acquireLock(layout: StoreLayout, log: (msg: string) => void): Pro
   } catch {
     // unreadable: treat as stale
   }
-  if (isObject(holder) && typeof holder.pid === 'number' && holder.pid !== process.pid && holder.host === hostname() && isAlive(holder.pid)) {
+  if (
+    isObject(holder) &&
+    typeof holder.pid === 'number' &&
+    holder.pid !== process.pid &&
+    holder.host === hostname() &&
+    isAlive(holder.pid)
+  ) {
     throw new Error(
       `Store ${layout.dir} is in use by process ${holder.pid} (lock file ${layout.lock}); stop that process, or delete the lock file if it is not a Durable Studio host`,
     );
   }
-  if (isObject(holder) && holder.pid !== process.pid) log(`store: taking over the stale lock ${layout.lock} of process ${String(holder.pid)}`);
+  if (isObject(holder) && holder.pid !== process.pid)
+    log(`store: taking over the stale lock ${layout.lock} of process ${String(holder.pid)}`);
   await writeFile(layout.lock, mine);
 }
 

@@ -55,7 +55,8 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
         }
         const text = JSON.stringify(record);
         const previous = data.instances.get(id);
-        if (previous !== undefined) checkHistoryContract(id, JSON.parse(previous) as InstanceRecord, JSON.parse(text) as InstanceRecord);
+        if (previous !== undefined)
+          checkHistoryContract(id, JSON.parse(previous) as InstanceRecord, JSON.parse(text) as InstanceRecord);
         bytes += Buffer.byteLength(text);
         writes.push(() => data.instances.set(id, text));
       }

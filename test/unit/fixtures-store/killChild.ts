@@ -12,7 +12,14 @@ import type { EntityRecord, InstanceRecord } from '../../../src/emulator/engine/
 import { createFileStore } from '../../../src/emulator/store/fileStore.js';
 
 function event(n: number): HistoryEvent {
-  return { EventType: 15, EventId: -1, IsPlayed: false, Timestamp: new Date(n).toISOString(), Name: 'e', Input: String(n) } as HistoryEvent;
+  return {
+    EventType: 15,
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: new Date(n).toISOString(),
+    Name: 'e',
+    Input: String(n),
+  } as HistoryEvent;
 }
 
 function instance(id: string, history: HistoryEvent[]): InstanceRecord {
@@ -46,7 +53,16 @@ async function main(): Promise<void> {
   const loaded = await store.load();
   if (loaded.instances.length > 0) throw new Error('expected an empty store');
   const hot = Array.from({ length: 10 }, (_, k) => instance(`hot-${k}`, []));
-  const counter: EntityRecord = { id: '@counter@k', name: 'counter', key: 'k', exists: true, state: '0', queue: [], lockedBy: null, lastOperationTime: 0 } as unknown as EntityRecord;
+  const counter: EntityRecord = {
+    id: '@counter@k',
+    name: 'counter',
+    key: 'k',
+    exists: true,
+    state: '0',
+    queue: [],
+    lockedBy: null,
+    lastOperationTime: 0,
+  } as unknown as EntityRecord;
   const commitOne = async (n: number): Promise<void> => {
     const r = hot[n % 10]!;
     if (Math.floor(n / 10) % 5 === 0) {
@@ -58,7 +74,11 @@ async function main(): Promise<void> {
     r.lastUpdatedTime = n;
     counter.state = String(n);
     const deleted = n % 7 === 0 && n > 7 ? [`c-${n - 7}`] : [];
-    await store.commit({ instances: [r, instance(`c-${n}`, [event(n)])], entities: [counter], deletedInstances: deleted });
+    await store.commit({
+      instances: [r, instance(`c-${n}`, [event(n)])],
+      entities: [counter],
+      deletedInstances: deleted,
+    });
     process.stdout.write(`ack ${n}\n`);
   };
   for (let n = 1; ; n += 3) await Promise.all([commitOne(n), commitOne(n + 1), commitOne(n + 2)]);
