@@ -70,7 +70,7 @@ describe('function timeout', () => {
     assert.match(String(failed.output), /Timeout value of 00:00:02 was exceeded by function: Functions\.spinForever/);
     assert.match(emu.output(), /unresponsive after 'spinForever' timed out.*restarting it/);
     const duringStatus = await waitForStatus(emu, during, undefined, 15_000);
-    assert.equal(duringStatus.runtimeStatus, 'Completed');
+    assert.equal(duringStatus.runtimeStatus, 'Completed', `${JSON.stringify(duringStatus.output)}\n${emu.output()}`);
     assert.deepEqual(duringStatus.output, HELLO);
 
     const afterwards = await startOrchestration(emu, 'fanOutFanIn', 10);

@@ -155,11 +155,21 @@ export class AppWorker {
       if (!cached) return { kind: 'historyCacheMiss' };
       history = cached.concat(payload.history);
     }
-    // The past events (their timestamps parsed to Dates by the library during this run) are what the next
-    // episode builds on; the new events come back from the engine as past events, in their stored order.
+    // The library turns every `Timestamp` string of its trigger into a Date by walking the whole object, every
+    // episode (a third of the replay time of a long history). The events that arrived now are converted here,
+    // once, exactly as it would; the cached ones already were, and `history` is handed over non-enumerable so
+    // the walk skips it. Every property the library reads is still there.
+    for (const event of payload.history) {
+      if (typeof event.Timestamp === 'string')
+        (event as { Timestamp: string | Date }).Timestamp = new Date(event.Timestamp);
+    }
+    const trigger = { ...payload };
+    Object.defineProperty(trigger, 'history', { value: history, enumerable: false });
+    // The past events are what the next episode builds on; the new events come back from the engine as past
+    // events, in their stored order.
     this.histories.set(payload.instanceId, historyKey, history.slice(0, history.length - call.newEvents));
     try {
-      const state = await this.run(registration, { value: { ...payload, history } });
+      const state = await this.run(registration, { value: trigger });
       return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves) };
     } catch (error) {
       const episode = episodeFromFailure(error, call.knownLeaves);
