@@ -3,9 +3,7 @@
  * Argument parsing is commander's; every failure is one plain line on stderr and a non-zero exit.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { AppConfigError } from './emulator/appConfig.js';
 import { startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
-import { CorruptStoreError } from './emulator/store/types.js';
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -82,7 +80,7 @@ async function start(options: {
       log,
     });
   } catch (error) {
-    if (error instanceof AppConfigError || error instanceof CorruptStoreError) fail(error.message);
+    // AppConfigError and CorruptStoreError messages are written for users; anything else is reported the same way.
     fail(error instanceof Error ? error.message : String(error));
   }
   const lines = [
