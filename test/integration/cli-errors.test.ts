@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { FIXTURES, REPO, runCli, startEmulator, startOrchestration, tempDir, waitForStatus } from './harness.js';
+import {
+  FIXTURES,
+  REPO,
+  runCli,
+  startEmulator,
+  startOrchestration,
+  tempDir,
+  waitForStatus,
+  copyFixture,
+} from './harness.js';
 
 /** Asserts a failed run: non-zero exit, exactly one non-empty line on stderr, which matches every pattern. */
 function assertOneLineFailure(
@@ -78,11 +87,9 @@ describe('CLI start-up errors', () => {
     );
   });
 
-  test('invalid host.json and functionTimeout', async (t) => {
+  test('invalid host.json and functionTimeout', async () => {
     // Inside the repository, so that the packages resolve and only the host.json problem remains.
-    const app = path.join(FIXTURES, `.tmp-cli-${process.pid}-${Date.now()}`);
-    fs.cpSync(path.join(FIXTURES, 'js-esm'), app, { recursive: true });
-    t.after(() => fs.rmSync(app, { recursive: true, force: true }));
+    const app = copyFixture('js-esm', 'cli');
     const hostFile = path.join(app, 'host.json');
     fs.writeFileSync(hostFile, '{ "version": "2.0", ');
     assertOneLineFailure(await start(app), /host\.json is not valid JSON/);

@@ -35,6 +35,17 @@ export function tempDir(prefix = 'ds-test-'): string {
   return dir;
 }
 
+/**
+ * A private copy of a fixture app under test/fixtures/.tmp-* (inside the repository, so `durable-functions` still
+ * resolves from the root node_modules), for tests that change its files; removed when the test file's process ends.
+ */
+export function copyFixture(name: string, label: string): string {
+  const dir = path.join(FIXTURES, `.tmp-${label}-${process.pid}-${Date.now()}`);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  created.push(dir);
+  return dir;
+}
+
 export interface StartOptions {
   app: string;
   storeDir?: string;

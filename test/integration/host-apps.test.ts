@@ -3,12 +3,12 @@
  * example, each through its own HTTP starter (the durable client inside the app talks back to the emulator).
  * Also: host.json routePrefix and the host status route.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, REPO, startEmulator, waitFor, type Emulator } from './harness.js';
+import { FIXTURES, REPO, startEmulator, waitFor, type Emulator, copyFixture } from './harness.js';
 
 const HELLO = ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'];
 
@@ -78,15 +78,13 @@ describe('apps of every flavour run through their HTTP starter', () => {
 });
 
 describe('host.json routePrefix', () => {
-  const copy = path.join(FIXTURES, `.tmp-prefix-${process.pid}-${Date.now()}`);
+  const copy = copyFixture('js-esm', 'prefix');
   before(() => {
-    fs.cpSync(path.join(FIXTURES, 'js-esm'), copy, { recursive: true });
     const hostFile = path.join(copy, 'host.json');
     const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as { extensions: { http: { routePrefix: string } } };
     host.extensions.http.routePrefix = 'custom/v1';
     fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
   });
-  after(() => fs.rmSync(copy, { recursive: true, force: true }));
 
   test('triggers are served under the configured prefix only', async (t) => {
     const emu = await startEmulator({ app: copy });

@@ -2,12 +2,12 @@
  * --inspect=<port>: the app worker (dist/worker.js) listens for a debugger, the emulator process does not, and
  * a replacement worker (code reload) listens on the same port again.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { FIXTURES, REPO, startEmulator, startOrchestration, waitFor, waitForStatus } from './harness.js';
+import { REPO, startEmulator, startOrchestration, waitFor, waitForStatus, copyFixture } from './harness.js';
 
 interface Target {
   id: string;
@@ -28,9 +28,7 @@ async function targets(port: number): Promise<Target[]> {
   return (await res.json()) as Target[];
 }
 
-const app = path.join(FIXTURES, `.tmp-inspect-${process.pid}-${Date.now()}`);
-before(() => fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true }));
-after(() => fs.rmSync(app, { recursive: true, force: true }));
+const app = copyFixture('js-cjs', 'inspect');
 
 test('--inspect=<port> opens the inspector in the worker only', async (t) => {
   const port = await freePort();

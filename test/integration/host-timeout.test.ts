@@ -9,24 +9,23 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  FIXTURES,
   getStatus,
   startEmulator,
   startOrchestration,
   waitFor,
   waitForStatus,
   type Emulator,
+  copyFixture,
 } from './harness.js';
 
 const TIMEOUT = '00:00:02';
 const HELLO = ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'];
 
 describe('function timeout', () => {
-  const app = path.join(FIXTURES, `.tmp-timeout-${process.pid}-${Date.now()}`);
+  const app = copyFixture('js-cjs', 'timeout');
   let emu: Emulator;
 
   before(async () => {
-    fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true });
     const hostFile = path.join(app, 'host.json');
     const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(hostFile, JSON.stringify({ ...host, functionTimeout: TIMEOUT }, null, 2));
@@ -34,7 +33,6 @@ describe('function timeout', () => {
   });
   after(async () => {
     await emu?.stop();
-    fs.rmSync(app, { recursive: true, force: true });
   });
 
   test('a hanging activity times out while other instances run normally', async () => {

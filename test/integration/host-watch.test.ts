@@ -3,16 +3,21 @@
  * run the new code and an instance waiting across the reload continues and completes.
  * Runs on a copy of js-cjs under test/fixtures/ (so the packages resolve from the repo root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, WEBHOOK, getStatus, startEmulator, startOrchestration, waitFor, waitForStatus } from './harness.js';
+import {
+  WEBHOOK,
+  getStatus,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  copyFixture,
+} from './harness.js';
 
-const app = path.join(FIXTURES, `.tmp-watch-${process.pid}-${Date.now()}`);
-
-before(() => fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true }));
-after(() => fs.rmSync(app, { recursive: true, force: true }));
+const app = copyFixture('js-cjs', 'watch');
 
 test('--watch reloads changed code; running instances continue', async (t) => {
   const emu = await startEmulator({ app, args: ['--watch'] });

@@ -6,13 +6,12 @@
  * Runs on a copy of js-cjs whose `double` activity is slower and whose activity concurrency is capped, so the
  * fan-out is still running when the kill lands (under test/fixtures/ so the packages resolve from the repo root).
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  FIXTURES,
   WEBHOOK,
   getStatus,
   startEmulator,
@@ -20,13 +19,13 @@ import {
   waitFor,
   waitForStatus,
   type Emulator,
+  copyFixture,
 } from './harness.js';
 
 const N = 300;
-const app = path.join(FIXTURES, `.tmp-kill-${process.pid}-${Date.now()}`);
+const app = copyFixture('js-cjs', 'kill');
 
 before(() => {
-  fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true });
   const fanOut = path.join(app, 'src/functions/fanOut.js');
   const source = fs.readFileSync(fanOut, 'utf8');
   assert.match(source, /setTimeout\(resolve, 10\)/);
@@ -38,7 +37,6 @@ before(() => {
   host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
   fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
 });
-after(() => fs.rmSync(app, { recursive: true, force: true }));
 
 type HistoryItem = Record<string, unknown>;
 

@@ -18,6 +18,7 @@ import {
   waitFor,
   waitForStatus,
   getStatus,
+  copyFixture,
 } from './harness.js';
 
 const APP = path.join(FIXTURES, 'js-cjs');
@@ -83,11 +84,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 test('SIGTERM while the app is still loading: clean exit 0, store lock released', async (t) => {
   // An ES module app whose entry file takes a while (top-level await) to load.
-  const app = path.join(FIXTURES, `.tmp-slowload-${process.pid}-${Date.now()}`);
-  fs.cpSync(path.join(FIXTURES, 'js-esm'), app, { recursive: true });
+  const app = copyFixture('js-esm', 'slowload');
   const storeDir = tempDir('ds-store-');
   t.after(() => {
-    fs.rmSync(app, { recursive: true, force: true });
     fs.rmSync(storeDir, { recursive: true, force: true });
   });
   const entry = path.join(app, 'src/index.js');

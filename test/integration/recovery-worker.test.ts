@@ -5,12 +5,12 @@
  * Runs on a copy of js-cjs with a slower `double` and capped activity concurrency, so that the fan-out is still
  * running when its worker is killed (under test/fixtures/ so the packages resolve from the repo root).
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, getStatus, startEmulator, startOrchestration, waitFor, waitForStatus } from './harness.js';
+import { getStatus, startEmulator, startOrchestration, waitFor, waitForStatus, copyFixture } from './harness.js';
 
 /** The emulator's only child process: the app worker. */
 function workerPid(emulatorPid: number): number {
@@ -23,9 +23,8 @@ function workerPid(emulatorPid: number): number {
   return Number(pids[0]);
 }
 
-const app = path.join(FIXTURES, `.tmp-crash-${process.pid}-${Date.now()}`);
+const app = copyFixture('js-cjs', 'crash');
 before(() => {
-  fs.cpSync(path.join(FIXTURES, 'js-cjs'), app, { recursive: true });
   const fanOut = path.join(app, 'src/functions/fanOut.js');
   fs.writeFileSync(
     fanOut,
@@ -38,7 +37,6 @@ before(() => {
   host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
   fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
 });
-after(() => fs.rmSync(app, { recursive: true, force: true }));
 
 test('a crashed worker is replaced and in-flight work completes', async (t) => {
   const emu = await startEmulator({ app });
