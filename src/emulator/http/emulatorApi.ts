@@ -10,9 +10,11 @@
  * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all. |
  * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
  * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
+ * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes"}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
  */
 import type { ServerResponse } from 'node:http';
 import type { ChangeEvent, EngineApi } from '../engine/api.js';
+import { EventType } from '../engine/history.js';
 import { instanceIdProblem } from './guards.js';
 import { empty, errorBody, json, type AddRoute, type HttpResult, type RequestContext } from './httpTypes.js';
 import { parseDateTime } from './queryParams.js';
@@ -74,6 +76,32 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
   });
 
   addRoute('GET', `${base}/functions`, () => Promise.resolve(json(200, engine.functions())));
+
+  addRoute('GET', `${base}/instances/:instanceId`, (ctx) => {
+    const id = ctx.params['instanceId'];
+    const problem = instanceIdProblem(id);
+    if (problem !== undefined || id === undefined)
+      return Promise.resolve(errorBody(400, problem ?? 'Instance ID is required.'));
+    const record = engine.getInstance(id);
+    if (!record) return Promise.resolve(empty(404));
+    const subOrchestrations = record.history.flatMap((e) =>
+      e.EventType === EventType.SubOrchestrationInstanceCreated ? [e.InstanceId] : [],
+    );
+    return Promise.resolve(
+      json(200, {
+        instanceId: record.instanceId,
+        name: record.name,
+        runtimeStatus: record.status,
+        executionId: record.executionId,
+        parentInstanceId: record.parent?.instanceId ?? null,
+        subOrchestrations,
+        waitingFor: record.waitingFor,
+        pendingTimers: engine.pendingTimers(id).map((t) => ({ ...t, fireAt: new Date(t.fireAt).toISOString() })),
+        historyLength: record.history.length,
+        episodes: record.episodes,
+      }),
+    );
+  });
 }
 
 function clockBody(engine: EngineApi): { now: string; offsetMs: number } {
