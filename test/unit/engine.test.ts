@@ -175,3 +175,14 @@ test("a failing episode's fire-and-forget signal still reaches the entity", asyn
   assert.match(String(output(failed)), /failed after signalling/);
   assert.equal(engine.getEntity('counter', 'fail-signal')?.state, '1');
 });
+
+test('an orchestration that fails inside a critical section gives its lock back', async () => {
+  const { run, engine, settle } = await createTestEngine();
+  const failed = await run('failInCriticalSection', { key: 'locked' });
+  assert.equal(failed.status, 'Failed');
+  assert.equal(engine.getEntity('counter', 'locked')?.state, '1', 'the operation inside the section ran');
+  await engine.signalEntity('counter', 'locked', 'add', '10');
+  await settle();
+  assert.equal(engine.getEntity('counter', 'locked')?.state, '11', 'a later signal is not blocked by a dead lock');
+  assert.equal(engine.core.entities.get('@counter@locked')?.lockedBy, null);
+});

@@ -7,7 +7,7 @@ import type { EngineCore } from './core.js';
 import type { Effect } from './effects.js';
 import { EventType, makeEvent } from './history.js';
 import type { InstanceRecord } from './model.js';
-import { isTerminal } from './model.js';
+import { entitySchedulerId, isTerminal } from './model.js';
 import { createInstance } from './records.js';
 
 /** Ends the current execution and tells the parent, if any. */
@@ -28,6 +28,7 @@ export function finishExecution(
   for (const id of Object.keys(record.pending)) core.cancelTimer(record, Number(id));
   record.pending = {};
   record.waitingFor = [];
+  releaseHeldLocks(core, record, changes);
   const parent = record.parent;
   if (!parent) return;
   const now = core.clock.now();
@@ -55,6 +56,18 @@ export function finishExecution(
           now,
         );
   applyEffects(core, record, [{ type: 'notifyParent', parent, event }], changes);
+}
+
+/**
+ * An execution that ends (completes, fails, is terminated or continues as new) inside a critical section gives its
+ * locks back, as the real host does, so the entities do not stay locked forever.
+ */
+export function releaseHeldLocks(core: EngineCore, record: InstanceRecord, changes: Changes): void {
+  const lockSet = record.lockSet;
+  if (!lockSet) return;
+  record.lockSet = null;
+  const entityIds = lockSet.map((e) => entitySchedulerId(e.name, e.key));
+  applyEffects(core, record, [{ type: 'releaseLocks', entityIds }], changes);
 }
 
 export function applyEffects(core: EngineCore, record: InstanceRecord, effects: Effect[], changes: Changes): void {

@@ -54,7 +54,8 @@ export class EngineCore {
   private stopped = false;
   /** Set by the engine (kept out of this module to avoid an import cycle): runs one episode / entity step. */
   episodeWorker: ((record: InstanceRecord) => Promise<void>) | undefined;
-  entityWorker: ((entity: EntityRecord) => Promise<void>) | undefined;
+  /** Resolves true when it took a step; false when every queued request waits for a lock held by someone else. */
+  entityWorker: ((entity: EntityRecord) => Promise<boolean>) | undefined;
 
   constructor(readonly options: EngineOptions) {
     this.events.setMaxListeners(0);
@@ -180,10 +181,15 @@ export class EngineCore {
       const entity = this.entities.get(id);
       if (!entity || entity.queue.length === 0 || !this.entityWorker) continue;
       this.entityRunning.add(id);
-      void this.track(this.entityWorker(entity)).finally(() => {
+      let progressed = false;
+      const step = this.entityWorker(entity).then((did) => {
+        progressed = did;
+      });
+      void this.track(step).finally(() => {
         this.entityRunning.delete(id);
         const current = this.entities.get(id);
-        if (current && current.queue.length > 0) this.entityRunnable.add(id);
+        // Requests that only wait for a lock are picked up again when a new request (the release) arrives.
+        if (current && current.queue.length > 0 && progressed) this.entityRunnable.add(id);
         this.pump();
       });
     }

@@ -56,7 +56,11 @@ function applyControl(core: EngineCore, entity: EntityRecord, request: EntityReq
     return;
   }
   const lockset = request.lockset ?? [];
-  entity.lockedBy = request.parent ?? null;
+  // An orchestration that ended while its lock request waited in line never gets the lock (nothing would release it).
+  const owner = request.parent ? core.instances.get(request.parent) : undefined;
+  if (!owner || isTerminal(owner.status) || (request.parentExecution && owner.executionId !== request.parentExecution))
+    return;
+  entity.lockedBy = owner.instanceId;
   const position = request.pos ?? 0;
   const next = lockset[position + 1];
   if (next) {
@@ -136,13 +140,14 @@ async function runOperations(
 }
 
 /** Runs the next step of one entity and commits it together with everything it caused. */
-export async function runEntityStep(core: EngineCore, entity: EntityRecord): Promise<void> {
+export async function runEntityStep(core: EngineCore, entity: EntityRecord): Promise<boolean> {
   const step = nextStep(entity);
-  if (!step) return;
+  if (!step) return false;
   const changes = new Changes();
   changes.entities.add(entity);
   if (step.kind === 'control') applyControl(core, entity, step.request, changes);
   else await runOperations(core, entity, step.requests, changes);
-  if (core.entities.get(entity.id) !== entity) return;
+  if (core.entities.get(entity.id) !== entity) return true;
   await core.commit(changes);
+  return true;
 }

@@ -4,7 +4,7 @@
  */
 import type { EpisodeResult, Invocation } from '../host/protocol.js';
 import { InvocationError } from '../host/workerClient.js';
-import { applyEffects, finishExecution } from './applyEffects.js';
+import { applyEffects, finishExecution, releaseHeldLocks } from './applyEffects.js';
 import { Changes } from './changes.js';
 import type { EngineCore } from './core.js';
 import { applyEpisode, buildPayload, takeBatch } from './episode.js';
@@ -82,6 +82,7 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
   const completion = outcome.completion;
   if (completion?.status === 'ContinuedAsNew') {
     for (const id of Object.keys(record.pending)) core.cancelTimer(record, Number(id));
+    releaseHeldLocks(core, record, changes);
     startExecution(record, completion.input, now);
     record.status = 'Running';
     core.markRunnable(record);
