@@ -46,6 +46,22 @@ export default tseslint.config(
     },
   },
   {
+    // The explorer's API client talks HTTP only: no VS Code (it is tested in plain Node) and no emulator runtime code
+    // (types describing the wire are fine).
+    files: ['src/extension/api/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The API client runs without VS Code.' }],
+          patterns: [
+            { group: ['**/emulator/**'], allowTypeImports: true, message: 'Talk to the emulator over HTTP only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Test code asserts on loosely typed JSON from HTTP answers.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

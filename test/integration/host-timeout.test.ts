@@ -25,7 +25,20 @@ describe('function timeout', () => {
   const app = copyFixture('js-cjs', 'timeout');
   let emu: Emulator;
 
+  // The private copy's spinForever leaves a marker just before it blocks, so the test knows the worker is stuck.
+  const spinning = path.join(app, 'spinning.marker');
+
   before(async () => {
+    const hangsFile = path.join(app, 'src/functions/hangs.js');
+    const source = fs.readFileSync(hangsFile, 'utf8');
+    assert.match(source, /for \(;;\)/);
+    fs.writeFileSync(
+      hangsFile,
+      source.replace(
+        'for (;;)',
+        `require('node:fs').writeFileSync(${JSON.stringify(spinning)}, 'x');\n        for (;;)`,
+      ),
+    );
     const hostFile = path.join(app, 'host.json');
     const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(hostFile, JSON.stringify({ ...host, functionTimeout: TIMEOUT }, null, 2));
@@ -60,13 +73,18 @@ describe('function timeout', () => {
 
   test('a spinning activity gets the worker restarted; other instances complete afterwards', async () => {
     const spin = await startOrchestration(emu, 'hangs', 'spin');
-    await waitFor(async () => (await getStatus(emu, spin))?.runtimeStatus === 'Running', 'spin running');
-    // Started while the worker is blocked: it must complete on the replacement worker.
+    await waitFor(() => fs.existsSync(spinning), 'spinForever to block the worker');
+    // Started while the worker is blocked: its first episode waits behind the loop and must not be blamed for it;
+    // it completes on the replacement worker. (An activity already running beside the loop would fail with the
+    // timeout, as on Azure, where a worker restart fails the executions in flight.)
     const during = await startOrchestration(emu, 'helloSequence');
     const failed = await waitForStatus(emu, spin, ['Completed', 'Failed'], 20_000);
     assert.equal(failed.runtimeStatus, 'Failed');
     assert.match(String(failed.output), /Timeout value of 00:00:02 was exceeded by function: Functions\.spinForever/);
-    assert.match(emu.output(), /unresponsive after 'spinForever' timed out.*restarting it/);
+    assert.match(
+      emu.output(),
+      /unresponsive \(blocked event loop\) with .*spinForever.* past the timeout; restarting it/,
+    );
     const duringStatus = await waitForStatus(emu, during, undefined, 15_000);
     assert.equal(duringStatus.runtimeStatus, 'Completed', `${JSON.stringify(duringStatus.output)}\n${emu.output()}`);
     assert.deepEqual(duringStatus.output, HELLO);

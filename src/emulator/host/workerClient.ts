@@ -326,11 +326,26 @@ export class ChildProcessWorker implements FunctionRunner {
     entry.reject(new InvocationError({ name, message }));
   }
 
+  private failWithTimeout(id: number): void {
+    const entry = this.inFlight.get(id);
+    if (!entry) return;
+    const limit = describeTimeout(this.options.config.functionTimeoutMs);
+    this.settleWithError(
+      id,
+      `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
+      'FunctionTimeoutException',
+    );
+  }
+
   /**
-   * A function ran past functionTimeout: fail it, then ping the worker; if it does not answer (a blocked event
-   * loop), replace it. Other calls that time out while that ping is pending may only be stuck behind the
-   * blocking one: they are not failed but decided by the ping (fresh timeout if it answers, sent to the new
-   * worker if not).
+   * A call ran past functionTimeout. Which function is to blame depends on whether the worker still answers, so
+   * nothing is failed before a liveness ping:
+   * - it answers: the first call that timed out is hung (an awaited promise that never settles) and fails; calls
+   *   that timed out while the ping was pending get a fresh timeout (they may only have waited behind a long
+   *   synchronous stretch that has ended);
+   * - it does not (a blocked event loop): the worker is replaced. The timed-out activity, entity and HTTP calls
+   *   fail (user work, where a CPU loop lives); orchestrator episodes, which may just have been queued behind
+   *   the loop, go to the new worker with everything else in flight.
    */
   private onTimeout(id: number): void {
     const entry = this.inFlight.get(id);
@@ -341,30 +356,31 @@ export class ChildProcessWorker implements FunctionRunner {
       this.check.deferred.add(id);
       return;
     }
-    const limit = describeTimeout(this.options.config.functionTimeoutMs);
-    this.settleWithError(
-      id,
-      `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
-      'FunctionTimeoutException',
-    );
-    if (!child) return;
-    const check = { child, deferred: new Set<number>() };
+    if (!child) return this.failWithTimeout(id);
+    const check = { child, deferred: new Set<number>([id]) };
     this.check = check;
     const pingId = this.nextId++;
     const deadline = setTimeout(() => {
       this.pongs.delete(pingId);
       if (this.check === check) this.check = undefined;
       if (this.child !== child) return;
+      const stuck = [...check.deferred]
+        .map((deferredId) => this.inFlight.get(deferredId)?.call.functionName)
+        .filter(Boolean);
       this.options.log(
         'warning',
-        `The app worker is unresponsive after '${entry.call.functionName}' timed out (blocked event loop); restarting it.`,
+        `The app worker is unresponsive (blocked event loop) with ${stuck.join(', ')} past the timeout; restarting it.`,
       );
+      for (const deferredId of check.deferred) {
+        if (this.inFlight.get(deferredId)?.call.kind !== 'orchestration') this.failWithTimeout(deferredId);
+      }
       void this.kill().then(() => this.restartAndRedispatch());
     }, this.options.pingTimeoutMs ?? 2000);
     this.pongs.set(pingId, () => {
       clearTimeout(deadline);
       this.pongs.delete(pingId);
       if (this.check === check) this.check = undefined;
+      this.failWithTimeout(id);
       for (const deferredId of check.deferred) {
         const deferred = this.inFlight.get(deferredId);
         if (deferred && deferred.timer === undefined) this.arm(deferredId, deferred);

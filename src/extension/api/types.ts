@@ -1,0 +1,101 @@
+/**
+ * The wire shapes of the management API (`/runtime/webhooks/durabletask/`) and the emulator-only API
+ * (`/emulator/v1/`), as the client returns them. Dates stay the ISO strings the server sends; query inputs are
+ * `Date`s. Types shared with the emulator are imported as types only: the extension talks to it over HTTP alone.
+ */
+import type { ChangeEvent, RegisteredFunction, TimerInfo } from '../../emulator/engine/api.js';
+import type { RuntimeStatus } from '../../emulator/engine/model.js';
+import type { JsonValue, StatusPayload } from '../../emulator/http/statusPayload.js';
+
+export type { ChangeEvent, JsonValue, RuntimeStatus };
+
+/** `GET /admin/host/status`. The real host sends more fields (id, processUptime, ...). */
+export interface HostStatus {
+  state: string;
+  version: string;
+  [field: string]: unknown;
+}
+
+/** `GET instances/{id}` and each element of `GET instances/`. */
+export type InstanceStatus = StatusPayload;
+
+export interface StartOrchestrationOptions {
+  /** The id to start the instance under; the server generates one when absent. */
+  instanceId?: string;
+  /** Any JSON-serialisable value; no input when undefined. */
+  input?: unknown;
+  version?: string;
+}
+
+export interface GetStatusOptions {
+  showHistory?: boolean;
+  showHistoryOutput?: boolean;
+  /** The server's default is true. */
+  showInput?: boolean;
+}
+
+export interface InstanceQuery {
+  runtimeStatus?: readonly RuntimeStatus[];
+  createdTimeFrom?: Date;
+  createdTimeTo?: Date;
+  instanceIdPrefix?: string;
+  /** Page size (the server's default is 100). */
+  top?: number;
+  /** From the previous page; sent as the `x-ms-continuation-token` header. */
+  continuationToken?: string;
+  /** The server's default is true. */
+  showInput?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page. */
+  continuationToken?: string;
+}
+
+export interface PurgeFilter {
+  /** Required by the server. */
+  createdTimeFrom: Date;
+  /** The server's current time when absent. */
+  createdTimeTo?: Date;
+  runtimeStatus?: readonly RuntimeStatus[];
+}
+
+export interface RestartOptions {
+  /** Restart under a new, generated id (the default) or reuse the old one. */
+  newInstanceId?: boolean;
+}
+
+/** One element of `GET entities/` (only entities that have state are listed). */
+export interface EntitySummary {
+  entityId: { name: string; key: string };
+  lastOperationTime: string;
+  /** null unless `fetchState` was asked for. */
+  state: JsonValue;
+}
+
+export interface EntityQuery {
+  top?: number;
+  continuationToken?: string;
+  fetchState?: boolean;
+  lastOperationTimeFrom?: Date;
+  lastOperationTimeTo?: Date;
+}
+
+/** `GET /emulator/v1/functions`. */
+export type FunctionInfo = RegisteredFunction;
+
+/** `GET /emulator/v1/clock`: the emulated time (ISO) and its offset from wall time. */
+export interface ClockState {
+  now: string;
+  offsetMs: number;
+}
+
+/** `GET /emulator/v1/timers`: a pending durable timer. */
+export interface PendingTimer {
+  instanceId: string;
+  timerId: number;
+  /** ISO date-time. */
+  fireAt: string;
+  purpose: TimerInfo['purpose'];
+}
