@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { loadAppConfig } from '../src/emulator/appConfig.js';
 import { SystemClock } from '../src/emulator/clock.js';
 import { Engine } from '../src/emulator/engine/engine.js';
-import { ChildProcessWorker, InProcessWorker, type FunctionRunner } from '../src/emulator/host/workerClient.js';
+import { InProcessWorker } from '../src/emulator/host/inProcessWorker.js';
+import { ChildProcessWorker, type FunctionRunner } from '../src/emulator/host/workerClient.js';
 import { createFileStore } from '../src/emulator/store/fileStore.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 

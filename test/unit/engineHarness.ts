@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ManualClock } from '../../src/emulator/clock.js';
 import { loadAppConfig } from '../../src/emulator/appConfig.js';
 import { Engine } from '../../src/emulator/engine/engine.js';
-import { InProcessWorker } from '../../src/emulator/host/workerClient.js';
+import { InProcessWorker } from '../../src/emulator/host/inProcessWorker.js';
 import {
   createMemoryStore,
   createMemoryStoreData,

@@ -9,102 +9,14 @@
  * ids come before those of whatever user code does next.
  */
 import { randomUUID } from 'node:crypto';
-import type { EpisodeResult, OrchestratorPayload, WireAction } from '../host/protocol.js';
+import type { EpisodeResult, WireAction } from '../host/protocol.js';
 import { ActionType, activityInputJson, asAction, continueAsNewInputJson, rawInputJson } from './actions.js';
 import type { Effect } from './effects.js';
 import { EventType, makeEvent, type EventBody, type HistoryEvent } from './history.js';
-import type { ActivityTask, EntityIdWire, InboxMessage, InstanceRecord, SubOrchestrationTask } from './model.js';
+import type { ActivityTask, EntityIdWire, InstanceRecord, SubOrchestrationTask } from './model.js';
 import { entitySchedulerId } from './model.js';
 import { retryDelayMs } from './retry.js';
-
-export const HTTP_ACTIVITY_NAME = 'BuiltIn::HttpActivity';
-/** Large enough that the library never splits a timer into long-timer chunks (which would allocate ids). */
-const MAXIMUM_SHORT_TIMER = '3650.00:00:00';
-const DEFAULT_HTTP_POLL_MS = 30_000;
-const MAX_BATCH = 5000;
-
-function isAsync202(result: string | null): { location: string; retryAfterMs: number } | undefined {
-  if (!result) return undefined;
-  try {
-    const response = JSON.parse(result) as { statusCode?: number; headers?: Record<string, unknown> };
-    if (response.statusCode !== 202 || !response.headers) return undefined;
-    const header = (name: string): string | undefined => {
-      const key = Object.keys(response.headers!).find((k) => k.toLowerCase() === name);
-      const value = key ? response.headers![key] : undefined;
-      const first: unknown = Array.isArray(value) ? value[0] : value;
-      return first === undefined ? undefined : typeof first === 'string' ? first : JSON.stringify(first);
-    };
-    const location = header('location');
-    if (!location) return undefined;
-    const retryAfter = Number(header('retry-after'));
-    return { location, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : DEFAULT_HTTP_POLL_MS };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Does delivering this event make the library allocate sequence ids of its own? */
-export function allocatesIds(record: InstanceRecord, event: HistoryEvent): boolean {
-  switch (event.EventType) {
-    case EventType.TaskFailed:
-    case EventType.SubOrchestrationInstanceFailed: {
-      const task = record.pending[event.TaskScheduledId];
-      return (task?.kind === 'activity' || task?.kind === 'subOrchestration') && task.retry !== undefined;
-    }
-    case EventType.TimerFired:
-      return (
-        record.pending[event.TimerId]?.kind === 'timer' &&
-        (record.pending[event.TimerId] as { purpose: string }).purpose === 'retry'
-      );
-    case EventType.TaskCompleted: {
-      const task = record.pending[event.TaskScheduledId];
-      return (
-        task?.kind === 'http' &&
-        task.request.asynchronousPatternEnabled !== false &&
-        isAsync202(event.Result) !== undefined
-      );
-    }
-    default:
-      return false;
-  }
-}
-
-/**
- * Removes and returns the messages for the next episode: stale completions of earlier executions are dropped;
- * at most one id-allocating event is taken, and only at the head.
- */
-export function takeBatch(record: InstanceRecord): InboxMessage[] {
-  const inbox = record.inbox;
-  const batch: InboxMessage[] = [];
-  let index = 0;
-  while (index < inbox.length && batch.length < MAX_BATCH) {
-    const message = inbox[index];
-    const stale = message.executionId !== undefined && message.executionId !== record.executionId;
-    if (!stale) {
-      if (allocatesIds(record, message.event) && batch.length > 0) break;
-      batch.push(message);
-    }
-    index++;
-  }
-  inbox.splice(0, index);
-  return batch;
-}
-
-/** The trigger payload; `history` holds the stored events from index `from` on, then the new ones. */
-export function buildPayload(record: InstanceRecord, newEvents: HistoryEvent[], from = 0): OrchestratorPayload {
-  return {
-    history: from >= record.history.length ? newEvents : record.history.slice(from).concat(newEvents),
-    input: record.input === null ? undefined : JSON.parse(record.input),
-    instanceId: record.instanceId,
-    isReplaying: record.history.length > 0,
-    parentInstanceId: record.parent?.instanceId ?? null,
-    upperSchemaVersion: 1,
-    upperSchemaVersionNew: 3,
-    longRunningTimerIntervalDuration: '3.00:00:00',
-    maximumShortTimerDuration: MAXIMUM_SHORT_TIMER,
-    defaultHttpAsyncRequestSleepTimeMillseconds: DEFAULT_HTTP_POLL_MS,
-  };
-}
+import { HTTP_ACTIVITY_NAME, isAsync202 } from './episodeInput.js';
 
 /** Collects the history events and effects of one episode. */
 class EpisodeWriter {

@@ -7,7 +7,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../appConfig.js';
-import { AppWorker } from './appWorker.js';
 import { WORKER_OPTIONS_ENV } from './protocol.js';
 import type {
   WorkerBootOptions,
@@ -388,36 +387,4 @@ export class ChildProcessWorker implements FunctionRunner {
     });
     if (child.connected) child.send({ type: 'ping', id: pingId } satisfies EngineToWorker, () => undefined);
   }
-}
-
-/**
- * Runs the app in the engine's own process: no isolation, no timeout, one per process. For benchmarks that
- * measure the engine itself ("in-process" figures) and for engine unit tests.
- */
-export class InProcessWorker implements FunctionRunner {
-  private readonly worker: AppWorker;
-
-  constructor(config: AppConfig, origin: string, log: WorkerLogSink) {
-    this.worker = new AppWorker(config, origin, log);
-  }
-
-  start(): Promise<FunctionInfo[]> {
-    return this.worker.load();
-  }
-
-  async invoke(call: Invocation): Promise<InvocationResult> {
-    // The library mutates its trigger payload (timestamps become Dates): give it a copy, as IPC would.
-    try {
-      return await this.worker.invoke(structuredClone(call));
-    } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      throw new InvocationError({ name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
-    }
-  }
-
-  reload(): Promise<FunctionInfo[]> {
-    return Promise.reject(new Error('an in-process worker cannot reload code'));
-  }
-
-  async stop(): Promise<void> {}
 }
