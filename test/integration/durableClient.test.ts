@@ -9,7 +9,16 @@ import path from 'node:path';
 import { HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import { clientBindingJson } from '../../src/protocol/clientBinding.js';
-import { FIXTURES, getStatus, startEmulator, tempDir, waitFor, waitForStatus, type Emulator } from './harness.js';
+import {
+  FIXTURES,
+  getStatus,
+  startEmulator,
+  tempDir,
+  waitFor,
+  waitForStatus,
+  type Emulator,
+  CHECK_STATUS_LINKS,
+} from './harness.js';
 
 // The class itself is not exported from the package root; apps get instances through df.getClient(context).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,14 +56,7 @@ test('createCheckStatusResponse and createHttpManagementPayload point at the emu
   assert.equal(response.status, 202);
   const body = (await response.json()) as Record<string, string>;
   assert.equal(body['id'], 'dc-links');
-  for (const key of [
-    'statusQueryGetUri',
-    'sendEventPostUri',
-    'terminatePostUri',
-    'purgeHistoryDeleteUri',
-    'suspendPostUri',
-    'resumePostUri',
-  ]) {
+  for (const key of CHECK_STATUS_LINKS) {
     assert.ok(
       body[key]!.startsWith(`${emu.url}/runtime/webhooks/durabletask/instances/dc-links`),
       `${key}: ${body[key]}`,

@@ -175,6 +175,16 @@ export interface Status {
 
 export const WEBHOOK = '/runtime/webhooks/durabletask';
 
+/** The management links of a check-status response that point at one instance. */
+export const CHECK_STATUS_LINKS = [
+  'statusQueryGetUri',
+  'sendEventPostUri',
+  'terminatePostUri',
+  'purgeHistoryDeleteUri',
+  'suspendPostUri',
+  'resumePostUri',
+] as const;
+
 export async function getStatus(emu: Emulator, id: string, query = ''): Promise<Status | undefined> {
   const res = await fetch(`${emu.url}${WEBHOOK}/instances/${encodeURIComponent(id)}${query}`);
   if (res.status === 404) return undefined;

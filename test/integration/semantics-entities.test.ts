@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { FIXTURES, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
-import { postJson, uid, webhook } from './semantics-helpers.js';
+import { postJson, uid, webhook, signalCounter } from './semantics-helpers.js';
 
 let emu: Emulator;
 
@@ -18,14 +18,6 @@ before(async () => {
 after(async () => {
   await emu?.stop();
 });
-
-function signal(key: string, op: string, input?: unknown): Promise<Response> {
-  return webhook(emu, `entities/counter/${encodeURIComponent(key)}?op=${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
-  });
-}
 
 async function readState(key: string): Promise<{ status: number; value?: unknown }> {
   const res = await webhook(emu, `entities/counter/${encodeURIComponent(key)}`);
@@ -46,10 +38,10 @@ function waitForState(key: string, value: unknown, timeoutMs?: number): Promise<
 test('signal from the management API, then read the state', async () => {
   const key = uid('k');
   assert.equal((await readState(key)).status, 404, 'an entity never signalled does not exist');
-  assert.equal((await signal(key, 'add', 5)).status, 202);
-  assert.equal((await signal(key, 'add', 2)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 5)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 2)).status, 202);
   await waitForState(key, 7);
-  assert.equal((await signal(key, 'reset')).status, 202);
+  assert.equal((await signalCounter(emu, key, 'reset')).status, 202);
   await waitForState(key, 0);
 });
 
@@ -70,11 +62,11 @@ test("the app's DurableClient signals (client.signalEntity) and reads (client.re
 
 test('1,000 concurrent signals to one entity end with the exact count', async () => {
   const key = uid('many');
-  const responses = await Promise.all(Array.from({ length: 1000 }, () => signal(key, 'add', 1)));
+  const responses = await Promise.all(Array.from({ length: 1000 }, () => signalCounter(emu, key, 'add', 1)));
   assert.deepEqual(new Set(responses.map((r) => r.status)), new Set([202]));
   await waitForState(key, 1000, 30_000);
   // Nothing is applied twice: a later operation sees exactly 1000 before it (operations run in order).
-  assert.equal((await signal(key, 'add', 1_000_000)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 1_000_000)).status, 202);
   await waitForState(key, 1_001_000);
 });
 
@@ -92,7 +84,7 @@ test('calls and signals from an orchestration; the result comes back to the orch
 
 test('an entity operation error surfaces in the calling orchestrator; the state is unchanged', async () => {
   const key = uid('err');
-  assert.equal((await signal(key, 'add', 4)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 4)).status, 202);
   await waitForState(key, 4);
   const id = await startOrchestration(emu, 'counterError', { key }, uid('ce'));
   const status = await waitForStatus(emu, id);
@@ -104,13 +96,13 @@ test('an entity operation error surfaces in the calling orchestrator; the state 
   assert.match(out.message, /counter operation failed on purpose|\[object Object\]/);
   assert.deepEqual(await readState(key), { status: 200, value: 4 });
   // The entity keeps working after a failed operation.
-  assert.equal((await signal(key, 'add', 1)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 1)).status, 202);
   await waitForState(key, 5);
 });
 
 test('delete: DELETE entities/counter/{key} removes the entity', async () => {
   const key = uid('del');
-  assert.equal((await signal(key, 'add', 9)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 9)).status, 202);
   await waitForState(key, 9);
   const res = await webhook(emu, `entities/counter/${key}`, { method: 'DELETE' });
   assert.equal(res.status, 202);
@@ -118,13 +110,13 @@ test('delete: DELETE entities/counter/{key} removes the entity', async () => {
   const list = (await (await webhook(emu, 'entities/counter')).json()) as { entityId: { key: string } }[];
   assert.ok(!list.some((e) => e.entityId.key === key), 'a deleted entity is not listed');
   // It can come back: a new signal recreates it from the initial state.
-  assert.equal((await signal(key, 'add', 1)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 1)).status, 202);
   await waitForState(key, 1);
 });
 
 test('list entities, with state and paging', async () => {
   const keys = [uid('list'), uid('list'), uid('list')];
-  for (const [i, key] of keys.entries()) assert.equal((await signal(key, 'add', i + 1)).status, 202);
+  for (const [i, key] of keys.entries()) assert.equal((await signalCounter(emu, key, 'add', i + 1)).status, 202);
   for (const [i, key] of keys.entries()) await waitForState(key, i + 1);
   const res = await webhook(emu, 'entities/counter?fetchState=true');
   assert.equal(res.status, 200);

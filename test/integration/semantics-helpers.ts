@@ -128,3 +128,12 @@ export function storedEpisodes(storeDir: string, id: string): { episodes: number
   }
   return { episodes, orchestratorStarted: history.filter((e) => e.EventType === 12).length };
 }
+
+/** Signals an operation to the counter entity through the management API (JSON input, if any). */
+export function signalCounter(emu: Emulator, key: string, op: string, input?: unknown): Promise<Response> {
+  return webhook(emu, `entities/counter/${encodeURIComponent(key)}?op=${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+  });
+}

@@ -6,7 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { FIXTURES, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
+import {
+  FIXTURES,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  type Emulator,
+  CHECK_STATUS_LINKS,
+} from './harness.js';
 import { history, ofType, postJson, timers, uid } from './semantics-helpers.js';
 
 let emu: Emulator;
@@ -132,14 +140,7 @@ test('the real DurableClient: createCheckStatusResponse and waitForCompletionOrC
   assert.equal(res.status, 202);
   const body = (await res.json()) as Record<string, string>;
   assert.equal(body.id, id);
-  for (const key of [
-    'statusQueryGetUri',
-    'sendEventPostUri',
-    'terminatePostUri',
-    'purgeHistoryDeleteUri',
-    'suspendPostUri',
-    'resumePostUri',
-  ]) {
+  for (const key of CHECK_STATUS_LINKS) {
     assert.ok(body[key]?.startsWith(`${emu.url}/runtime/webhooks/durabletask/instances/${id}`), `${key}: ${body[key]}`);
   }
   assert.equal(res.headers.get('location'), body.statusQueryGetUri);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO, startEmulator, startOrchestration, waitFor, waitForStatus, type Emulator } from './harness.js';
-import { history, ofType, uid, webhook } from './semantics-helpers.js';
+import { history, ofType, uid, webhook, signalCounter } from './semantics-helpers.js';
 
 const APP = path.join(REPO, 'examples/app');
 let emu: Emulator;
@@ -26,14 +26,6 @@ after(async () => {
   await emu?.stop();
 });
 
-function signal(key: string, op: string, input?: unknown): Promise<Response> {
-  return webhook(emu, `entities/counter/${encodeURIComponent(key)}?op=${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
-  });
-}
-
 async function state(key: string): Promise<number | undefined> {
   const res = await webhook(emu, `entities/counter/${encodeURIComponent(key)}`);
   return res.status === 200 ? ((await res.json()) as number) : undefined;
@@ -49,7 +41,7 @@ test('critical section: no signal lands inside the lock, none is lost', async ()
   let finished = false;
   const client = async (): Promise<void> => {
     while (!finished && sent < 5000) {
-      const r = await signal(key, 'add', 1);
+      const r = await signalCounter(emu, key, 'add', 1);
       assert.equal(r.status, 202);
       sent++;
     }
@@ -81,6 +73,6 @@ test('critical section: no signal lands inside the lock, none is lost', async ()
   assert.ok(ofType(events, 'EventSent').length >= 5, 'signal, get, lock, get, add, get, release');
   assert.ok(ofType(events, 'EventRaised').length >= 4, 'responses to the calls and the lock');
   // After the release the entity takes signals again.
-  assert.equal((await signal(key, 'add', 1)).status, 202);
+  assert.equal((await signalCounter(emu, key, 'add', 1)).status, 202);
   await waitFor(async () => (await state(key)) === expected + 1, 'unlocked');
 });
