@@ -8,6 +8,8 @@ const entries = {
   cli: 'src/cli.ts',
   // The app worker runs in its own process; it must never be bundled into the engine.
   worker: 'src/emulator/host/workerMain.ts',
+  // The VS Code extension; `vscode` is provided by the extension host.
+  extension: 'src/extension/main.ts',
 };
 
 await esbuild.build({
@@ -24,5 +26,5 @@ await esbuild.build({
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   // fsevents is optional and macOS-only (chokidar).
-  external: ['fsevents'],
+  external: ['fsevents', 'vscode'],
 });

@@ -46,6 +46,20 @@ export default tseslint.config(
     },
   },
   {
+    // The extension talks to the emulator over HTTP only: wire types may be imported, never its runtime code.
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/emulator/**'], allowTypeImports: true, message: 'Talk to the emulator over HTTP only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The explorer's API client talks HTTP only: no VS Code (it is tested in plain Node) and no emulator runtime code
     // (types describing the wire are fine).
     files: ['src/extension/api/**/*.ts'],

@@ -2,7 +2,7 @@
  * `durable-studio <command>`: the emulator (`start`) today; `lint` and `replay-check` join it later.
  * Argument parsing is commander's; every failure is one plain line on stderr and a non-zero exit.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
 
 type Level = 'info' | 'warn' | 'error';
@@ -46,6 +46,7 @@ async function start(options: {
   inspect?: string | boolean;
   watch?: boolean;
   fsync?: boolean;
+  stopWithStdin?: boolean;
 }) {
   // Signals are handled from the start: one that arrives while the app loads stops the emulator cleanly as soon
   // as it is up (the store lock released), instead of killing the process half-started.
@@ -64,6 +65,12 @@ async function start(options: {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (options.stopWithStdin) {
+    // Started by the editor: when its end of the pipe closes (the editor quit or crashed), stop cleanly.
+    process.stdin.on('end', () => shutdown('the editor closed'));
+    process.stdin.on('error', () => shutdown('the editor closed'));
+    process.stdin.resume();
+  }
   try {
     running = await startEmulator({
       appDir: options.app,
@@ -105,6 +112,7 @@ program
   .option('--inspect [port]', "start the app worker with the Node inspector (for VS Code's debugger)")
   .option('--watch', 'reload the app when its function files change')
   .option('--fsync', 'fsync every group commit (survives power loss, not just crashes)')
+  .addOption(new Option('--stop-with-stdin', 'stop when stdin closes (used by the editor)').hideHelp())
   .action(start);
 
 program

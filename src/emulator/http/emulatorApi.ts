@@ -9,6 +9,7 @@
  * | `/emulator/v1/clock/advance` | POST | JSON body `{"ms": <number ≥ 0>}` or `{"to": "<ISO>"}` (not in the past). Moves emulated time forward; timers that become due fire. 200 with the new clock. 400 for a malformed body or a move backwards. |
  * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all. |
  * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
+ * | `/emulator/v1/summary` | GET | 200 `{"instances": {"<status>": n, ...}, "entities": n}`: instance counts by runtime status and the number of entities with state (the editor's status bar). |
  * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
  * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes"}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
  */
@@ -77,6 +78,8 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
 
   addRoute('GET', `${base}/functions`, () => Promise.resolve(json(200, engine.functions())));
 
+  addRoute('GET', `${base}/summary`, () => Promise.resolve(json(200, summaryBody(engine))));
+
   addRoute('GET', `${base}/instances/:instanceId`, (ctx) => {
     const id = ctx.params['instanceId'];
     const problem = instanceIdProblem(id);
@@ -102,6 +105,14 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
       }),
     );
   });
+}
+
+/** Instance counts by status and the number of entities with state; one pass over the records in memory. */
+function summaryBody(engine: EngineApi): { instances: Record<string, number>; entities: number } {
+  const instances: Record<string, number> = {};
+  for (const record of engine.listInstances({}).items) instances[record.status] = (instances[record.status] ?? 0) + 1;
+  const entities = engine.listEntities({}).items.filter((e) => e.exists).length;
+  return { instances, entities };
 }
 
 function clockBody(engine: EngineApi): { now: string; offsetMs: number } {

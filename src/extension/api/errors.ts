@@ -23,6 +23,8 @@ export type ManagementOperation =
   | 'listEntities'
   | 'signalEntity'
   | 'getFunctions'
+  | 'getSummary'
+  | 'getInstanceDetails'
   | 'getClock'
   | 'advanceClock'
   | 'getTimers'
@@ -52,6 +54,8 @@ const ON_INSTANCE: Record<ManagementOperation, boolean> = {
   listEntities: false,
   signalEntity: false,
   getFunctions: false,
+  getSummary: false,
+  getInstanceDetails: true,
   getClock: false,
   advanceClock: false,
   getTimers: false,
@@ -60,6 +64,8 @@ const ON_INSTANCE: Record<ManagementOperation, boolean> = {
 
 const EMULATOR_ONLY: ReadonlySet<ManagementOperation> = new Set([
   'getFunctions',
+  'getSummary',
+  'getInstanceDetails',
   'getClock',
   'advanceClock',
   'getTimers',

@@ -9,11 +9,13 @@ import { bool, context, CONTINUATION_HEADER, idOf, page, pages, purged, segment 
 import { expectStatus, jsonBody, Transport, type RawResponse, type ServerConnection } from './transport.js';
 import type {
   ClockState,
+  EmulatorSummary,
   EntityQuery,
   EntitySummary,
   FunctionInfo,
   GetStatusOptions,
   HostStatus,
+  InstanceDetails,
   InstanceQuery,
   InstanceStatus,
   JsonValue,
@@ -224,6 +226,21 @@ export class ManagementClient {
   async getFunctions(): Promise<FunctionInfo[]> {
     const ctx = context('getFunctions', 'list functions');
     return this.emulatorJson<FunctionInfo[]>('GET', '/functions', ctx);
+  }
+
+  /** Emulator only: instance counts by status and the number of entities. */
+  async getSummary(): Promise<EmulatorSummary> {
+    return this.emulatorJson<EmulatorSummary>('GET', '/summary', context('getSummary', 'read the summary'));
+  }
+
+  /** Emulator only: parent, sub-orchestrations, awaited event names and pending timers; undefined when unknown. */
+  async getInstanceDetails(instanceId: string): Promise<InstanceDetails | undefined> {
+    const ctx = context('getInstanceDetails', `read details of instance '${instanceId}'`);
+    const path = `${EMULATOR_PATH}/instances/${segment(instanceId, 'Instance ID', ctx)}`;
+    const res = await this.transport.send({ method: 'GET', path }, ctx);
+    if (res.status === 404) return undefined;
+    expectStatus(res, [200], ctx);
+    return jsonBody<InstanceDetails>(res, ctx);
   }
 
   /** Emulator only: the emulated time and its offset from wall time. */

@@ -99,3 +99,24 @@ export interface PendingTimer {
   fireAt: string;
   purpose: TimerInfo['purpose'];
 }
+
+/** `GET /emulator/v1/summary`: instance counts by runtime status, and the number of entities with state. */
+export interface EmulatorSummary {
+  instances: Partial<Record<RuntimeStatus, number>>;
+  entities: number;
+}
+
+/** `GET /emulator/v1/instances/{id}`: what the status API does not tell. */
+export interface InstanceDetails {
+  instanceId: string;
+  name: string;
+  runtimeStatus: RuntimeStatus;
+  executionId: string;
+  parentInstanceId: string | null;
+  subOrchestrations: string[];
+  /** Event names the orchestrator waits for now. */
+  waitingFor: string[];
+  pendingTimers: PendingTimer[];
+  historyLength: number;
+  episodes: number;
+}

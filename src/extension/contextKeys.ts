@@ -1,0 +1,16 @@
+/** The `when`-clause context keys the extension sets (package.json menus and welcome views read them). */
+import * as vscode from 'vscode';
+
+export interface ContextKeys {
+  /** `connected` while the explorer has a host; otherwise the local emulator's state. */
+  'durableStudio.connectionState': 'stopped' | 'starting' | 'connected' | 'failed';
+  'durableStudio.emulatorRunning': boolean;
+  /** The explorer looks at a host other than the local emulator. */
+  'durableStudio.remote': boolean;
+  'durableStudio.groupBy': 'name' | 'status';
+  'durableStudio.filtered': boolean;
+}
+
+export function setContext<K extends keyof ContextKeys>(key: K, value: ContextKeys[K]): void {
+  void vscode.commands.executeCommand('setContext', key, value);
+}

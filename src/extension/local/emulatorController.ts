@@ -1,0 +1,245 @@
+/**
+ * The emulator commands (start, start with debugger, stop, restart, log, menu, choose the app) and what follows
+ * from the process's state: the explorer connects when it runs, failures are said in plain words with a way
+ * forward, settings changes offer a restart, the JavaScript debugger is attached to the app worker.
+ */
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { emulatorSettings, RESTART_SETTINGS } from '../config.js';
+import { setContext } from '../contextKeys.js';
+import type { Ctx } from '../ctx.js';
+import { findFunctionApps, resolveAppSetting } from './appDiscovery.js';
+import { EmulatorStartError, type EmulatorState, type RunningState } from './emulatorProcess.js';
+
+const LAST_APP_KEY = 'durableStudio.lastApp';
+const DEBUG_SESSION_NAME = 'Durable Studio: app worker';
+
+export class EmulatorController {
+  private debugSession: vscode.DebugSession | undefined;
+
+  constructor(private readonly ctx: Ctx) {
+    const unsubscribe = ctx.emulator.onStateChange((state) => this.onState(state));
+    ctx.push({ dispose: unsubscribe });
+    ctx.registerCommand('durableStudio.emulator.start', () => this.start({ debug: false }));
+    ctx.registerCommand('durableStudio.emulator.startWithDebugger', () => this.start({ debug: true }));
+    ctx.registerCommand('durableStudio.emulator.stop', () => this.stop());
+    ctx.registerCommand('durableStudio.emulator.restart', () => this.restart());
+    ctx.registerCommand('durableStudio.emulator.showLog', () => ctx.log.show());
+    ctx.registerCommand('durableStudio.emulator.menu', () => this.menu());
+    ctx.registerCommand('durableStudio.emulator.selectApp', () => this.pickApp(true));
+    ctx.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) void this.offerRestart();
+      }),
+    );
+    ctx.push(
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        if (session === this.debugSession) this.debugSession = undefined;
+      }),
+    );
+    this.onState(ctx.emulator.state);
+  }
+
+  /** Starts the emulator if the settings ask for it and the workspace has a function app. */
+  async autoStart(): Promise<void> {
+    if (!emulatorSettings().autoStart) return;
+    const apps = await findFunctionApps();
+    if (apps.length === 0) return;
+    await this.start({ debug: false });
+  }
+
+  /**
+   * Starts the emulator on the chosen app, with a progress notification, and resolves with the running state
+   * (undefined when the user cancelled or it failed: the failure has been shown with buttons to the log and to
+   * retry). Already running: resolves with the current state (with `debug`, restarts with the debugger).
+   */
+  async start(options: { debug: boolean; appDir?: string }): Promise<RunningState | undefined> {
+    const state = this.ctx.emulator.state;
+    if (state.kind === 'running' && (!options.debug || state.inspectPort !== undefined)) return state;
+    if (state.kind === 'running' || state.kind === 'starting' || state.kind === 'stopping') await this.stop();
+    const appDir = options.appDir ?? (await this.pickApp(false));
+    if (!appDir) return undefined;
+    const settings = emulatorSettings(vscode.Uri.file(appDir));
+    const inspectPort = options.debug ? await freePort() : undefined;
+    const launch = {
+      cliPath: this.ctx.asset(path.join('dist', 'cli.js')),
+      nodePath: settings.nodePath || process.execPath,
+      appDir,
+      port: settings.port,
+      watch: settings.watch,
+      ...(settings.storeFolder ? { storeDir: path.resolve(appDir, settings.storeFolder) } : {}),
+      ...(inspectPort !== undefined ? { inspectPort } : {}),
+    };
+    this.ctx.log.info(`Starting the emulator: ${launch.nodePath} ${launch.cliPath} --app ${appDir}`);
+    try {
+      const running = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Durable Studio: starting the emulator for ${path.basename(appDir)}`,
+          cancellable: true,
+        },
+        (_progress, token) => {
+          const cancel = token.onCancellationRequested(() => void this.ctx.emulator.stop());
+          return this.ctx.emulator.start(launch).finally(() => {
+            cancel.dispose();
+          });
+        },
+      );
+      if (running.inspectPort !== undefined) await this.attachDebugger(running);
+      return running;
+    } catch (error) {
+      if (!(error instanceof EmulatorStartError)) throw error;
+      // The state listener has shown the failure (with its buttons) unless it was a cancellation.
+      return undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.debugSession) await vscode.debug.stopDebugging(this.debugSession);
+    await this.ctx.emulator.stop();
+  }
+
+  async restart(): Promise<RunningState | undefined> {
+    const state = this.ctx.emulator.state;
+    const debug = state.kind === 'running' && state.inspectPort !== undefined;
+    const appDir = 'appDir' in state && state.appDir ? state.appDir : undefined;
+    await this.stop();
+    return this.start({ debug, ...(appDir ? { appDir } : {}) });
+  }
+
+  private onState(state: EmulatorState): void {
+    const connections = this.ctx.connections;
+    setContext('durableStudio.emulatorRunning', state.kind === 'running');
+    if (state.kind === 'running') {
+      connections.connect({ kind: 'emulator', baseUrl: state.url, label: `emulator :${state.port}` });
+    } else if (connections.current?.kind === 'emulator') {
+      connections.disconnect();
+    }
+    const remote = connections.current?.kind === 'remote';
+    setContext('durableStudio.remote', remote);
+    setContext(
+      'durableStudio.connectionState',
+      connections.current
+        ? 'connected'
+        : state.kind === 'starting'
+          ? 'starting'
+          : state.kind === 'failed'
+            ? 'failed'
+            : 'stopped',
+    );
+    if (state.kind === 'failed') void this.reportFailure(state.reason);
+  }
+
+  private async reportFailure(reason: string): Promise<void> {
+    this.ctx.log.error(`The emulator stopped: ${reason}`);
+    const choice = await vscode.window.showErrorMessage(
+      `Durable Studio: the emulator stopped. ${reason}`,
+      'Show Log',
+      'Restart',
+    );
+    if (choice === 'Show Log') this.ctx.log.show();
+    if (choice === 'Restart') await this.restart();
+  }
+
+  private async offerRestart(): Promise<void> {
+    if (this.ctx.emulator.state.kind !== 'running') return;
+    const choice = await vscode.window.showInformationMessage(
+      'Durable Studio: restart the emulator to apply the changed settings?',
+      'Restart',
+    );
+    if (choice === 'Restart') await this.restart();
+  }
+
+  private async menu(): Promise<void> {
+    const state = this.ctx.emulator.state;
+    type Entry = vscode.QuickPickItem & { command: string };
+    const entries: Entry[] =
+      state.kind === 'running'
+        ? [
+            { label: '$(debug-restart) Restart Emulator', command: 'durableStudio.emulator.restart' },
+            { label: '$(debug-stop) Stop Emulator', command: 'durableStudio.emulator.stop' },
+            { label: '$(add) Start Orchestration…', command: 'durableStudio.instance.start' },
+          ]
+        : [
+            { label: '$(play) Start Emulator', command: 'durableStudio.emulator.start' },
+            { label: '$(debug-alt) Start Emulator with Debugger', command: 'durableStudio.emulator.startWithDebugger' },
+          ];
+    entries.push(
+      { label: '$(output) Show Emulator Log', command: 'durableStudio.emulator.showLog' },
+      { label: '$(folder) Select Function App…', command: 'durableStudio.emulator.selectApp' },
+      { label: '$(plug) Connect to a Durable Functions Host…', command: 'durableStudio.connection.connectToHost' },
+    );
+    const detail = state.kind === 'running' ? `Running at ${state.url}` : `Emulator ${state.kind}`;
+    const picked = await vscode.window.showQuickPick(entries, { title: 'Durable Studio', placeHolder: detail });
+    if (picked) await vscode.commands.executeCommand(picked.command);
+  }
+
+  /**
+   * The app to run: the setting, else the only app, else the one picked last, else a picker. `force` always
+   * shows the picker (the Select Function App command) and remembers the choice.
+   */
+  private async pickApp(force: boolean): Promise<string | undefined> {
+    const configured = resolveAppSetting(emulatorSettings().appFolder);
+    if (configured && !force) return configured;
+    const apps = await findFunctionApps();
+    if (apps.length === 0) {
+      void vscode.window.showErrorMessage(
+        'Durable Studio: no function app in this workspace (a folder with host.json and package.json).',
+      );
+      return undefined;
+    }
+    const last = this.ctx.extension.workspaceState.get<string>(LAST_APP_KEY);
+    if (!force) {
+      if (apps.length === 1) return apps[0]!.dir;
+      if (last && apps.some((app) => app.dir === last)) return last;
+    }
+    const picked = await vscode.window.showQuickPick(
+      apps.map((app) => ({ label: app.label, description: app.dir === last ? 'last used' : '', dir: app.dir })),
+      { title: 'Durable Studio: which function app should the emulator run?' },
+    );
+    if (!picked) return undefined;
+    await this.ctx.extension.workspaceState.update(LAST_APP_KEY, picked.dir);
+    return picked.dir;
+  }
+
+  /** Attaches VS Code's JavaScript debugger to the app worker (reattaching when `--watch` restarts it). */
+  private async attachDebugger(running: RunningState): Promise<void> {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(running.appDir));
+    const started = await vscode.debug.startDebugging(folder, {
+      type: 'node',
+      request: 'attach',
+      name: DEBUG_SESSION_NAME,
+      address: '127.0.0.1',
+      port: running.inspectPort,
+      restart: true,
+      cwd: running.appDir,
+      skipFiles: ['<node_internals>/**'],
+      sourceMaps: true,
+      outFiles: [`${running.appDir}/**/*.js`, '!**/node_modules/**'],
+    });
+    if (!started) {
+      void vscode.window.showWarningMessage(
+        `Durable Studio: the emulator runs, but the debugger did not attach to port ${running.inspectPort}.`,
+      );
+      return;
+    }
+    this.debugSession = vscode.debug.activeDebugSession;
+    this.ctx.log.info(`JavaScript debugger attached to the app worker on port ${running.inspectPort}`);
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (for the inspector). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * Activation: build the `Ctx`, register each part, return the API the extension-host tests use. Failures are
+ * reported to the user and rethrown (VS Code then marks the extension as failed to activate).
+ */
+import * as vscode from 'vscode';
+import { registerConnectionCommands } from './connection/connectionCommands.js';
+import { setContext } from './contextKeys.js';
+import { Ctx } from './ctx.js';
+import { EmulatorController } from './local/emulatorController.js';
+import { EmulatorStatusBar } from './local/statusBar.js';
+import { describeError } from './log.js';
+
+/** What `activate` returns: the parts, for the extension-host tests (`vscode.extensions.getExtension(...).exports`). */
+export interface DurableStudioApi {
+  readonly ctx: Ctx;
+  readonly emulator: EmulatorController;
+  readonly statusBar: EmulatorStatusBar;
+}
+
+let active: Ctx | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<DurableStudioApi> {
+  const ctx = new Ctx(context);
+  active = ctx;
+  try {
+    setContext('durableStudio.connectionState', 'stopped');
+    setContext('durableStudio.emulatorRunning', false);
+    setContext('durableStudio.remote', false);
+    const emulator = new EmulatorController(ctx);
+    const statusBar = ctx.push(new EmulatorStatusBar(ctx.emulator, ctx.connections));
+    registerConnectionCommands(ctx);
+    void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
+    return { ctx, emulator, statusBar };
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Durable Studio could not start: ${describeError(error)}`);
+    await ctx.dispose();
+    active = undefined;
+    throw error;
+  }
+}
+
+/** VS Code waits for this promise: the emulator is stopped (its writes finished) before the window closes. */
+export async function deactivate(): Promise<void> {
+  const ctx = active;
+  active = undefined;
+  await ctx?.dispose();
+}
