@@ -301,6 +301,23 @@ test('clock, timers and fireTimer', async () => {
   );
 });
 
+test('summary counts instances by status; instance details name what an instance waits for', async () => {
+  const before = await client.getSummary();
+  const id = await client.startOrchestration('waitForGo', { instanceId: 'mc-summary' });
+  await waitForCustomStatus(id, 'waiting');
+  const during = await client.getSummary();
+  assert.equal(during.instances.Running ?? 0, (before.instances.Running ?? 0) + 1, JSON.stringify({ before, during }));
+  const details = await client.getInstanceDetails(id);
+  assert.equal(details?.name, 'waitForGo');
+  assert.equal(details?.pendingTimers.length, 1);
+  assert.equal(await client.getInstanceDetails('mc-never-started'), undefined);
+  await client.terminate(id);
+  await waitForStatus(id);
+  const after = await client.getSummary();
+  assert.equal(after.instances.Running ?? 0, before.instances.Running ?? 0);
+  assert.equal(after.instances.Terminated ?? 0, (before.instances.Terminated ?? 0) + 1);
+});
+
 // ---- on the wire: a local server that records what the client sends ----
 
 interface Recorded {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { setContext } from '../contextKeys.js';
 import type { Ctx } from '../ctx.js';
 import { ManagementClient } from '../api/index.js';
+import { hostUrlProblem, isLoopbackOrigin } from './hostUrl.js';
 
 const SECRET_PREFIX = 'durableStudio.hostKey:';
 const RECENT_HOSTS_KEY = 'durableStudio.recentHosts';
@@ -16,20 +17,6 @@ export function registerConnectionCommands(ctx: Ctx): void {
   );
   ctx.registerCommand('durableStudio.connection.useEmulator', () => useEmulator(ctx));
   ctx.registerCommand('durableStudio.connection.forgetKey', () => forgetKey(ctx));
-}
-
-/** Validates a host URL typed by the user: http(s), no path beyond `/`, no credentials. */
-export function hostUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return 'Enter a URL such as https://my-app.azurewebsites.net or http://localhost:7071.';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The URL must start with http:// or https://.';
-  if (url.username || url.password) return 'Put the key in the next step, not in the URL.';
-  if (url.pathname !== '/' && url.pathname !== '') return 'Give the host only (no path).';
-  return undefined;
 }
 
 async function connectToHost(ctx: Ctx, givenUrl?: string, givenKey?: string): Promise<boolean> {
@@ -48,7 +35,7 @@ async function connectToHost(ctx: Ctx, givenUrl?: string, givenKey?: string): Pr
   if (problem) throw new Error(problem);
   const baseUrl = new URL(typed.trim()).origin;
   const secretName = SECRET_PREFIX + baseUrl;
-  const isLocal = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(baseUrl);
+  const isLocal = isLoopbackOrigin(baseUrl);
   let key = givenKey ?? (await ctx.extension.secrets.get(secretName));
   if (key === undefined && !isLocal) {
     key = await vscode.window.showInputBox({

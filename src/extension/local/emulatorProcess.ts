@@ -4,6 +4,7 @@
  * HTTP only; this class just owns the process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export type EmulatorState =
@@ -33,8 +34,8 @@ export interface EmulatorLaunch {
 
 export type OutputLevel = 'info' | 'warn' | 'error';
 
-/** The CLI's readiness line: "Durable Studio emulator <version> running at http://127.0.0.1:<port>". */
-const READY_LINE = /running at (http:\/\/127\.0\.0\.1:(\d+))\s*$/;
+/** The CLI's readiness line: "Durable Studio emulator <version> running at http://localhost:<port>". */
+const READY_LINE = /running at http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\s*$/;
 /** The CLI's one-line failure: "durable-studio: <reason>". */
 const FAILURE_LINE = /^durable-studio: (.+)$/;
 
@@ -72,6 +73,11 @@ export class EmulatorProcess {
     if (launch.watch) args.push('--watch');
     if (launch.inspectPort !== undefined) args.push(`--inspect=${launch.inspectPort}`);
     this.setState({ kind: 'starting', appDir: launch.appDir });
+    if (!existsSync(launch.appDir)) {
+      const reason = `The app folder ${launch.appDir} does not exist.`;
+      this.setState({ kind: 'failed', appDir: launch.appDir, reason });
+      throw new EmulatorStartError(reason);
+    }
     const child = spawn(launch.nodePath, args, {
       cwd: launch.appDir,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' },
@@ -103,8 +109,9 @@ export class EmulatorProcess {
           const running: RunningState = {
             kind: 'running',
             appDir: launch.appDir,
-            url: ready[1]!,
-            port: Number(ready[2]),
+            // The address it listens on, whatever name it printed: no IPv6-first lookup of "localhost".
+            url: `http://127.0.0.1:${ready[1]}`,
+            port: Number(ready[1]),
             ...(launch.inspectPort !== undefined ? { inspectPort: launch.inspectPort } : {}),
           };
           this.setState(running);
