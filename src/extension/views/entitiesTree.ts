@@ -1,0 +1,230 @@
+/**
+ * The Entities view: entity names, then keys, each key with a preview of its state. It reads every entity once
+ * (with state), then follows the change stream: a changed entity's state is read again (changes to the same
+ * entity within a short window are read once), a deleted one is removed; only the affected nodes re-render.
+ */
+import * as vscode from 'vscode';
+import type { ChangeEvent, ChangeStreamState } from '../api/index.js';
+import type { HostConnection } from '../connection/hostConnection.js';
+import type { Ctx } from '../ctx.js';
+import { describeError } from '../log.js';
+import { mapLimit } from './concurrency.js';
+import {
+  EntitiesModel,
+  entityIdString,
+  emptyEntitiesDirty,
+  mergeEntitiesDirty,
+  type EntitiesDirty,
+  type EntitiesNode,
+} from './entitiesModel.js';
+import { previewJson } from './instancePresentation.js';
+
+const FLUSH_MS = 100;
+const LIST_PAGE_SIZE = 500;
+const READ_CONCURRENCY = 8;
+
+export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<EntitiesNode | EntitiesNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  readonly model = new EntitiesModel();
+  readonly view: vscode.TreeView<EntitiesNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pendingDirty: EntitiesDirty = emptyEntitiesDirty();
+  /** Entities whose state must be read again, by `@name@key`. */
+  private readonly stale = new Map<string, { name: string; key: string; lastOperationTime: number }>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+  private loadError: string | undefined;
+  private generation = 0;
+
+  constructor(private readonly ctx: Ctx) {
+    this.view = vscode.window.createTreeView('durableStudio.entities', { treeDataProvider: this });
+    this.disposables.push(
+      this.changeEmitter,
+      this.view,
+      ctx.connections.onDidChangeConnection(() => void this.reload()),
+      ctx.connections.onDidReceiveChange((change) => this.onChange(change)),
+      // Changes made while the stream was not open (before it first opened, or during a gap) were not delivered.
+      ctx.connections.onDidChangeStreamState((state: ChangeStreamState) => {
+        if (state.kind === 'open') void this.reload();
+      }),
+    );
+    if (ctx.connections.current) void this.reload();
+  }
+
+  async whenLoaded(): Promise<void> {
+    while (this.loading) await this.loading;
+  }
+
+  getTreeItem(node: EntitiesNode): vscode.TreeItem {
+    if (node.kind === 'entityName') {
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `entityName:${node.name}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-class');
+      item.description = String(this.model.keyCount(node.name));
+      item.contextValue = 'entityName';
+      return item;
+    }
+    const entry = this.model.get(node.name, node.key);
+    const item = new vscode.TreeItem(node.key === '' ? '(empty key)' : node.key, vscode.TreeItemCollapsibleState.None);
+    item.id = `entity:${entityIdString(node.name, node.key)}`;
+    item.iconPath = new vscode.ThemeIcon('symbol-variable');
+    item.description = entry?.state === undefined ? '' : previewJson(entry.state, 60);
+    item.contextValue = 'entity';
+    item.command = { command: 'durableStudio.entity.openState', title: 'Open Entity State', arguments: [node] };
+    if (entry) {
+      const tooltip = new vscode.MarkdownString();
+      tooltip.appendMarkdown(`**${entityIdString(node.name, node.key).replace(/[*_`\\]/g, (c) => `\\${c}`)}**\n\n`);
+      tooltip.appendMarkdown(`Last operation: ${new Date(entry.lastOperationTime).toISOString()}\n\n`);
+      if (entry.state !== undefined) {
+        const text = JSON.stringify(entry.state, null, 2) ?? '';
+        tooltip.appendCodeblock(text.length > 1500 ? `${text.slice(0, 1499)}…` : text, 'json');
+      }
+      item.tooltip = tooltip;
+    }
+    return item;
+  }
+
+  async getChildren(node?: EntitiesNode): Promise<EntitiesNode[]> {
+    if (!node) {
+      if (!this.ctx.connections.current) return [];
+      await this.whenLoaded();
+      return this.model.names();
+    }
+    return node.kind === 'entityName' ? this.model.keys(node.name) : [];
+  }
+
+  getParent(node: EntitiesNode): EntitiesNode | undefined {
+    return this.model.parent(node);
+  }
+
+  /** Reads every entity again. */
+  reload(): Promise<void> {
+    this.generation++;
+    this.stale.clear();
+    this.markDirty(this.model.reset());
+    this.loadError = undefined;
+    const connection = this.ctx.connections.current;
+    if (!connection) {
+      this.loading = undefined;
+      this.flush();
+      return Promise.resolve();
+    }
+    const generation = this.generation;
+    const load = (async () => {
+      const items = [];
+      for await (const item of connection.client.allEntities(undefined, { fetchState: true, top: LIST_PAGE_SIZE })) {
+        items.push(item);
+      }
+      if (generation !== this.generation) return;
+      this.markDirty(this.model.load(items));
+    })()
+      .catch((error: unknown) => {
+        if (generation !== this.generation) return;
+        this.loadError = describeError(error);
+        this.ctx.log.error('Listing entities failed', error);
+      })
+      .finally(() => {
+        if (this.loading === load) this.loading = undefined;
+        this.flush();
+      });
+    this.loading = load;
+    this.updateMessage();
+    return load;
+  }
+
+  /** Reads one entity now (after a signal from this window, so the view does not wait for the stream). */
+  async refreshEntity(name: string, key: string): Promise<void> {
+    const connection = this.ctx.connections.current;
+    if (!connection) return;
+    await this.readStates(connection, this.generation, [{ name, key, lastOperationTime: Date.now() }]);
+    this.flush();
+  }
+
+  dispose(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const disposable of this.disposables.splice(0).reverse()) disposable.dispose();
+  }
+
+  private onChange(change: ChangeEvent): void {
+    switch (change.type) {
+      case 'entity':
+        if (change.exists) {
+          this.stale.set(entityIdString(change.entityName, change.entityKey), {
+            name: change.entityName,
+            key: change.entityKey,
+            lastOperationTime: change.lastOperationTime,
+          });
+        } else {
+          this.stale.delete(entityIdString(change.entityName, change.entityKey));
+          this.markDirty(this.model.remove(change.entityName, change.entityKey));
+        }
+        break;
+      case 'entityDeleted':
+        this.stale.delete(entityIdString(change.entityName, change.entityKey));
+        this.markDirty(this.model.remove(change.entityName, change.entityKey));
+        break;
+      case 'instance':
+      case 'instanceDeleted':
+      case 'clock':
+        return;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushChanges();
+    }, FLUSH_MS);
+  }
+
+  private async flushChanges(): Promise<void> {
+    const connection = this.ctx.connections.current;
+    const stale = [...this.stale.values()];
+    this.stale.clear();
+    if (connection && stale.length > 0) await this.readStates(connection, this.generation, stale);
+    this.flush();
+  }
+
+  private async readStates(
+    connection: HostConnection,
+    generation: number,
+    entities: { name: string; key: string; lastOperationTime: number }[],
+  ): Promise<void> {
+    await mapLimit(entities, READ_CONCURRENCY, async ({ name, key, lastOperationTime }) => {
+      try {
+        const state = await connection.client.getEntity(name, key);
+        if (generation !== this.generation) return;
+        this.markDirty(
+          state === undefined ? this.model.remove(name, key) : this.model.upsert(name, key, lastOperationTime, state),
+        );
+      } catch (error) {
+        this.ctx.log.warn(`Reading entity ${entityIdString(name, key)} failed: ${describeError(error)}`);
+      }
+    });
+  }
+
+  private markDirty(dirty: EntitiesDirty): void {
+    mergeEntitiesDirty(this.pendingDirty, dirty);
+  }
+
+  private flush(): void {
+    const dirty = this.pendingDirty;
+    this.pendingDirty = emptyEntitiesDirty();
+    if (dirty.root) this.changeEmitter.fire(undefined);
+    else {
+      const live = [...dirty.nodes].filter((node) => this.model.isPresent(node));
+      if (live.length > 0) this.changeEmitter.fire(live);
+    }
+    this.updateMessage();
+  }
+
+  private updateMessage(): void {
+    const connection = this.ctx.connections.current;
+    this.view.description = connection && !connection.isEmulator ? `${connection.label} · refresh by hand` : undefined;
+    let message: string | undefined;
+    if (!connection) message = undefined;
+    else if (this.loadError) message = `Could not list the entities: ${this.loadError}`;
+    else if (this.loading) message = 'Loading entities…';
+    else if (this.model.size === 0) message = 'No entity has state yet.';
+    this.view.message = message;
+  }
+}
