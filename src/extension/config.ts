@@ -13,8 +13,9 @@ export interface EmulatorSettings {
   nodePath: string;
 }
 
-export function emulatorSettings(scope?: vscode.ConfigurationScope): EmulatorSettings {
-  const c = vscode.workspace.getConfiguration('durableStudio.emulator', scope);
+/** The settings are window-scoped: one emulator per window. */
+export function emulatorSettings(): EmulatorSettings {
+  const c = vscode.workspace.getConfiguration('durableStudio.emulator');
   return {
     port: c.get<number>('port', 7071),
     storeFolder: c.get<string>('storeFolder', '').trim(),

@@ -60,7 +60,7 @@ export class EmulatorController {
     if (state.kind === 'running' || state.kind === 'starting' || state.kind === 'stopping') await this.stop();
     const appDir = options.appDir ?? (await this.pickApp(false));
     if (!appDir) return undefined;
-    const settings = emulatorSettings(vscode.Uri.file(appDir));
+    const settings = emulatorSettings();
     const inspectPort = options.debug ? await freePort() : undefined;
     const launch = {
       cliPath: this.ctx.asset(path.join('dist', 'cli.js')),

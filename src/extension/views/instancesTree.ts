@@ -224,6 +224,8 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
   private track(load: Promise<void>): Promise<void> {
     const tracked = load
       .catch((error: unknown) => {
+        // A read cut short by the emulator stopping is not an error worth showing.
+        if (this.ctx.emulator.state.kind !== 'running' && this.ctx.connections.current?.isEmulator !== false) return;
         this.loadError = describeError(error);
         this.ctx.log.error('Listing instances failed', error);
       })

@@ -1,0 +1,124 @@
+/**
+ * Runs the UI scenarios (`test/e2e/ui/*.ts`), each on its own fresh code-server, workspace copy and browser context:
+ * the extension installed the way a person installs it (unpacked in the extensions folder), the workbench opened
+ * on the example app, then the scenario clicks and types. A failure saves `failure-<name>.png` and the logs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { startCodeServer } from './codeServer.js';
+import { REPO_ROOT, RESULTS_DIR } from './paths.js';
+import type { PhaseOutcome, Scenario } from './phase.js';
+import { createSandbox, keepLogs, type Sandbox } from './sandbox.js';
+import { Workbench } from './workbench.js';
+
+const UI_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'ui');
+const DEFAULT_TIMEOUT_MS = 90_000;
+
+export interface UiPhaseOptions {
+  grep?: string;
+  keep: boolean;
+}
+
+/** The scenario files, in name order, whose base name matches `grep` (all without). */
+export function scenarioNames(grep?: string): string[] {
+  const pattern = grep ? new RegExp(grep) : undefined;
+  return fs
+    .readdirSync(UI_DIR)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.slice(0, -'.ts'.length))
+    .filter((name) => !pattern || pattern.test(name))
+    .sort();
+}
+
+export async function runUiScenarios(browser: Browser, options: UiPhaseOptions): Promise<PhaseOutcome[]> {
+  const outcomes: PhaseOutcome[] = [];
+  for (const name of scenarioNames(options.grep)) outcomes.push(await runScenario(browser, name, options));
+  return outcomes;
+}
+
+async function runScenario(browser: Browser, name: string, options: UiPhaseOptions): Promise<PhaseOutcome> {
+  const started = Date.now();
+  const label = `ui/${name}`;
+  const loaded = (await import(pathToFileURL(path.join(UI_DIR, `${name}.ts`)).href)) as {
+    scenario?: Scenario;
+    default?: { scenario?: Scenario };
+  };
+  const scenario = loaded.scenario ?? loaded.default?.scenario;
+  if (!scenario) return { name: label, ok: false, detail: `${name}.ts exports no \`scenario\``, durationMs: 0 };
+  console.log(`  ${label}: ${scenario.title}`);
+
+  const sandbox = createSandbox(`ui-${name}`);
+  installExtension(sandbox);
+  const server = await startCodeServer(sandbox);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const pageErrors: string[] = [];
+  let failure: { error: unknown; screenshot: string } | undefined;
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const workbench = new Workbench(page);
+    const timeoutMs = scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the scenario did not finish within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await page.goto(server.workbenchUrl(sandbox.workspace));
+          await workbench.waitForReady();
+          console.log(`    workbench ready, extension active (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+          await scenario.run(workbench);
+        })(),
+        timedOut,
+      ]);
+    } catch (error) {
+      failure = { error, screenshot: await workbench.screenshot(`failure-${name}`).catch(() => '(none)') };
+    } finally {
+      clearTimeout(timer);
+    }
+  } finally {
+    await context.close().catch(() => undefined);
+    await server.stop();
+  }
+  const logs = keepLogs(sandbox, RESULTS_DIR, `ui-${name}`);
+  const tail = server.logTail();
+  if (!options.keep) sandbox.remove();
+  const durationMs = Date.now() - started;
+  if (!failure) return { name: label, ok: true, detail: scenario.title, durationMs };
+  const message =
+    failure.error instanceof Error ? (failure.error.stack ?? failure.error.message) : String(failure.error);
+  return {
+    name: label,
+    ok: false,
+    detail: message.split('\n')[0]!,
+    durationMs,
+    logs: [
+      message,
+      `screenshot: ${failure.screenshot}`,
+      `page errors: ${pageErrors.slice(-5).join(' | ') || 'none'}`,
+      `code-server log (tail):\n${tail}`,
+      `logs: ${logs.join(', ')}`,
+    ],
+  };
+}
+
+/**
+ * Installs the extension from the repository the way an unpacked extension is installed: a folder named
+ * `<publisher>.<name>-<version>` in the extensions folder (a link here). code-server picks it up when the folder has
+ * no extensions.json yet, which is the case in a fresh sandbox.
+ */
+function installExtension(sandbox: Sandbox): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  const folder = `${manifest.publisher}.${manifest.name}-${manifest.version}`;
+  fs.symlinkSync(REPO_ROOT, path.join(sandbox.extensionsDir, folder), 'dir');
+}

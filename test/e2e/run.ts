@@ -1,0 +1,103 @@
+/**
+ * The end-to-end run: the extension in a real VS Code (code-server 4.100.3) driven by headless Chromium.
+ *
+ *   node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
+ *
+ * --host  the extension-host tests (test/e2e/host/*.test.ts, mocha TDD, real `vscode` API)
+ * --ui    the UI scenarios (test/e2e/ui/*.ts, what a person sees, screenshots in test-results/e2e/)
+ * Neither: both. --grep filters host tests by title and UI scenarios by file name. --keep leaves the temporary
+ * workspaces and the test bundle in place. --timeout bounds the host tests as a whole (mocha bounds each test to
+ * 60 s; each UI scenario has its own bound). Run `node scripts/e2e-setup.mjs` first (npm run test:e2e does).
+ */
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { buildExtension, bundleHostTests } from './lib/build.js';
+import { runHostTests } from './lib/hostPhase.js';
+import { CHROMIUM, checkTools, HOST_TESTS_DIR, RESULTS_DIR } from './lib/paths.js';
+import type { PhaseOutcome } from './lib/phase.js';
+import { runUiScenarios } from './lib/uiPhase.js';
+
+/** Flags from the reference (vscode-testing.md): no sandbox as root, no GPU, nothing that phones home. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'boolean', default: false },
+      ui: { type: 'boolean', default: false },
+      grep: { type: 'string' },
+      build: { type: 'boolean', default: true },
+      keep: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '240' },
+    },
+    allowNegative: true,
+  });
+  const both = !values.host && !values.ui;
+  const timeoutMs = Number(values.timeout) * 1000;
+  const started = Date.now();
+  checkTools();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+
+  const step = (what: string) => console.log(`[e2e] ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (values.build) {
+    step('building the extension');
+    buildExtension();
+  }
+  let testsEntry: string | undefined;
+  // Also on Ctrl+C (codeServer.ts turns the signals into an exit).
+  if (!values.keep) process.once('exit', () => fs.rmSync(HOST_TESTS_DIR, { recursive: true, force: true }));
+  if (both || values.host) {
+    const bundle = await bundleHostTests(HOST_TESTS_DIR);
+    testsEntry = bundle.entry;
+    step(`bundled the extension-host tests: ${bundle.names.join(', ')}`);
+  }
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const outcomes: PhaseOutcome[] = [];
+  try {
+    const common = { keep: values.keep, ...(values.grep ? { grep: values.grep } : {}) };
+    if (testsEntry) {
+      step('extension-host tests');
+      outcomes.push(await runHostTests(browser, { ...common, testsEntry, timeoutMs }));
+    }
+    if (both || values.ui) {
+      step('UI scenarios');
+      outcomes.push(...(await runUiScenarios(browser, common)));
+    }
+  } finally {
+    await browser.close();
+  }
+
+  console.log('');
+  for (const outcome of outcomes) {
+    const mark = outcome.ok ? 'PASS' : 'FAIL';
+    console.log(`[e2e] ${mark} ${outcome.name}: ${outcome.detail} (${(outcome.durationMs / 1000).toFixed(1)} s)`);
+  }
+  const failed = outcomes.filter((outcome) => !outcome.ok);
+  for (const outcome of failed) {
+    for (const log of outcome.logs ?? []) console.log(`\n[e2e] ${outcome.name}: ${log}`);
+  }
+  if (outcomes.length === 0) {
+    console.log('[e2e] FAIL: nothing ran (check --grep)');
+    return 1;
+  }
+  step(`${failed.length === 0 ? 'all passed' : `${failed.length} failed`}; artefacts in ${RESULTS_DIR}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[e2e] ERROR: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
