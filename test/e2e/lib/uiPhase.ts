@@ -1,6 +1,6 @@
 /**
  * Runs the UI scenarios (`test/e2e/ui/*.ts`), each on its own fresh code-server, workspace copy and browser context:
- * the extension installed the way a person installs it (unpacked in the extensions folder), the workbench opened
+ * the extension installed the way a person installs it (the packaged .vsix, `--install-extension`), the workbench opened
  * on the example app, then the scenario clicks and types. A failure saves `failure-<name>.png` and the logs.
  */
 import * as fs from 'node:fs';
@@ -10,7 +10,8 @@ import type { Browser } from 'playwright-core';
 import { startCodeServer } from './codeServer.js';
 import { REPO_ROOT, RESULTS_DIR } from './paths.js';
 import type { PhaseOutcome, Scenario } from './phase.js';
-import { createSandbox, keepLogs, type Sandbox } from './sandbox.js';
+import { createSandbox, keepLogs } from './sandbox.js';
+import { installVsix, packageVsix } from './vsix.js';
 import { Workbench } from './workbench.js';
 
 const UI_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'ui');
@@ -50,7 +51,7 @@ async function runScenario(browser: Browser, name: string, options: UiPhaseOptio
   console.log(`  ${label}: ${scenario.title}`);
 
   const sandbox = createSandbox(`ui-${name}`);
-  installExtension(sandbox);
+  installVsix(sandbox, packageVsix());
   const server = await startCodeServer(sandbox);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const pageErrors: string[] = [];
@@ -106,19 +107,4 @@ async function runScenario(browser: Browser, name: string, options: UiPhaseOptio
       `logs: ${logs.join(', ')}`,
     ],
   };
-}
-
-/**
- * Installs the extension from the repository the way an unpacked extension is installed: a folder named
- * `<publisher>.<name>-<version>` in the extensions folder (a link here). code-server picks it up when the folder has
- * no extensions.json yet, which is the case in a fresh sandbox.
- */
-function installExtension(sandbox: Sandbox): void {
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
-    publisher: string;
-    name: string;
-    version: string;
-  };
-  const folder = `${manifest.publisher}.${manifest.name}-${manifest.version}`;
-  fs.symlinkSync(REPO_ROOT, path.join(sandbox.extensionsDir, folder), 'dir');
 }
