@@ -28,3 +28,16 @@ await esbuild.build({
   // fsevents is optional and macOS-only (chokidar).
   external: ['fsevents', 'vscode'],
 });
+
+// Webview scripts run in the browser sandbox of a VS Code webview: no Node, no `vscode`, one IIFE each.
+await esbuild.build({
+  entryPoints: { history: 'src/webview/history/main.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+});

@@ -6,15 +6,21 @@ import * as vscode from 'vscode';
 import { registerConnectionCommands } from './connection/connectionCommands.js';
 import { setContext } from './contextKeys.js';
 import { Ctx } from './ctx.js';
+import { registerHistory, type HistoryPanels } from './history/historyPanels.js';
 import { EmulatorController } from './local/emulatorController.js';
 import { EmulatorStatusBar } from './local/statusBar.js';
 import { describeError } from './log.js';
+import { registerExplorer, type Explorer } from './views/explorer.js';
 
 /** What `activate` returns: the parts, for the extension-host tests (`vscode.extensions.getExtension(...).exports`). */
 export interface DurableStudioApi {
   readonly ctx: Ctx;
   readonly emulator: EmulatorController;
   readonly statusBar: EmulatorStatusBar;
+  /** The Instances and Entities views (`instancesTree`, `entitiesTree`) and the JSON documents. */
+  readonly explorer: Explorer;
+  /** The history webviews: `open(id)`, `panelFor(id)`, `openPanels`; each panel can `describe()` what it shows. */
+  readonly history: HistoryPanels;
 }
 
 let active: Ctx | undefined;
@@ -29,8 +35,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     const emulator = new EmulatorController(ctx);
     const statusBar = ctx.push(new EmulatorStatusBar(ctx.emulator, ctx.connections));
     registerConnectionCommands(ctx);
+    const explorer = registerExplorer(ctx);
+    const history = registerHistory(ctx);
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
-    return { ctx, emulator, statusBar };
+    return { ctx, emulator, statusBar, explorer, history };
   } catch (error) {
     void vscode.window.showErrorMessage(`Durable Studio could not start: ${describeError(error)}`);
     await ctx.dispose();

@@ -1,0 +1,328 @@
+/**
+ * The timeline (Gantt) of an instance: one lane per span (the orchestration, each activity, timer, sub-orchestration,
+ * entity call; raised events and signals as markers), placed on a time axis. Lanes are virtualised like the table's
+ * rows and the axis draws only the ticks in view, so a history of thousands of spans stays cheap. Keyboard: Up/Down
+ * move between lanes, Enter shows the span's event in the table, F12 goes to the definition, +/-/0 zoom.
+ */
+import { button, cssPixels, h } from './dom.js';
+import { formatDateTime, formatDuration, formatElapsed } from './format.js';
+import type { TimelineSpan } from './model.js';
+import { RowLayout, tickStep } from './virtual.js';
+
+const LABEL_WIDTH = 220;
+const OVERSCAN = 8;
+const MIN_TICK_SPACING = 90;
+const TRAILING_ROOM = 90;
+const ZOOMS = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256];
+
+export interface TimelineActions {
+  /** Shows the span's event in the table. */
+  showRow(rowIndex: number): void;
+  openDefinition(span: TimelineSpan): void;
+  changed(): void;
+}
+
+const KIND_LABELS: Record<TimelineSpan['kind'], string> = {
+  orchestration: 'orchestration',
+  activity: 'activity',
+  subOrchestration: 'sub-orchestration',
+  timer: 'timer',
+  externalEvent: 'external event',
+  entity: 'entity',
+  suspended: 'suspended',
+  continueAsNew: 'continue as new',
+};
+
+export class HistoryTimeline {
+  readonly element: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly axis: HTMLElement;
+  private readonly canvas: HTMLElement;
+  private readonly zoomLabel: HTMLElement;
+  private readonly laneHeight: number;
+  private spans: readonly TimelineSpan[] = [];
+  private range = { start: 0, end: 1 };
+  private layout: RowLayout;
+  private readonly elements = new Map<number, HTMLElement>();
+  private zoomIndex = 0;
+  private focused = 0;
+  private frame = 0;
+  private chartWidth = 0;
+  private visible = false;
+
+  constructor(private readonly actions: TimelineActions) {
+    this.laneHeight = Math.max(24, Math.ceil(cssPixels('--vscode-font-size', 13) * 1.8));
+    this.layout = new RowLayout(0, this.laneHeight);
+    this.zoomLabel = h('span', { class: 'zoom-label', attrs: { 'aria-live': 'polite' } });
+    const toolbar = h(
+      'div',
+      { class: 'timeline-toolbar' },
+      button('−', 'Zoom out (-)', () => this.zoomBy(-1)),
+      button('+', 'Zoom in (+)', () => this.zoomBy(1)),
+      button('Fit', 'Fit to width (0)', () => this.setZoom(0)),
+      this.zoomLabel,
+      h(
+        'span',
+        { class: 'legend', attrs: { 'aria-hidden': true } },
+        ...(['activity', 'subOrchestration', 'timer', 'entity', 'externalEvent'] as const).map((kind) =>
+          h('span', { class: `legend-item kind-${kind}` }, h('span', { class: 'swatch' }), KIND_LABELS[kind]),
+        ),
+        h('span', { class: 'legend-item state-failed' }, h('span', { class: 'swatch' }), 'failed'),
+      ),
+    );
+    this.axis = h('div', { class: 'axis', attrs: { 'aria-hidden': true } });
+    this.canvas = h('div', { class: 'canvas', attrs: { role: 'rowgroup' } });
+    this.scroller = h('div', { class: 'scroller' }, this.axis, this.canvas);
+    this.grid = h(
+      'div',
+      { class: 'grid timeline', attrs: { role: 'grid', tabindex: 0, 'aria-label': 'Timeline of the instance' } },
+      this.scroller,
+    );
+    this.grid.style.setProperty('--row-height', `${this.laneHeight}px`);
+    this.grid.style.setProperty('--label-width', `${LABEL_WIDTH}px`);
+    this.element = h('div', { class: 'timeline-view' }, toolbar, this.grid);
+    this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
+    new ResizeObserver(() => this.schedule(true)).observe(this.scroller);
+    this.canvas.addEventListener('click', (event) => this.onClick(event));
+    this.grid.addEventListener('keydown', (event) => this.onKey(event));
+    this.updateZoomLabel();
+  }
+
+  /** The zoom step (0: fit to width), saved with the view's state. */
+  get zoomLevel(): number {
+    return this.zoomIndex;
+  }
+
+  private get zoom(): number {
+    return ZOOMS[this.zoomIndex]!;
+  }
+
+  setSpans(spans: readonly TimelineSpan[], range: { start: number; end: number }): void {
+    this.spans = spans;
+    this.range = { start: range.start, end: Math.max(range.end, range.start + 1) };
+    this.focused = Math.max(0, Math.min(this.focused, spans.length - 1));
+    this.layout = new RowLayout(spans.length, this.laneHeight);
+    this.grid.setAttribute('aria-rowcount', String(spans.length));
+    this.relayout();
+  }
+
+  /** The tab became visible (or hidden): lanes are only rendered while visible. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.relayout();
+  }
+
+  setZoom(index: number): void {
+    const next = Math.max(0, Math.min(index, ZOOMS.length - 1));
+    if (next === this.zoomIndex) return;
+    // Keep the time at the centre of the view where it is.
+    const viewport = Math.max(1, this.scroller.clientWidth - LABEL_WIDTH);
+    const centre = (this.scroller.scrollLeft + viewport / 2) / Math.max(1, this.chartWidth);
+    this.zoomIndex = next;
+    this.updateZoomLabel();
+    this.relayout();
+    this.scroller.scrollLeft = Math.max(0, centre * this.chartWidth - viewport / 2);
+    this.actions.changed();
+  }
+
+  focus(): void {
+    this.grid.focus({ preventScroll: true });
+  }
+
+  describe(): { renderedSpans: number } {
+    return { renderedSpans: this.elements.size };
+  }
+
+  private zoomBy(step: number): void {
+    this.setZoom(this.zoomIndex + step);
+  }
+
+  private updateZoomLabel(): void {
+    this.zoomLabel.textContent = `${this.zoom}×`;
+  }
+
+  private relayout(): void {
+    const available = Math.max(200, this.scroller.clientWidth - LABEL_WIDTH - TRAILING_ROOM);
+    this.chartWidth = available * this.zoom;
+    this.canvas.style.height = `${this.layout.total}px`;
+    this.canvas.style.width = `${LABEL_WIDTH + this.chartWidth + TRAILING_ROOM}px`;
+    this.axis.style.width = this.canvas.style.width;
+    this.elements.clear();
+    this.canvas.replaceChildren();
+    this.render();
+  }
+
+  private x(time: number): number {
+    return ((time - this.range.start) / (this.range.end - this.range.start)) * this.chartWidth;
+  }
+
+  private schedule(resized = false): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (resized) this.relayout();
+      else this.render();
+    });
+  }
+
+  private render(): void {
+    if (!this.visible) return;
+    if (this.spans.length === 0) {
+      if (!this.canvas.firstChild) this.canvas.append(h('div', { class: 'empty', text: 'Nothing to draw yet.' }));
+      return;
+    }
+    const { first, last } = this.layout.visibleRange(
+      this.scroller.scrollTop,
+      this.scroller.clientHeight || 600,
+      OVERSCAN,
+    );
+    for (const [index, element] of this.elements) {
+      if (index < first || index > last) {
+        element.remove();
+        this.elements.delete(index);
+      }
+    }
+    for (let index = first; index <= last; index++) {
+      let element = this.elements.get(index);
+      if (!element) {
+        element = this.renderLane(index);
+        this.elements.set(index, element);
+        this.canvas.append(element);
+      }
+      element.classList.toggle('focused', index === this.focused);
+      element.setAttribute('aria-selected', String(index === this.focused));
+    }
+    if (this.elements.has(this.focused)) this.grid.setAttribute('aria-activedescendant', `span-${this.focused}`);
+    else this.grid.removeAttribute('aria-activedescendant');
+    this.renderAxis();
+  }
+
+  private renderAxis(): void {
+    const span = this.range.end - this.range.start;
+    const step = tickStep(span / this.chartWidth, MIN_TICK_SPACING);
+    const left = this.scroller.scrollLeft;
+    const from = Math.max(0, Math.floor((((left - LABEL_WIDTH) / this.chartWidth) * span) / step) * step);
+    const to = ((left + this.scroller.clientWidth) / this.chartWidth) * span;
+    const ticks: HTMLElement[] = [];
+    for (let t = from; t <= Math.min(to, span + step); t += step) {
+      const tick = h('span', { class: 'tick', text: formatElapsed(t) });
+      tick.style.left = `${LABEL_WIDTH + this.x(this.range.start + t)}px`;
+      ticks.push(tick);
+    }
+    this.axis.replaceChildren(h('span', { class: 'axis-label', text: formatDateTime(this.range.start) }), ...ticks);
+  }
+
+  private renderLane(index: number): HTMLElement {
+    const span = this.spans[index]!;
+    const instant = span.state === 'instant';
+    const duration = span.end - span.start;
+    const description = `${KIND_LABELS[span.kind]} ${span.label}, ${span.state === 'instant' ? 'at' : 'from'} ${formatElapsed(span.start - this.range.start)}${instant ? '' : `, ${formatDuration(duration)}, ${span.state}`}`;
+    const lane = h('div', {
+      class: `lane kind-${span.kind} state-${span.state}`,
+      id: `span-${index}`,
+      attrs: { role: 'row', 'aria-rowindex': index + 1, 'aria-label': description, 'data-index': index },
+    });
+    lane.style.top = `${this.layout.top(index)}px`;
+    const label = h('span', {
+      class: 'lane-label',
+      attrs: { role: 'gridcell' },
+      title: `${span.label}\n${span.detail}`,
+    });
+    if (span.target) {
+      label.append(h('span', { class: 'link', text: span.label, attrs: { 'data-action': 'definition' } }));
+    } else {
+      label.append(span.label);
+    }
+    const left = this.x(span.start);
+    const bar = h('span', {
+      class: instant ? 'marker' : 'bar',
+      title: `${span.label} (${span.detail})\n${formatDateTime(span.start)}${instant ? '' : ` → ${formatDuration(duration)}`}\n${span.state}`,
+      attrs: { 'data-action': 'show' },
+    });
+    bar.style.left = `${left}px`;
+    if (!instant) bar.style.width = `${Math.max(2, this.x(span.end) - left)}px`;
+    const text = h('span', {
+      class: 'bar-text',
+      text: instant ? span.label : `${formatDuration(duration)}${span.state === 'running' ? '…' : ''}`,
+    });
+    text.style.left = `${instant ? left + 8 : Math.max(left + 2, this.x(span.end)) + 4}px`;
+    lane.append(label, h('span', { class: 'lane-chart', attrs: { role: 'gridcell' } }, bar, text));
+    return lane;
+  }
+
+  private onClick(event: MouseEvent): void {
+    const target = event.target instanceof Element ? event.target : undefined;
+    const lane = target?.closest<HTMLElement>('.lane');
+    if (!target || !lane) return;
+    const index = Number(lane.dataset['index']);
+    const span = this.spans[index];
+    if (!span) return;
+    this.focused = index;
+    const action = target.closest<HTMLElement>('[data-action]')?.dataset['action'];
+    if (action === 'definition') this.actions.openDefinition(span);
+    else if (action === 'show') this.actions.showRow(span.rowIndex);
+    this.render();
+    if (action !== 'show') this.focus();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (event.target !== this.grid) return;
+    const span = this.spans[this.focused];
+    const page = Math.max(1, Math.floor(this.scroller.clientHeight / this.laneHeight) - 1);
+    switch (event.key) {
+      case 'ArrowDown':
+        this.moveTo(this.focused + 1);
+        break;
+      case 'ArrowUp':
+        this.moveTo(this.focused - 1);
+        break;
+      case 'PageDown':
+        this.moveTo(this.focused + page);
+        break;
+      case 'PageUp':
+        this.moveTo(this.focused - page);
+        break;
+      case 'Home':
+        this.moveTo(0);
+        break;
+      case 'End':
+        this.moveTo(this.spans.length - 1);
+        break;
+      case 'Enter':
+        if (span) this.actions.showRow(span.rowIndex);
+        break;
+      case 'F12':
+        if (span?.target) this.actions.openDefinition(span);
+        break;
+      case '+':
+      case '=':
+        this.zoomBy(1);
+        break;
+      case '-':
+        this.zoomBy(-1);
+        break;
+      case '0':
+        this.setZoom(0);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  private moveTo(index: number): void {
+    if (this.spans.length === 0) return;
+    this.focused = Math.max(0, Math.min(index, this.spans.length - 1));
+    const viewport = this.scroller.clientHeight - this.laneHeight; // the sticky axis covers one lane
+    const target = this.layout.scrollToReveal(this.focused, this.scroller.scrollTop, viewport);
+    if (target !== undefined) this.scroller.scrollTop = target;
+    // Bring the span's start into view horizontally.
+    const x = this.x(this.spans[this.focused]!.start);
+    const width = this.scroller.clientWidth - LABEL_WIDTH;
+    if (x < this.scroller.scrollLeft || x > this.scroller.scrollLeft + width - 40) {
+      this.scroller.scrollLeft = Math.max(0, x - width / 3);
+    }
+    this.render();
+  }
+}
