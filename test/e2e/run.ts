@@ -18,6 +18,14 @@ import { CHROMIUM, checkTools, HOST_TESTS_DIR, RESULTS_DIR } from './lib/paths.j
 import type { PhaseOutcome } from './lib/phase.js';
 import { runUiScenarios } from './lib/uiPhase.js';
 
+const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
+  --host        only the extension-host tests (test/e2e/host/*.test.ts)
+  --ui          only the UI scenarios (test/e2e/ui/*.ts; screenshots in test-results/e2e/)
+  --grep <re>   host tests whose title matches, UI scenarios whose file name matches
+  --no-build    use the current dist/ (default: build first)
+  --keep        keep the temporary workspaces and the test bundle
+  --timeout <s> bound for the host tests as a whole (default 240)`;
+
 /** Flags from the reference (vscode-testing.md): no sandbox as root, no GPU, nothing that phones home. */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -38,9 +46,14 @@ async function main(): Promise<number> {
       build: { type: 'boolean', default: true },
       keep: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '240' },
+      help: { type: 'boolean', default: false },
     },
     allowNegative: true,
   });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const both = !values.host && !values.ui;
   const timeoutMs = Number(values.timeout) * 1000;
   const started = Date.now();
