@@ -1,0 +1,93 @@
+/**
+ * The determinism linter's public contract: what the CLI, the language server and the tests use. Pure data; the
+ * analysis lives next to it in src/lint (no `vscode`, no emulator code).
+ */
+
+/** Rule ids, one per catalogue entry (docs/lint-rules.md). */
+export type RuleId =
+  | 'no-current-time'
+  | 'no-random'
+  | 'no-timers'
+  | 'no-io'
+  | 'no-env'
+  | 'no-async-orchestrator'
+  | 'no-await'
+  | 'unyielded-task'
+  | 'no-promise-combinators'
+  | 'yield-non-task'
+  | 'no-shared-state-write';
+
+export type Severity = 'error' | 'warning' | 'info';
+/** Per-rule setting: a severity, or `off`. */
+export type RuleSetting = Severity | 'off';
+
+/** 1-based line and column (column in UTF-16 code units, as editors count). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  /** Exclusive. */
+  end: Position;
+}
+
+export interface TextEdit {
+  /** Absolute path. */
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  /** Shown as the quick fix's title, e.g. "Use context.df.currentUtcDateTime". */
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  /** Absolute path of the file the finding is reported in (the orchestrator's file for hazards in helpers). */
+  file: string;
+  range: Range;
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** E.g. the offending line inside a helper function the orchestrator calls. */
+  related: RelatedLocation[];
+  /** Mechanical fixes; empty when none can be done safely. */
+  fixes: Fix[];
+}
+
+export interface LintOptions {
+  /** Overrides of the catalogue's default severities. */
+  rules?: Partial<Record<RuleId, RuleSetting>>;
+}
+
+/** What the linter needs from its surroundings (the CLI reads the disk; the server also sees unsaved buffers). */
+export interface LintHost {
+  /** The file's text, or undefined when it does not exist. */
+  readFile(path: string): string | undefined;
+}
+
+/**
+ * A linter over a set of files. It caches parsed files and what it learned about them (orchestrators, helper
+ * functions); `invalidate` after a file changes (the server calls it on every keystroke, then lints that file).
+ * Implemented in src/lint/linter.ts as `createLinter(host, options)`.
+ */
+export interface Linter {
+  /** Findings of one file: hazards in its orchestrators, including those reached through helpers elsewhere. */
+  lintFile(path: string): Finding[];
+  /** Findings of many files (the CLI, "Lint Workspace"), in file then position order. */
+  lintFiles(paths: readonly string[]): Finding[];
+  /** Forget what was read from this file (its text changed or it was deleted). */
+  invalidate(path: string): void;
+  /** Replace the rule settings (the user changed them). */
+  configure(options: LintOptions): void;
+}
