@@ -1,6 +1,11 @@
 /**
- * `npm run bench`: the emulator's figures on this machine, written to bench/results.md. Each figure is the median
- * of several runs; ratios compare workloads measured side by side in one run. Not part of `npm test`.
+ * `npm run bench`: the emulator's, the explorer's and the history view's figures on this machine, written to
+ * bench/results.md. Each figure is the median of several runs; ratios compare workloads measured side by side in
+ * one run. Not part of `npm test`.
+ *
+ * One part alone: `BENCH_ONLY=emulator npm run bench` or `BENCH_ONLY=extension npm run bench` (the explorer and the
+ * history view, bench/extension.ts) measures just that part and replaces just its section in results.md.
+ * `BENCH_RUNS=5` sets the runs of the emulator's figures (default 3).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,28 +18,20 @@ import { Engine } from '../src/emulator/engine/engine.js';
 import { InProcessWorker } from '../src/emulator/host/inProcessWorker.js';
 import { ChildProcessWorker, type FunctionRunner } from '../src/emulator/host/workerClient.js';
 import { createFileStore } from '../src/emulator/store/fileStore.js';
+import { benchExtension, EXTENSION_HEADING } from './extension.js';
+import { fmt, median, quantile } from './stats.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 
 const APP = path.resolve(__dirname, 'app');
 const CLI = path.resolve(__dirname, '../dist/cli.js');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const ONLY = process.env['BENCH_ONLY'];
+const RESULTS = path.join(__dirname, 'results.md');
 const config = loadAppConfig(APP);
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bench-'));
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 /** The in-process runner can load the app once per process; engines share it. */
 const inProcess = new InProcessWorker(config, 'http://localhost:7071', () => undefined);
@@ -234,12 +231,37 @@ async function restartToReady(stored: number): Promise<{ ms: number; rss: number
   return { ms: median(times), rss: median(rss) };
 }
 
+type Say = (line?: string) => void;
+
+/** results.md in two parts: the emulator's sections, then the extension's (from `EXTENSION_HEADING` on). */
+function splitResults(text: string): { emulator: string; extension: string } {
+  const at = text.indexOf(EXTENSION_HEADING);
+  return at < 0 ? { emulator: text, extension: '' } : { emulator: text.slice(0, at), extension: text.slice(at) };
+}
+
 async function main(): Promise<void> {
+  if (ONLY !== undefined && ONLY !== 'emulator' && ONLY !== 'extension') {
+    throw new Error(`BENCH_ONLY must be 'emulator' or 'extension', not '${ONLY}'`);
+  }
   const lines: string[] = [];
-  const say = (line = '') => {
+  const say: Say = (line = '') => {
     lines.push(line);
     process.stdout.write(line + '\n');
   };
+  if (ONLY !== 'extension') await benchEmulator(say);
+  const emulatorText = lines.splice(0).join('\n');
+  if (ONLY !== 'emulator') await benchExtension(say);
+  const extensionText = lines.join('\n');
+  // A part not measured now keeps its section from the last run.
+  const previous = splitResults(fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '');
+  const emulator = ONLY === 'extension' ? previous.emulator : emulatorText;
+  const extension = ONLY === 'emulator' ? previous.extension : extensionText;
+  const parts = [emulator.trimEnd(), extension.trimEnd()].filter((part) => part !== '');
+  fs.writeFileSync(RESULTS, parts.join('\n\n') + '\n');
+  process.exit(0);
+}
+
+async function benchEmulator(say: Say): Promise<void> {
   say('# Benchmark results');
   say();
   say(
@@ -313,8 +335,6 @@ async function main(): Promise<void> {
   say('## Store commit cost (bench/store.ts)');
   say();
   say(toMarkdown(await benchStore()));
-  fs.writeFileSync(path.join(__dirname, 'results.md'), lines.join('\n') + '\n');
-  process.exit(0);
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { exportFileName, instanceIdOf } from '../../src/extension/history/commandArgs.js';
 import { contentSecurityPolicy, historyHtml } from '../../src/extension/history/html.js';
 import { formatDuration, formatElapsed, prettyText, previewText } from '../../src/webview/history/format.js';
-import { asHostMessage, asWebviewMessage, decodeStatus, encodeStatus } from '../../src/webview/history/protocol.js';
+import {
+  asHostMessage,
+  asWebviewMessage,
+  decodeStatus,
+  encodeStatus,
+  instanceIdOfState,
+} from '../../src/webview/history/protocol.js';
 
 test('messages from the webview are checked before use', () => {
   assert.deepEqual(asWebviewMessage({ type: 'ready', loadedMs: 5 }), { type: 'ready', loadedMs: 5 });
@@ -36,6 +42,14 @@ test('messages from the host are checked before use', () => {
   assert.equal(asHostMessage([]), undefined);
 });
 
+test('the saved webview state names the instance a restored panel shows', () => {
+  assert.equal(instanceIdOfState({ instanceId: 'abc:1', tab: 'table' }), 'abc:1');
+  assert.equal(instanceIdOfState({ instanceId: '' }), undefined);
+  assert.equal(instanceIdOfState({ tab: 'table' }), undefined);
+  assert.equal(instanceIdOfState('abc'), undefined);
+  assert.equal(instanceIdOfState(undefined), undefined);
+});
+
 test('the page: strict CSP with a nonce, no inline code, escaped text', () => {
   const html = historyHtml({
     cspSource: 'https://x.vscode-cdn.net',
@@ -43,6 +57,7 @@ test('the page: strict CSP with a nonce, no inline code, escaped text', () => {
     scriptUri: 'https://x.vscode-cdn.net/dist/webview/history.js',
     styleUri: 'https://x.vscode-cdn.net/media/history/history.css',
     title: 'History: <b>"x"</b>',
+    instanceId: 'a"b<c>',
   });
   const csp = contentSecurityPolicy('https://x.vscode-cdn.net', 'abc123');
   assert.match(csp, /default-src 'none'/);
@@ -50,6 +65,7 @@ test('the page: strict CSP with a nonce, no inline code, escaped text', () => {
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   assert.ok(html.includes('<script nonce="abc123" src="https://x.vscode-cdn.net/dist/webview/history.js"></script>'));
   assert.ok(html.includes('History: &#60;b&#62;&#34;x&#34;&#60;/b&#62;'));
+  assert.ok(html.includes('<main id="root" data-instance-id="a&#34;b&#60;c&#62;"'));
   assert.equal((html.match(/<script/g) ?? []).length, 1);
   assert.doesNotMatch(html, /<style|\sstyle=|\son\w+=/);
 });

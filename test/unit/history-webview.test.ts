@@ -2,114 +2,42 @@
  * The history webview's script in headless Chromium, outside VS Code: `acquireVsCodeApi` is a stub that records
  * what the webview posts, and the test posts what the extension host would. Checks what a person sees and does:
  * rows and failures, the virtualised table with a 10,000-event history, keyboard, go to definition, live updates
- * keeping the expanded rows and the scroll position, the timeline. Skipped when Chromium is not installed.
+ * keeping the expanded rows and the scroll position, the timeline, the state saved for a window reload. Skipped when
+ * Chromium is not installed. The page itself is history-webview-page.ts (the benchmark uses it too).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  encodeStatus,
-  type HistoryDescription,
-  type HistoryStatus,
-  type HostToWebview,
-  type WebviewToHost,
-} from '../../src/webview/history/protocol.js';
+import type { Browser } from 'playwright-core';
+import { instanceIdOfState, type HistoryStatus, type HostToWebview } from '../../src/webview/history/protocol.js';
 import { bigHistory, HistoryBuilder } from './history-factory.js';
+import {
+  bundleWebviewScript,
+  chromiumMissing,
+  launchChromium,
+  openHistoryPage,
+  type HistoryPage,
+  type PageOptions,
+} from './history-webview-page.js';
 
-const ROOT = join(__dirname, '../..');
-const CHROMIUM = process.env.DURABLE_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
-
-/** A few theme variables, as VS Code sets them on the webview's <html>. */
-const THEME = `:root { --vscode-font-size: 13px; --vscode-editor-font-size: 14px; --vscode-font-family: sans-serif;
-  --vscode-editor-font-family: monospace; --vscode-foreground: #ccc; --vscode-editor-background: #1e1e1e;
-  --vscode-focusBorder: #007fd4; --vscode-errorForeground: #f48771; --vscode-charts-blue: #3794ff; }`;
+const skip = chromiumMissing;
 
 let browser: Browser | undefined;
 let script = '';
 
 before(async () => {
   if (skip) return;
-  const bundle = await esbuild.build({
-    entryPoints: [join(ROOT, 'src/webview/history/main.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-  });
-  script = bundle.outputFiles[0]!.text;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu'],
-  });
+  script = await bundleWebviewScript();
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-interface View {
-  page: Page;
-  post(message: HostToWebview): Promise<void>;
-  /** Resolves with the first message the webview posted (since the start) that satisfies `accept`. */
-  posted<T extends WebviewToHost['type']>(
-    type: T,
-    accept?: (message: Extract<WebviewToHost, { type: T }>) => boolean,
-  ): Promise<Extract<WebviewToHost, { type: T }>>;
-  describe(): Promise<HistoryDescription>;
-  update(status: HistoryStatus, version: number, live?: boolean): Promise<void>;
-}
-
-/** What the test page defines (the stub of `acquireVsCodeApi` records what the webview posts). */
-interface PageGlobals {
-  __posted: unknown[];
-  postMessage(message: unknown, origin: string): void;
-}
-
-async function openView(): Promise<View> {
-  const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-  const css = readFileSync(join(ROOT, 'media/history/history.css'), 'utf8');
-  await page.setContent(`<!DOCTYPE html><html><head><style>${THEME}\n${css}</style></head>
-<body><main id="root"></main><script>
-window.__posted = [];
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
-</script></body></html>`);
-  await page.addScriptTag({ content: script });
-  let requestId = 0;
-  const view: View = {
-    page,
-    post: async (message) => {
-      await page.evaluate(
-        (m: unknown) => (globalThis as unknown as PageGlobals).postMessage(m, '*'),
-        message as unknown,
-      );
-    },
-    posted: async (type, accept = () => true) => {
-      for (;;) {
-        const all = (await page.evaluate(() => (globalThis as unknown as PageGlobals).__posted)) as WebviewToHost[];
-        const found = all.find((message) => message.type === type && accept(message as never));
-        if (found) return found as never;
-        await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).__posted.length > n, all.length);
-      }
-    },
-    describe: async () => {
-      const id = ++requestId;
-      await view.post({ type: 'describe', requestId: id });
-      return (await view.posted('description', (m) => m.requestId === id)).description;
-    },
-    update: async (status, version, live = false) => {
-      const bytes = encodeStatus(status);
-      await view.post({ type: 'update', version, status: bytes, now: Date.parse(status.lastUpdatedTime), live });
-      await view.posted('rendered', (m) => m.report.version === version);
-    },
-  };
-  await view.posted('ready');
-  return view;
+function openView(options?: PageOptions): Promise<HistoryPage> {
+  return openHistoryPage(browser!, script, options);
 }
 
 function recorded(name: string): HistoryStatus {
@@ -151,36 +79,32 @@ test('the filter keeps the rows whose type, name or summary have every word', { 
   await page.close();
 });
 
-test(
-  '10,000 events: fewer than 200 rows in the DOM, scrolling renders the rows in view',
-  { skip },
-  async (t) => {
-    const view = await openView();
-    const status = bigHistory(7700);
-    await view.update(status, 1);
-    const report = (await view.posted('rendered')).report;
-    t.diagnostic(
-      `${report.totalRows} events: model ${report.modelMs.toFixed(1)} ms, model + DOM ${report.renderMs.toFixed(1)} ms`,
-    );
-    assert.equal(report.totalRows, status.historyEvents!.length);
-    assert.ok(report.totalRows >= 10_000);
-    assert.ok(report.renderedRows > 0 && report.renderedRows < 200, `${report.renderedRows} rows in the DOM`);
-    await view.page.locator('.events .scroller').evaluate((scroller) => (scroller.scrollTop = 24 * 5000));
-    await view.page.waitForSelector('#row-5000');
-    const described = await view.describe();
-    assert.ok(described.renderedRows < 200);
-    assert.ok(
-      described.firstRenderedRow > 4900 && described.firstRenderedRow <= 5000,
-      String(described.firstRenderedRow),
-    );
-    await view.post({ type: 'drive', requestId: 99, action: { kind: 'showTab', tab: 'timeline' } });
-    await view.posted('driven', (m) => m.requestId === 99);
-    const timeline = await view.describe();
-    assert.equal(timeline.activeTab, 'timeline');
-    assert.ok(timeline.renderedSpans > 0 && timeline.renderedSpans < 200, `${timeline.renderedSpans} lanes`);
-    await view.page.close();
-  },
-);
+test('10,000 events: fewer than 200 rows in the DOM, scrolling renders the rows in view', { skip }, async (t) => {
+  const view = await openView();
+  const status = bigHistory(7700);
+  await view.update(status, 1);
+  const report = (await view.posted('rendered')).report;
+  t.diagnostic(
+    `${report.totalRows} events: model ${report.modelMs.toFixed(1)} ms, model + DOM ${report.renderMs.toFixed(1)} ms`,
+  );
+  assert.equal(report.totalRows, status.historyEvents!.length);
+  assert.ok(report.totalRows >= 10_000);
+  assert.ok(report.renderedRows > 0 && report.renderedRows < 200, `${report.renderedRows} rows in the DOM`);
+  await view.page.locator('.events .scroller').evaluate((scroller) => (scroller.scrollTop = 24 * 5000));
+  await view.page.waitForSelector('#row-5000');
+  const described = await view.describe();
+  assert.ok(described.renderedRows < 200);
+  assert.ok(
+    described.firstRenderedRow > 4900 && described.firstRenderedRow <= 5000,
+    String(described.firstRenderedRow),
+  );
+  await view.post({ type: 'drive', requestId: 99, action: { kind: 'showTab', tab: 'timeline' } });
+  await view.posted('driven', (m) => m.requestId === 99);
+  const timeline = await view.describe();
+  assert.equal(timeline.activeTab, 'timeline');
+  assert.ok(timeline.renderedSpans > 0 && timeline.renderedSpans < 200, `${timeline.renderedSpans} lanes`);
+  await view.page.close();
+});
 
 test(
   'keyboard: arrows move, Enter expands with the JSON pretty-printed, F12 goes to the definition',
@@ -250,3 +174,26 @@ test('live updates keep the expanded rows and the rows in view', { skip }, async
   assert.match((await page.locator('#row-150 .c-summary').textContent()) ?? '', /→ 49/);
   await page.close();
 });
+
+test(
+  'the state it saves names the instance from the start, so a window reload restores the panel',
+  { skip },
+  async () => {
+    const view = await openView({ instanceId: 'fan-1' });
+    const before = await view.savedStates();
+    assert.ok(before.length > 0, 'saved before the first status arrives');
+    assert.equal(instanceIdOfState(before.at(-1)), 'fan-1');
+    await view.update(recorded('fan-1'), 1);
+    await view.post({ type: 'drive', requestId: 1, action: { kind: 'showTab', tab: 'timeline' } });
+    await view.posted('driven', (m) => m.requestId === 1);
+    const states = await view.savedStates();
+    assert.ok(states.every((state) => instanceIdOfState(state) === 'fan-1'));
+    await view.page.close();
+
+    // VS Code gives the saved state back to the reloaded webview; the id is kept even on a page without it.
+    const restored = await openView({ state: states.at(-1) });
+    assert.equal((await restored.describe()).activeTab, 'timeline');
+    assert.equal(instanceIdOfState((await restored.savedStates()).at(-1)), 'fan-1');
+    await restored.page.close();
+  },
+);

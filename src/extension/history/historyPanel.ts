@@ -82,24 +82,29 @@ export class HistoryPanel implements vscode.Disposable {
   /** The webview applied an update (tests wait for it). */
   readonly onDidRender = this.renderEmitter.event;
 
+  /**
+   * Opens a new panel on the instance, or takes over `restored`: a panel VS Code restored after a window reload
+   * (see `HistoryPanels.deserializeWebviewPanel`), which gets its options and page again.
+   */
   constructor(
     private readonly ctx: Ctx,
     readonly instanceId: string,
     private readonly actions: PanelActions,
+    restored?: vscode.WebviewPanel,
   ) {
     const extensionUri = ctx.extension.extensionUri;
-    this.panel = vscode.window.createWebviewPanel(
-      HISTORY_VIEW_TYPE,
-      historyTitle(undefined, instanceId),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      {
-        enableScripts: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
-          vscode.Uri.joinPath(extensionUri, 'media'),
-        ],
-      },
-    );
+    const options: vscode.WebviewOptions = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(extensionUri, 'media'),
+      ],
+    };
+    if (restored) restored.webview.options = options;
+    const column = { viewColumn: vscode.ViewColumn.Active, preserveFocus: false };
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, historyTitle(undefined, instanceId), column, options);
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'durable-studio.svg');
     this.throttle = new Throttle(
       () => this.fetch(),
@@ -234,6 +239,7 @@ export class HistoryPanel implements vscode.Disposable {
       scriptUri: asset('dist', 'webview', 'history.js'),
       styleUri: asset('media', 'history', 'history.css'),
       title: historyTitle(this.status?.name, this.instanceId),
+      instanceId: this.instanceId,
     });
   }
 
@@ -272,7 +278,12 @@ export class HistoryPanel implements vscode.Disposable {
     this.pollTimer = undefined;
     const connection = this.ctx.connections.current;
     if (!connection) {
-      this.setNotice('Not connected: start the emulator or connect to a host to see live changes.');
+      // A panel restored after a window reload has nothing to show until the explorer connects (it then reloads).
+      this.setNotice(
+        this.status
+          ? 'Not connected: start the emulator or connect to a host to see live changes.'
+          : `Not connected: start the emulator or connect to a host, and the history of '${this.instanceId}' loads.`,
+      );
       return;
     }
     let status: HistoryStatus | undefined;

@@ -1,13 +1,19 @@
 /**
- * The open history panels (one per instance: opening an instance again reveals its panel) and the commands
- * `durableStudio.instance.openHistory` and `durableStudio.history.export`. Also "go to definition" for names
- * clicked in a history: the app's registration of the function, found in the workspace's sources.
+ * The open history panels (one per instance: opening an instance again reveals its panel), restoring them after a
+ * window reload (the panel serializer), and the commands `durableStudio.instance.openHistory` and
+ * `durableStudio.history.export`. Also "go to definition" for names clicked in a history: the app's registration
+ * of the function, found in the workspace's sources.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
-import type { DefinitionTarget, HistoryStatus } from '../../webview/history/protocol.js';
+import {
+  HISTORY_VIEW_TYPE,
+  instanceIdOfState,
+  type DefinitionTarget,
+  type HistoryStatus,
+} from '../../webview/history/protocol.js';
 import { EXCLUDED_GLOB, findDefinition, SOURCE_GLOB, type DefinitionLocation } from './definitionFinder.js';
 import { exportFileName, instanceIdOf } from './commandArgs.js';
 import { HISTORY_QUERY, HistoryPanel, type PanelActions } from './historyPanel.js';
@@ -22,7 +28,7 @@ function pathOf(arg: unknown): string | undefined {
   return undefined;
 }
 
-export class HistoryPanels implements vscode.Disposable, PanelActions {
+export class HistoryPanels implements vscode.Disposable, PanelActions, vscode.WebviewPanelSerializer<unknown> {
   private readonly panels = new Map<string, HistoryPanel>();
   private lastFocused: HistoryPanel | undefined;
 
@@ -40,6 +46,28 @@ export class HistoryPanels implements vscode.Disposable, PanelActions {
     this.panels.set(instanceId, panel);
     this.lastFocused = panel;
     return panel;
+  }
+
+  /**
+   * VS Code reopens a history panel after a window reload (package.json activates the extension for it): the
+   * panel shows the instance named in the state its webview saved, read again through the explorer's connection,
+   * or says it is not connected until the explorer connects. A state without an instance id closes the panel.
+   */
+  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const instanceId = instanceIdOfState(state);
+    const existing = instanceId === undefined ? undefined : this.panels.get(instanceId);
+    if (instanceId === undefined || existing) {
+      this.ctx.log.info(
+        instanceId === undefined
+          ? `A history panel was not restored: its saved state names no instance (${JSON.stringify(state)?.slice(0, 200)})`
+          : `The history of '${instanceId}' is open already; its restored copy was closed`,
+      );
+      webviewPanel.dispose();
+      return;
+    }
+    const panel = new HistoryPanel(this.ctx, instanceId, this, webviewPanel);
+    this.panels.set(instanceId, panel);
+    if (webviewPanel.active) this.lastFocused = panel;
   }
 
   panelFor(instanceId: string): HistoryPanel | undefined {
@@ -150,6 +178,8 @@ export class HistoryPanels implements vscode.Disposable, PanelActions {
 /** Registers the history commands; the returned object is on `DurableStudioApi` for the tests. */
 export function registerHistory(ctx: Ctx): HistoryPanels {
   const panels = ctx.push(new HistoryPanels(ctx));
+  // Registered during activation: VS Code restores the panels it kept once the extension has activated.
+  ctx.push(vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, panels));
 
   ctx.registerCommand('durableStudio.instance.openHistory', async (arg?: unknown) => {
     const instanceId =

@@ -13,6 +13,8 @@ export interface HistoryPageParts {
   styleUri: string;
   /** For the document title (screen readers announce it). */
   title: string;
+  /** The instance shown; the webview saves it with its state (see `PersistedHistoryState`). */
+  instanceId: string;
 }
 
 export function makeNonce(): string {
@@ -46,7 +48,7 @@ export function historyHtml(parts: HistoryPageParts): string {
 <title>${escapeHtml(parts.title)}</title>
 </head>
 <body>
-<main id="root" aria-busy="true"><p class="loading">Loading the history…</p></main>
+<main id="root" data-instance-id="${escapeHtml(parts.instanceId)}" aria-busy="true"><p class="loading">Loading the history…</p></main>
 <script nonce="${escapeHtml(parts.nonce)}" src="${escapeHtml(parts.scriptUri)}"></script>
 </body>
 </html>

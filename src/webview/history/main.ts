@@ -13,6 +13,7 @@ import {
   type HistoryDescription,
   type HistoryTab,
   type HostToWebview,
+  type PersistedHistoryState,
   type WebviewToHost,
 } from './protocol.js';
 import { HistoryTable, type TableState } from './table.js';
@@ -26,8 +27,11 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** Kept by VS Code while the panel lives, so a reloaded webview (the panel was hidden) looks the same. */
-interface SavedState {
+/**
+ * Kept by VS Code while the panel lives, so a reloaded webview (the panel was hidden) looks the same, and across a
+ * window reload, when the extension's serializer restores the panel on `instanceId`.
+ */
+interface SavedState extends Partial<PersistedHistoryState> {
   tab: HistoryTab;
   table: TableState;
   zoom: number;
@@ -41,6 +45,8 @@ const TABS: readonly HistoryTab[] = ['table', 'timeline'];
 
 class HistoryView {
   private model: HistoryModel | undefined;
+  /** The instance the panel shows, as the host wrote it on the page (or as saved, for an older page). */
+  private readonly instanceId: string | undefined;
   private version = 0;
   private live = false;
   private notice: string | undefined;
@@ -78,6 +84,7 @@ class HistoryView {
       changed: () => this.save(),
     });
     const saved = this.vscode.getState() as Partial<SavedState> | undefined;
+    this.instanceId = root.dataset['instanceId'] || saved?.instanceId;
     if (saved?.table) this.table.restore(saved.table);
     if (typeof saved?.zoom === 'number') this.timeline.setZoom(saved.zoom);
     if (typeof saved?.filter === 'string') this.filter = this.filterInput.value = saved.filter;
@@ -149,6 +156,7 @@ class HistoryView {
 
   private save(): void {
     this.vscode.setState({
+      ...(this.instanceId ? { instanceId: this.instanceId } : {}),
       tab: this.tab,
       table: this.table.state,
       zoom: this.timeline.zoomLevel,

@@ -7,6 +7,23 @@
 /** `WebviewPanel.viewType` of the history panels (package.json `when` clauses name it). */
 export const HISTORY_VIEW_TYPE = 'durableStudio.history';
 
+/**
+ * What the extension host reads of the state the webview saves with `vscode.setState`. VS Code keeps that state
+ * across a window reload and hands it to the panel serializer, which reopens the panel on this instance. The host
+ * writes the instance id on the page (`data-instance-id` on `#root`), and the webview saves it as soon as it runs,
+ * so a panel restored before it could read its history is restored again after the next reload.
+ */
+export interface PersistedHistoryState {
+  instanceId: string;
+}
+
+/** The instance id in a saved webview state; undefined for anything else (a state from an older version). */
+export function instanceIdOfState(state: unknown): string | undefined {
+  if (!isRecord(state)) return undefined;
+  const instanceId = state['instanceId'];
+  return typeof instanceId === 'string' && instanceId !== '' ? instanceId : undefined;
+}
+
 /** A JSON value as the management API sends it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

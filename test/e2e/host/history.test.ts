@@ -2,9 +2,9 @@
  * The history view in the real extension host, on the emulator running a temporary copy of examples/app: the panel
  * opens on an instance with one row per history event (asked of the webview itself), opening it again reveals the
  * same panel, it follows a running instance live, exports the host's JSON, goes to the definition of a name in the
- * app's TypeScript sources, and opens a 10,000-event history (virtualised; its timings are printed, not asserted:
- * speed is a benchmark figure). Nothing sleeps: every wait is on an event (the webview's render reports) or polls
- * with a deadline.
+ * app's TypeScript sources, is restored after a window reload (the panel serializer), and opens a 10,000-event
+ * history (virtualised; its timings are printed, not asserted: speed is a benchmark figure). Nothing sleeps: every
+ * wait is on an event (the webview's render reports) or polls with a deadline.
  */
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
@@ -158,6 +158,53 @@ suite('History view', () => {
     const orchestration = await api.history.openDefinition({ kind: 'orchestration', name: 'fanOutFanIn' });
     assert.ok(orchestration?.file.endsWith(path.join('src', 'functions', 'fanOutFanIn.ts')), orchestration?.file);
     assert.equal(await api.history.openDefinition({ kind: 'activity', name: 'noSuchActivity' }), undefined);
+  });
+
+  /** A panel as VS Code restores one after a window reload: the view type, no options, no page yet. */
+  function restoredWebviewPanel(): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel('durableStudio.history', 'History (restored)', vscode.ViewColumn.One, {});
+  }
+
+  test('restores a history panel after a window reload: read again, or once the explorer connects', async () => {
+    const id = `${run}-restored`;
+    await startAndWait('helloSequence', id);
+    // What VS Code does after a reload: the serializer gets the panel and the state its webview saved.
+    // (Here the webview itself starts without a saved state: VS Code gives it back only to a really restored one.)
+    await api.history.deserializeWebviewPanel(restoredWebviewPanel(), { instanceId: id, tab: 'timeline' });
+    const panel = api.history.panelFor(id);
+    assert.ok(panel, 'the restored panel is the instance’s panel');
+    const report = await panel.whenRendered((r) => r.runtimeStatus === 'Completed');
+    assert.equal(report.totalRows, 5);
+    const shown = await panel.describe();
+    assert.equal(shown.instanceId, id);
+    assert.equal(await openHistory(id), panel, 'opening the instance reveals the restored panel');
+    panel.dispose();
+
+    // Restored before the explorer connects: it says so, then loads when the explorer connects.
+    api.ctx.connections.disconnect();
+    let waiting: HistoryPanel | undefined;
+    try {
+      await api.history.deserializeWebviewPanel(restoredWebviewPanel(), { instanceId: id });
+      waiting = api.history.panelFor(id);
+      assert.ok(waiting);
+      const notice = await waitFor('the not-connected notice', async () => (await waiting!.describe()).notice);
+      assert.match(notice, /^Not connected: /);
+      assert.ok(notice.includes(id), notice);
+      assert.equal((await waiting.describe()).totalRows, 0);
+    } finally {
+      await vscode.commands.executeCommand('durableStudio.connection.useEmulator');
+    }
+    const loaded = await waiting.whenRendered((r) => r.runtimeStatus === 'Completed');
+    assert.equal(loaded.totalRows, 5);
+    assert.equal((await waiting.describe()).notice, undefined);
+    waiting.dispose();
+
+    // A state that names no instance (an older version's): the panel is closed.
+    const stale = restoredWebviewPanel();
+    let closed = false;
+    stale.onDidDispose(() => (closed = true));
+    await api.history.deserializeWebviewPanel(stale, { tab: 'table' });
+    assert.equal(closed, true);
   });
 
   test('a 10,000-event history opens with fewer than 200 rows in the DOM and scrolls (its timings are logged)', async function () {
