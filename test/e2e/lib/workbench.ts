@@ -201,6 +201,105 @@ export class Workbench {
     await item.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   }
 
+  /** The row of a view's tree that has the keyboard focus (VS Code marks it `.focused`). */
+  focusedTreeRow(viewName: string): Locator {
+    return this.view(viewName).locator('.monaco-list-row.focused');
+  }
+
+  /**
+   * Presses `key` (ArrowDown, ArrowUp) in the focused tree until the focused row's ARIA label matches `text`, as a
+   * person walks a tree with the arrow keys; at most `maxPresses` times. Returns the row.
+   */
+  async moveTreeFocusTo(viewName: string, text: RegExp, key = 'ArrowDown', maxPresses = 20): Promise<Locator> {
+    const focused = this.focusedTreeRow(viewName);
+    const wanted = focused.and(this.view(viewName).getByRole('treeitem', { name: text }));
+    const seen: string[] = [];
+    for (let presses = 0; ; presses++) {
+      await focused.waitFor({ timeout: STEP_TIMEOUT_MS });
+      const label = (await focused.getAttribute('aria-label')) ?? '';
+      seen.push(label);
+      if (await wanted.isVisible()) return wanted;
+      if (presses >= maxPresses) {
+        throw new Error(
+          `${key} did not reach a row matching ${String(text)} in ${viewName}; focus went: ${seen.join(' → ')}`,
+        );
+      }
+      await this.page.keyboard.press(key);
+      // The list moves its focus on keydown: wait for the mark to leave the row it was on (on the first or last row
+      // it stays: an error naming the rows seen).
+      const before = this.view(viewName).locator(`.monaco-list-row.focused[aria-label="${css(label)}"]`);
+      try {
+        await before.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+      } catch (error) {
+        throw new Error(
+          `${key} did not move the focus in ${viewName} off "${label}"; focus went: ${seen.join(' → ')}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  /** Rows of a view whose label or description is cut off (an ellipsis), by their ARIA labels. */
+  async truncatedTreeRows(viewName: string): Promise<string[]> {
+    return this.view(viewName)
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) =>
+        rows
+          .filter((row) => {
+            const label = row.querySelector('.monaco-icon-label-container');
+            return label !== null && label.scrollWidth > label.clientWidth + 1;
+          })
+          .map((row) => row.getAttribute('aria-label') ?? ''),
+      );
+  }
+
+  /**
+   * Drags the sash on the side bar's edge until the side bar is `width` pixels wide, as a person widens it (VS Code
+   * remembers the width per workspace). Returns the width it got.
+   */
+  async resizeSideBar(width: number): Promise<number> {
+    const sideBar = this.page.locator('.part.sidebar');
+    const box = await sideBar.boundingBox({ timeout: STEP_TIMEOUT_MS });
+    if (!box) throw new Error('The side bar is not shown');
+    const edge = box.x + box.width;
+    const sashes = await this.page
+      .locator('.monaco-sash.vertical:not(.disabled)')
+      .evaluateAll((elements) => elements.map((e) => (e as unknown as Boxed).getBoundingClientRect().toJSON()));
+    const sash = sashes.find((s) => Math.abs(s.x + s.width / 2 - edge) <= 4 && s.height > 0);
+    if (!sash) throw new Error(`No sash on the side bar's edge (x ${edge}) among ${JSON.stringify(sashes)}`);
+    const x = sash.x + sash.width / 2;
+    const y = sash.y + sash.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + (width - box.width), y, { steps: 10 });
+    await this.page.mouse.up();
+    const got = (await sideBar.boundingBox())?.width ?? 0;
+    if (Math.abs(got - width) > 2) throw new Error(`The side bar is ${got} px wide after the drag, not ${width}`);
+    return got;
+  }
+
+  // ---- Themes ----------------------------------------------------------------------------------------------
+
+  /**
+   * Picks a colour theme from "Preferences: Color Theme" by its label ("Light Modern", "Dark High Contrast") and
+   * waits until the workbench shows it: `kind` is the workbench's theme class (`vs`, `vs-dark`, `hc-black`,
+   * `hc-light`). VS Code saves the choice in the user settings.
+   */
+  async setColorTheme(label: string, kind: ThemeKind): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    // The palette turns into the theme picker (same widget): wait for its prompt before typing.
+    await this.page
+      .locator('.quick-input-widget .quick-input-box input[placeholder*="Color Theme"]')
+      .waitFor({ timeout: STEP_TIMEOUT_MS });
+    await this.quickInputBox().fill(label);
+    const row = this.quickInputRows().and(
+      this.page.locator(`[aria-label="${css(label)}"], [aria-label^="${css(label)}, "]`),
+    );
+    await row.first().click({ timeout: STEP_TIMEOUT_MS });
+    await this.page.locator(THEME_CLASSES[kind]).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await this.quickInputBox().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+  }
+
   // ---- Editors and webviews --------------------------------------------------------------------------------
 
   /** The labels of the open editor tabs. */
@@ -237,19 +336,40 @@ export class Workbench {
       .contentFrame();
   }
 
+  /** Moves the mouse to an empty spot of the title bar: nothing shows a hover colour or tooltip. */
+  async movePointerAway(): Promise<void> {
+    const width = this.page.viewportSize()?.width ?? 1280;
+    await this.page.mouse.move(width - 200, 12);
+  }
+
   // ---- Artefacts -------------------------------------------------------------------------------------------
 
   /**
-   * Saves a screenshot of the whole window as test-results/e2e/<name>.png; returns its path. The mouse moves to
-   * an empty spot of the title bar first, so no hover tooltip covers what the picture is for.
+   * Saves a screenshot of the whole window (or of `part`, e.g. the side bar) as test-results/e2e/<name>.png; returns
+   * its path. The mouse moves to an empty spot of the title bar first, so no hover tooltip covers what the picture is
+   * for.
    */
-  async screenshot(name: string): Promise<string> {
+  async screenshot(name: string, part?: Locator): Promise<string> {
     const file = path.join(RESULTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
-    const width = this.page.viewportSize()?.width ?? 1280;
-    await this.page.mouse.move(width - 200, 12);
-    await this.page.screenshot({ path: file });
+    await this.movePointerAway();
+    if (part) await part.screenshot({ path: file });
+    else await this.page.screenshot({ path: file });
     return file;
   }
+}
+
+/** The workbench's class for each kind of colour theme (on `.monaco-workbench`). */
+export type ThemeKind = 'vs' | 'vs-dark' | 'hc-black' | 'hc-light';
+
+const THEME_CLASSES: Record<ThemeKind, string> = {
+  vs: '.monaco-workbench.vs:not(.vs-dark)',
+  'vs-dark': '.monaco-workbench.vs-dark',
+  'hc-black': '.monaco-workbench.hc-black',
+  'hc-light': '.monaco-workbench.hc-light',
+};
+
+interface Boxed {
+  getBoundingClientRect(): { toJSON(): { x: number; y: number; width: number; height: number } };
 }
 
 /** The parts of a DOM element read in the page (this project compiles without the DOM library). */

@@ -33,7 +33,11 @@ export const scenario: Scenario = {
   title: 'orchestrations, events, terminate, entity state, history and timers, as a person sees them',
   timeoutMs: 150_000,
   async run(wb) {
+    // README pictures: a window wide enough for a side bar that shows the rows' times and durations in full, and
+    // for the history table's columns next to it.
+    await wb.page.setViewportSize({ width: 1600, height: 1000 });
     await wb.openDurableStudio();
+    await wb.resizeSideBar(440);
     await wb.runCommand('Durable Studio: Start Emulator');
     await wb.waitForStatusBar(/Durable: :\d+/);
 
@@ -67,6 +71,10 @@ export const scenario: Scenario = {
     await wb.waitForTreeRow(INSTANCES, instanceRow('approvalWorkflow', 'tour-timer', 'Running'));
     await wb.waitForStatusBar(/1 running · 1 failed/);
     await wb.clearNotifications();
+    for (const view of [INSTANCES, ENTITIES]) {
+      const cut = await wb.truncatedTreeRows(view);
+      if (cut.length > 0) throw new Error(`${view} rows are cut off in the side bar: ${cut.join('; ')}`);
+    }
     await wb.screenshot('02-explorer-statuses');
 
     // -- Entity state -----------------------------------------------------------------------------------------------
