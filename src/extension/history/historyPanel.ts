@@ -105,7 +105,11 @@ export class HistoryPanel implements vscode.Disposable {
     this.panel =
       restored ??
       vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, historyTitle(undefined, instanceId), column, options);
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'durable-studio.svg');
+    // A tab icon is an image (currentColor renders black): one drawing per theme kind.
+    this.panel.iconPath = {
+      light: vscode.Uri.joinPath(extensionUri, 'media', 'durable-studio-light.svg'),
+      dark: vscode.Uri.joinPath(extensionUri, 'media', 'durable-studio-dark.svg'),
+    };
     this.throttle = new Throttle(
       () => this.fetch(),
       () => Math.max(REFRESH_INTERVAL_MS, 2 * this.lastReadMs),
