@@ -9,6 +9,7 @@
 import { cssPixels, h } from './dom.js';
 import type { HistoryRow } from './model.js';
 import { COLUMNS, detailBlocks, detailHeight, renderRow, type DetailBlock } from './tableRow.js';
+import { renderVisibleRows, type VisibleRows } from './visibleRows.js';
 import { RowLayout } from './virtual.js';
 
 /** Rows rendered above and below the viewport. */
@@ -39,6 +40,9 @@ export class HistoryTable {
   private readonly expanded = new Set<string>();
   private readonly detailCache = new Map<string, DetailBlock[]>();
   private readonly elements = new Map<number, HTMLElement>();
+  private get visibleRows(): VisibleRows {
+    return { elements: this.elements, canvas: this.canvas, scroller: this.scroller, grid: this.grid };
+  }
   private focused = 0;
   private frame = 0;
   /** Restored from a saved state, applied with the first rows. */
@@ -230,29 +234,7 @@ export class HistoryTable {
       return;
     }
     if (this.canvas.firstChild && !this.elements.size) this.canvas.replaceChildren();
-    const { first, last } = this.layout.visibleRange(
-      this.scroller.scrollTop,
-      this.scroller.clientHeight || 600,
-      OVERSCAN,
-    );
-    for (const [index, element] of this.elements) {
-      if (index < first || index > last) {
-        element.remove();
-        this.elements.delete(index);
-      }
-    }
-    for (let index = first; index <= last; index++) {
-      let element = this.elements.get(index);
-      if (!element) {
-        element = this.renderRow(index);
-        this.elements.set(index, element);
-        this.canvas.append(element);
-      }
-      element.classList.toggle('focused', index === this.focused);
-      element.setAttribute('aria-selected', String(index === this.focused));
-    }
-    if (this.elements.has(this.focused)) this.grid.setAttribute('aria-activedescendant', `row-${this.focused}`);
-    else this.grid.removeAttribute('aria-activedescendant');
+    renderVisibleRows(this.visibleRows, this.layout, OVERSCAN, this.focused, 'row-', (index) => this.renderRow(index));
   }
 
   private renderRow(position: number): HTMLElement {

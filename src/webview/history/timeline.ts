@@ -7,6 +7,7 @@
 import { button, cssPixels, h } from './dom.js';
 import { formatDateTime, formatDuration, formatElapsed } from './format.js';
 import type { TimelineSpan } from './model.js';
+import { renderVisibleRows, type VisibleRows } from './visibleRows.js';
 import { RowLayout, tickStep } from './virtual.js';
 
 const LABEL_WIDTH = 220;
@@ -45,6 +46,9 @@ export class HistoryTimeline {
   private range = { start: 0, end: 1 };
   private layout: RowLayout;
   private readonly elements = new Map<number, HTMLElement>();
+  private get visibleRows(): VisibleRows {
+    return { elements: this.elements, canvas: this.canvas, scroller: this.scroller, grid: this.grid };
+  }
   private zoomIndex = 0;
   private focused = 0;
   private frame = 0;
@@ -172,29 +176,9 @@ export class HistoryTimeline {
       if (!this.canvas.firstChild) this.canvas.append(h('div', { class: 'empty', text: 'Nothing to draw yet.' }));
       return;
     }
-    const { first, last } = this.layout.visibleRange(
-      this.scroller.scrollTop,
-      this.scroller.clientHeight || 600,
-      OVERSCAN,
+    renderVisibleRows(this.visibleRows, this.layout, OVERSCAN, this.focused, 'span-', (index) =>
+      this.renderLane(index),
     );
-    for (const [index, element] of this.elements) {
-      if (index < first || index > last) {
-        element.remove();
-        this.elements.delete(index);
-      }
-    }
-    for (let index = first; index <= last; index++) {
-      let element = this.elements.get(index);
-      if (!element) {
-        element = this.renderLane(index);
-        this.elements.set(index, element);
-        this.canvas.append(element);
-      }
-      element.classList.toggle('focused', index === this.focused);
-      element.setAttribute('aria-selected', String(index === this.focused));
-    }
-    if (this.elements.has(this.focused)) this.grid.setAttribute('aria-activedescendant', `span-${this.focused}`);
-    else this.grid.removeAttribute('aria-activedescendant');
     this.renderAxis();
   }
 

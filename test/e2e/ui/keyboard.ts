@@ -10,17 +10,8 @@
  */
 import type { FrameLocator } from 'playwright-core';
 import type { Scenario } from '../lib/phase.js';
+import { INSTANCES, startOrchestration } from '../lib/uiSteps.js';
 import type { Workbench } from '../lib/workbench.js';
-
-const INSTANCES = 'Instances';
-
-async function startOrchestration(wb: Workbench, name: string, instanceId: string, input = ''): Promise<void> {
-  await wb.runCommand('Durable Studio: Start Orchestration…');
-  await wb.pickItem(name, { title: 'Start orchestration' });
-  await wb.answerInput(instanceId, { title: `Start ${name}`, message: /Instance id/ });
-  await wb.answerInput(input, { title: `Start ${name}`, message: /Input/ });
-  await wb.waitForTreeRow(INSTANCES, new RegExp(`^${name} ${instanceId},`));
-}
 
 /** What has the keyboard focus in the webview: its role, label and active descendant. */
 async function activeElement(

@@ -9,22 +9,13 @@
  */
 import type { FrameLocator } from 'playwright-core';
 import type { Scenario } from '../lib/phase.js';
+import { INSTANCES, startOrchestration } from '../lib/uiSteps.js';
 import type { ThemeKind, Workbench } from '../lib/workbench.js';
-
-const INSTANCES = 'Instances';
 
 /** WCAG 2 AA for text (failed rows' text and the status badge too). */
 const TEXT_CONTRAST = 4.5;
 /** WCAG 2 AA for borders, bars and other non-text parts. */
 const UI_CONTRAST = 3;
-
-async function startOrchestration(wb: Workbench, name: string, instanceId: string, input = ''): Promise<void> {
-  await wb.runCommand('Durable Studio: Start Orchestration…');
-  await wb.pickItem(name, { title: 'Start orchestration' });
-  await wb.answerInput(instanceId, { title: `Start ${name}`, message: /Instance id/ });
-  await wb.answerInput(input, { title: `Start ${name}`, message: /Input/ });
-  await wb.waitForTreeRow(INSTANCES, new RegExp(`^${name} ${instanceId},`));
-}
 
 // ---- Reading colours ---------------------------------------------------------------------------------------
 

@@ -9,20 +9,7 @@
  * finished webview.
  */
 import type { Scenario } from '../lib/phase.js';
-import type { Workbench } from '../lib/workbench.js';
-
-const INSTANCES = 'Instances';
-const ENTITIES = 'Entities';
-
-/** Start Orchestration… as a person answers it: pick the orchestrator, type an id, type the input JSON. */
-async function startOrchestration(wb: Workbench, name: string, instanceId: string, input = ''): Promise<void> {
-  await wb.runCommand('Durable Studio: Start Orchestration…');
-  await wb.pickItem(name, { title: 'Start orchestration' });
-  await wb.answerInput(instanceId, { title: `Start ${name}`, message: /Instance id/ });
-  await wb.answerInput(input, { title: `Start ${name}`, message: /Input/ });
-  // As a person does: see it appear (the view reveals it) before doing the next thing.
-  await wb.waitForTreeRow(INSTANCES, new RegExp(`^${name} ${instanceId},`));
-}
+import { ENTITIES, INSTANCES, startOrchestration } from '../lib/uiSteps.js';
 
 /** The Instances row of an instance once it shows `status` (its ARIA label: "<name> <id>, <status>, <duration>"). */
 function instanceRow(name: string, instanceId: string, status: string): RegExp {
