@@ -10,6 +10,11 @@ const entries = {
   worker: 'src/emulator/host/workerMain.ts',
   // The VS Code extension; `vscode` is provided by the extension host.
   extension: 'src/extension/main.ts',
+  // The linter's language server, started by the extension's language client in its own process (over IPC).
+  'lint-server': 'src/lint/server/main.ts',
+  // The lint CLI: src/cli.ts requires it at run time for `lint` only (it carries the TypeScript compiler, which the
+  // emulator's start-up must not load).
+  lint: 'src/lint/cliMain.ts',
 };
 
 await esbuild.build({

@@ -76,6 +76,20 @@ export default tseslint.config(
     },
   },
   {
+    // The determinism linter runs in the CLI and the language server, never in VS Code's extension host, and shares
+    // nothing with the emulator (../shared/design/ARCHITECTURE.md).
+    files: ['src/lint/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The linter runs without VS Code (the server talks LSP).' }],
+          patterns: [{ group: ['**/emulator/**'], message: 'The linter does not depend on the emulator.' }],
+        },
+      ],
+    },
+  },
+  {
     // Test code asserts on loosely typed JSON from HTTP answers.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

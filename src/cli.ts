@@ -1,9 +1,11 @@
 /**
- * `durable-studio <command>`: the emulator (`start`) today; `lint` and `replay-check` join it later.
+ * `durable-studio <command>`: the emulator (`start`) and the determinism linter (`lint`); `replay-check` joins later.
  * Argument parsing is commander's; every failure is one plain line on stderr and a non-zero exit.
  */
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
+import type { main as lintMain } from './lint/cliMain.js';
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -114,6 +116,26 @@ program
   .option('--fsync', 'fsync every group commit (survives power loss, not just crashes)')
   .addOption(new Option('--stop-with-stdin', 'stop when stdin closes (used by the editor)').hideHelp())
   .action(start);
+
+program
+  .command('lint')
+  .description('check orchestrators for replay hazards (`lint --help` for options)')
+  .argument('[args...]', 'paths and options, passed to the linter')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action((args: string[]) => {
+    // Its own bundle (dist/lint.js, with the TypeScript compiler), loaded only for this command. A computed path, so
+    // esbuild leaves the require alone.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lint = require(path.join(__dirname, 'lint.js')) as { main: typeof lintMain };
+    process.exitCode = lint.main(args, {
+      cwd: process.cwd(),
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      version: EMULATOR_VERSION,
+    });
+  });
 
 program
   .parseAsync(process.argv)

@@ -34,6 +34,7 @@ export const COMMAND_IDS = [
   'durableStudio.entity.signal',
   'durableStudio.entity.copyId',
   'durableStudio.history.export',
+  'durableStudio.lint.workspace',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -7,6 +7,8 @@ import { registerConnectionCommands } from './connection/connectionCommands.js';
 import { setContext } from './contextKeys.js';
 import { Ctx } from './ctx.js';
 import { registerHistory, type HistoryPanels } from './history/historyPanels.js';
+import { registerLint } from './lint/lintCommands.js';
+import type { LintClient } from './lint/lintClient.js';
 import { EmulatorController } from './local/emulatorController.js';
 import { EmulatorStatusBar } from './local/statusBar.js';
 import { describeError } from './log.js';
@@ -21,6 +23,8 @@ export interface DurableStudioApi {
   readonly explorer: Explorer;
   /** The history webviews: `open(id)`, `panelFor(id)`, `openPanels`; each panel can `describe()` what it shows. */
   readonly history: HistoryPanels;
+  /** The determinism linter's language client: `client` (while running) and `whenReady()`. */
+  readonly lint: LintClient;
 }
 
 let active: Ctx | undefined;
@@ -37,8 +41,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     registerConnectionCommands(ctx);
     const explorer = registerExplorer(ctx);
     const history = registerHistory(ctx);
+    const lint = registerLint(ctx);
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
-    return { ctx, emulator, statusBar, explorer, history };
+    return { ctx, emulator, statusBar, explorer, history, lint };
   } catch (error) {
     void vscode.window.showErrorMessage(`Durable Studio could not start: ${describeError(error)}`);
     await ctx.dispose();

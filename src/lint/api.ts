@@ -74,6 +74,14 @@ export interface LintOptions {
 export interface LintHost {
   /** The file's text, or undefined when it does not exist. */
   readFile(path: string): string | undefined;
+  /**
+   * Optional: the workspace's lintable files (absolute paths). An orchestrator may be registered in one file
+   * (`df.app.orchestration('x', handler)`) and written in another; with this list `lintFile` finds registrations in
+   * files it was never asked about (it reads each listed file once, parsing only those that mention `orchestration`).
+   * Called on every `lintFile`/`lintFiles`, so keep it cheap (a cached list). Without it, only files passed to
+   * `lintFile`/`lintFiles` so far are searched for registrations.
+   */
+  listFiles?(): readonly string[];
 }
 
 /**

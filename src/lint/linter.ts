@@ -1,0 +1,152 @@
+/**
+ * `createLinter(host, options)`: the Linter of the contract (api.ts). Files are read and parsed once per text version
+ * (Workspace); which functions are orchestrators is worked out from the registrations in every known file, since
+ * an orchestrator may be registered in one file and written in another. Findings go to the file holding the
+ * orchestrator function. Anything that spans files (registrations resolved to functions, helper summaries) is
+ * recomputed after an invalidation, lazily; parsing only repeats for the file that changed.
+ */
+import path from 'node:path';
+import type { Finding, LintHost, LintOptions, Linter, RelatedLocation, RuleId, RuleSetting, Severity } from './api.js';
+import { Analyzer } from './analyze.js';
+import { contextOf, DEFAULT_DF } from './durable.js';
+import { message, type Issue } from './issues.js';
+import { OrchestratorIndex } from './orchestratorIndex.js';
+import type { Orchestrator } from './orchestrators.js';
+import { RULES } from './policy.js';
+import { Resolver } from './resolve.js';
+import { isSuppressed, suppressionsOf } from './suppressions.js';
+import { nodeRange, snippet } from './syntax.js';
+import { Workspace } from './workspace.js';
+
+class DurableLinter implements Linter {
+  private readonly workspace: Workspace;
+  private readonly resolver: Resolver;
+  private readonly index: OrchestratorIndex;
+  /** Helper summaries hold nodes of many files: a new analyzer after any change. */
+  private analyzer: { generation: number; analyzer: Analyzer } | undefined;
+  private listed: readonly string[] | undefined;
+  private settings: Partial<Record<RuleId, RuleSetting>> = {};
+
+  constructor(
+    private readonly host: LintHost,
+    options: LintOptions,
+  ) {
+    this.workspace = new Workspace(host);
+    this.resolver = new Resolver(this.workspace);
+    this.index = new OrchestratorIndex(this.workspace, this.resolver);
+    this.configure(options);
+  }
+
+  configure(options: LintOptions): void {
+    this.settings = { ...(options.rules ?? {}) };
+  }
+
+  invalidate(file: string): void {
+    this.workspace.invalidate(file);
+    this.index.invalidate(file);
+  }
+
+  lintFile(file: string): Finding[] {
+    return this.lintFiles([file]);
+  }
+
+  lintFiles(files: readonly string[]): Finding[] {
+    const keys = [...new Set(files.map((file) => path.resolve(file)))];
+    this.index.add(keys);
+    const listed = this.host.listFiles?.();
+    // The host keeps its list; only a new list is worth walking.
+    if (listed && listed !== this.listed) {
+      this.listed = listed;
+      this.index.add(listed);
+    }
+    return sortFindings(keys.flatMap((key) => this.findingsOf(key)));
+  }
+
+  private currentAnalyzer(): Analyzer {
+    const generation = this.workspace.generation;
+    if (this.analyzer?.generation !== generation) this.analyzer = { generation, analyzer: new Analyzer(this.resolver) };
+    return this.analyzer.analyzer;
+  }
+
+  private findingsOf(file: string): Finding[] {
+    const orchestrators = this.index.orchestratorsIn(file);
+    if (orchestrators.length === 0) return [];
+    const analyzer = this.currentAnalyzer();
+    const seen = new Set<Orchestrator['fn']>();
+    const findings: Finding[] = [];
+    for (const orchestrator of orchestrators) {
+      if (seen.has(orchestrator.fn)) continue;
+      seen.add(orchestrator.fn);
+      const df = contextOf(orchestrator.fn, true)?.df ?? DEFAULT_DF;
+      for (const issue of analyzer.orchestrator(orchestrator.fn)) {
+        const finding = this.toFinding(issue, file, df);
+        if (finding) findings.push(finding);
+      }
+    }
+    return dedupe(findings);
+  }
+
+  private toFinding(issue: Issue, file: string, df: string): Finding | undefined {
+    const severity = this.severityOf(issue.rule);
+    if (!severity) return undefined;
+    const related: RelatedLocation[] = [];
+    if (issue.origin) {
+      // A hazard in a helper can be suppressed where it is, for every orchestrator that calls the helper.
+      const originFile = issue.origin.getSourceFile();
+      const line = originFile.getLineAndCharacterOfPosition(issue.origin.getStart(originFile)).line + 1;
+      if (isSuppressed(suppressionsOf(originFile), line, issue.rule)) return undefined;
+      related.push({
+        file: originFile.fileName,
+        range: nodeRange(issue.origin),
+        message: `${issue.code} ${issue.what}`,
+      });
+      for (const call of issue.via) {
+        related.push({
+          file: call.getSourceFile().fileName,
+          range: nodeRange(call),
+          message: `reached through \`${snippet(call, 40)}\``,
+        });
+      }
+    }
+    return {
+      file,
+      range: nodeRange(issue.node),
+      rule: issue.rule,
+      severity,
+      message: message(issue, df),
+      related,
+      fixes: issue.fixes.map((fix) => ({ title: fix.title, edits: fix.edits.map((edit) => ({ ...edit })) })),
+    };
+  }
+
+  private severityOf(rule: RuleId): Severity | undefined {
+    const setting = this.settings[rule] ?? RULES[rule].defaultSeverity;
+    return setting === 'off' ? undefined : setting;
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const { start, end } = finding.range;
+    const key = `${finding.rule}|${start.line}:${start.column}-${end.line}:${end.column}|${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.column - b.range.start.column ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+}
+
+/** The linter of the contract; see api.ts. `host.listFiles`, when given, lets `lintFile` see registrations elsewhere. */
+export function createLinter(host: LintHost, options: LintOptions = {}): Linter {
+  return new DurableLinter(host, options);
+}
