@@ -3,8 +3,9 @@
  * bench/results.md. Each figure is the median of several runs; ratios compare workloads measured side by side in
  * one run. Not part of `npm test`.
  *
- * One part alone: `BENCH_ONLY=emulator npm run bench` or `BENCH_ONLY=extension npm run bench` (the explorer and the
- * history view, bench/extension.ts) measures just that part and replaces just its section in results.md.
+ * One part alone: `BENCH_ONLY=emulator`, `BENCH_ONLY=extension` (the explorer and the history view,
+ * bench/extension.ts) or `BENCH_ONLY=lint` (bench/lint.ts) before `npm run bench` measures just that part and
+ * replaces just its section in results.md.
  * `BENCH_RUNS=5` sets the runs of the emulator's figures (default 3).
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import { InProcessWorker } from '../src/emulator/host/inProcessWorker.js';
 import { ChildProcessWorker, type FunctionRunner } from '../src/emulator/host/workerClient.js';
 import { createFileStore } from '../src/emulator/store/fileStore.js';
 import { benchExtension, EXTENSION_HEADING } from './extension.js';
+import { benchLint, lintMarkdown } from './lint.js';
 import { fmt, median, quantile } from './stats.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 
@@ -233,31 +235,57 @@ async function restartToReady(stored: number): Promise<{ ms: number; rss: number
 
 type Say = (line?: string) => void;
 
-/** results.md in two parts: the emulator's sections, then the extension's (from `EXTENSION_HEADING` on). */
-function splitResults(text: string): { emulator: string; extension: string } {
-  const at = text.indexOf(EXTENSION_HEADING);
-  return at < 0 ? { emulator: text, extension: '' } : { emulator: text.slice(0, at), extension: text.slice(at) };
+const LINT_HEADING = '## Determinism linter (bench/lint.ts)';
+
+/** The parts of results.md, in order; each starts at its heading (the emulator's at the top of the file). */
+const PARTS = [
+  { name: 'emulator', heading: '', run: (say: Say) => benchEmulator(say) },
+  { name: 'extension', heading: EXTENSION_HEADING, run: benchExtension },
+  { name: 'lint', heading: LINT_HEADING, run: benchLintPart },
+] as const;
+
+/** The previous results.md cut at the parts' headings. */
+function splitResults(text: string): Map<string, string> {
+  const starts = PARTS.map((part) => (part.heading === '' ? 0 : text.indexOf(part.heading)));
+  const sections = new Map<string, string>();
+  PARTS.forEach((part, i) => {
+    const from = starts[i]!;
+    if (from < 0) return;
+    const next = starts.filter((at) => at > from).sort((a, b) => a - b)[0] ?? text.length;
+    sections.set(part.name, text.slice(from, next));
+  });
+  return sections;
+}
+
+async function benchLintPart(say: Say): Promise<void> {
+  say(LINT_HEADING);
+  say();
+  say('1,000 generated files (orchestrators with and without hazards, activities, helpers across files).');
+  say();
+  say(lintMarkdown(await benchLint({ log: (line) => process.stdout.write(`  ${line}\n`) })));
 }
 
 async function main(): Promise<void> {
-  if (ONLY !== undefined && ONLY !== 'emulator' && ONLY !== 'extension') {
-    throw new Error(`BENCH_ONLY must be 'emulator' or 'extension', not '${ONLY}'`);
+  if (ONLY !== undefined && !PARTS.some((part) => part.name === ONLY)) {
+    throw new Error(`BENCH_ONLY must be one of ${PARTS.map((part) => part.name).join(', ')}, not '${ONLY}'`);
   }
-  const lines: string[] = [];
-  const say: Say = (line = '') => {
-    lines.push(line);
-    process.stdout.write(line + '\n');
-  };
-  if (ONLY !== 'extension') await benchEmulator(say);
-  const emulatorText = lines.splice(0).join('\n');
-  if (ONLY !== 'emulator') await benchExtension(say);
-  const extensionText = lines.join('\n');
-  // A part not measured now keeps its section from the last run.
   const previous = splitResults(fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '');
-  const emulator = ONLY === 'extension' ? previous.emulator : emulatorText;
-  const extension = ONLY === 'emulator' ? previous.extension : extensionText;
-  const parts = [emulator.trimEnd(), extension.trimEnd()].filter((part) => part !== '');
-  fs.writeFileSync(RESULTS, parts.join('\n\n') + '\n');
+  const sections: string[] = [];
+  for (const part of PARTS) {
+    // A part not measured now keeps its section from the last run.
+    if (ONLY !== undefined && ONLY !== part.name) {
+      const kept = previous.get(part.name);
+      if (kept) sections.push(kept.trimEnd());
+      continue;
+    }
+    const lines: string[] = [];
+    await part.run((line = '') => {
+      lines.push(line);
+      process.stdout.write(line + '\n');
+    });
+    sections.push(lines.join('\n').trimEnd());
+  }
+  fs.writeFileSync(RESULTS, sections.filter((text) => text !== '').join('\n\n') + '\n');
   process.exit(0);
 }
 

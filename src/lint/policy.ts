@@ -216,10 +216,3 @@ export function isRuleId(value: string): value is RuleId {
   return Object.prototype.hasOwnProperty.call(RULES, value);
 }
 
-/** Where the catalogue is published (SARIF `informationUri`, rule help links). */
-export const DOCS_URL = 'https://github.com/durable-studio/durable-studio/blob/main/docs/lint-rules.md';
-
-/** The anchor of a rule's entry in docs/lint-rules.md (its heading is the rule id). */
-export function ruleDocsUrl(id: RuleId): string {
-  return `${DOCS_URL}#${id}`;
-}

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Range, Severity } from './api.js';
-import { RULE_IDS, RULES, DOCS_URL, ruleDocsUrl } from './policy.js';
+import { RULE_IDS, RULES } from './policy.js';
 import { displayPath } from './report.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -62,7 +62,6 @@ export function formatSarif(findings: readonly Finding[], cwd: string, version: 
         text: `${rule.fix} Quick fix: ${rule.quickFix}`,
         markdown: `**Flags:** ${rule.flags}\n\n**Why:** ${rule.why}\n\n**Fix:** ${rule.fix}\n\n**Quick fix:** ${rule.quickFix}`,
       },
-      helpUri: ruleDocsUrl(id),
       defaultConfiguration: { level: level(rule.defaultSeverity) },
       properties: { tags: ['durable-functions', 'determinism'] },
     };
@@ -104,7 +103,6 @@ export function formatSarif(findings: readonly Finding[], cwd: string, version: 
             name: 'durable-studio-lint',
             fullName: 'Durable Studio determinism linter',
             version,
-            informationUri: DOCS_URL,
             rules,
           },
         },

@@ -90,7 +90,8 @@ test('sarif: SARIF 2.1.0 with the rule catalogue, results, relative locations, r
   const runEntry = log.runs[0];
   const driver = runEntry.tool.driver;
   assert.equal(driver.name, 'durable-studio-lint');
-  assert.match(driver.informationUri, /^https:\/\//);
+  // No public address exists for the project yet: the rules carry their whole help text instead of links.
+  assert.equal(driver.informationUri, undefined);
   assert.deepEqual(
     driver.rules.map((r: { id: string }) => r.id),
     RULE_IDS,
