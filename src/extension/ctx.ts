@@ -61,6 +61,14 @@ export class Ctx implements vscode.Disposable {
     } catch (error) {
       this.log.error('Stopping the emulator failed', error);
     }
-    for (const disposable of this.cleanups.splice(0).reverse()) disposable.dispose();
+    // In reverse order of registration; a disposable that returns a promise (the language client) is awaited, so
+    // its process has stopped before VS Code closes the window.
+    for (const disposable of this.cleanups.splice(0).reverse()) {
+      try {
+        await (disposable.dispose() as unknown);
+      } catch (error) {
+        this.log.error('Disposing failed', error);
+      }
+    }
   }
 }

@@ -215,4 +215,3 @@ export const RULE_IDS = Object.keys(RULES) as RuleId[];
 export function isRuleId(value: string): value is RuleId {
   return Object.prototype.hasOwnProperty.call(RULES, value);
 }
-

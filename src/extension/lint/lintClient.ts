@@ -72,9 +72,10 @@ export class LintClient implements vscode.Disposable {
     return client.sendRequest<R>(spec.method, params, token);
   }
 
-  dispose(): void {
+  /** Stops the server; Ctx awaits the promise on deactivation. */
+  dispose(): Promise<void> {
     this.disposed = true;
-    void this.sync();
+    return this.sync().catch(() => undefined);
   }
 
   private async start(): Promise<void> {
