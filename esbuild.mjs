@@ -15,6 +15,8 @@ const entries = {
   // The lint CLI: src/cli.ts requires it at run time for `lint` only (it carries the TypeScript compiler, which the
   // emulator's start-up must not load).
   lint: 'src/lint/cliMain.ts',
+  // The replay check (src/cli.ts requires it at run time for `replay-check` only) and the replay worker process.
+  replay: 'src/debugger/replayEntry.ts',
 };
 
 await esbuild.build({

@@ -90,6 +90,17 @@ export default tseslint.config(
     },
   },
   {
+    // The replay runtime runs in the CLI and the debug adapter's process; only the DAP glue may know VS Code.
+    files: ['src/debugger/**/*.ts'],
+    ignores: ['src/debugger/dap/vscode*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'The replay runtime runs without VS Code.' }] },
+      ],
+    },
+  },
+  {
     // Test code asserts on loosely typed JSON from HTTP answers.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

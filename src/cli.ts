@@ -1,11 +1,13 @@
 /**
- * `durable-studio <command>`: the emulator (`start`) and the determinism linter (`lint`); `replay-check` joins later.
+ * `durable-studio <command>`: the emulator (`start`), the determinism linter (`lint`) and the replay check
+ * (`replay-check`).
  * Argument parsing is commander's; every failure is one plain line on stderr and a non-zero exit.
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
 import type { main as lintMain } from './lint/cliMain.js';
+import type { main as replayCheckMain } from './debugger/replayCheckMain.js';
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -134,6 +136,24 @@ program
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       version: EMULATOR_VERSION,
+    });
+  });
+
+program
+  .command('replay-check')
+  .description('replay stored or exported histories against the current code (`replay-check --help`)')
+  .argument('[args...]', 'options, passed to the replay check')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async (args: string[]) => {
+    // Its own bundle (dist/replay.js), loaded only for this command, like `lint`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const replay = require(path.join(__dirname, 'replay.js')) as { main: typeof replayCheckMain };
+    process.exitCode = await replay.main(args, {
+      cwd: process.cwd(),
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
     });
   });
 

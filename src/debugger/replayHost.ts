@@ -1,0 +1,100 @@
+/**
+ * Runs the user's orchestrator handler on a history prefix, exactly as the emulator does (the same `AppWorker`,
+ * the same trigger payload as `buildPayload`), and returns what the instrumented library observed.
+ *
+ * This implementation runs the app in the current process (`InProcessReplayHost`). That is right for the CLI,
+ * whose process exists only to run the check; a UI host (the extension) must run it in a separate process, which
+ * only needs a transport for `ReplayHost` (every value crossing it is plain JSON).
+ */
+import type { AppConfig } from '../emulator/appConfig.js';
+import { loadAppConfig } from '../emulator/appConfig.js';
+import { AppWorker } from '../emulator/host/appWorker.js';
+import type { EpisodeResult, FunctionInfo } from '../emulator/host/protocol.js';
+import type { HistoryEvent } from '../emulator/engine/history.js';
+import { instrumentDurableFunctions, type Observation } from './instrument.js';
+
+/** The instance being replayed: what the trigger payload needs besides the history. */
+export interface ReplayInstance {
+  instanceId: string;
+  /** The orchestrator function's name. */
+  name: string;
+  /** JSON text of the execution's input. */
+  input: string | null;
+  parentInstanceId: string | null;
+  history: HistoryEvent[];
+}
+
+export interface RunResult {
+  observation: Observation;
+  episode?: EpisodeResult;
+  /** Set when the handler could not run at all (unknown function, a crash outside the orchestrator). */
+  failure?: string;
+}
+
+export interface ReplayHost {
+  start(): Promise<FunctionInfo[]>;
+  /** Runs the orchestrator on `instance.history.slice(0, length)`. */
+  run(instance: ReplayInstance, length: number): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+let runCounter = 0;
+
+export class InProcessReplayHost implements ReplayHost {
+  private readonly config: AppConfig;
+  private readonly worker: AppWorker;
+  private hooks: ReturnType<typeof instrumentDurableFunctions> | undefined;
+
+  constructor(appDir: string, log: (message: string) => void = () => undefined) {
+    this.config = loadAppConfig(appDir);
+    this.worker = new AppWorker(this.config, 'http://127.0.0.1:7071', (level, message) => {
+      if (level === 'error' || level === 'warning') log(message);
+    });
+  }
+
+  async start(): Promise<FunctionInfo[]> {
+    // TypeScript apps: stack frames map to the .ts sources through the compiler's source maps.
+    process.setSourceMapsEnabled(true);
+    const functions = await this.worker.load();
+    this.hooks = instrumentDurableFunctions(this.config.appDir);
+    return functions;
+  }
+
+  async run(instance: ReplayInstance, length: number): Promise<RunResult> {
+    if (!this.hooks) throw new Error('the replay host is not started');
+    // The library turns Timestamps into Dates in place: it gets its own copy, as over IPC.
+    const history = structuredClone(instance.history.slice(0, length));
+    history.forEach((event, i) => (event.IsPlayed = i < length - 1));
+    const capture = this.hooks.beginRun();
+    try {
+      const result = await this.worker.invoke({
+        kind: 'orchestration',
+        functionName: instance.name,
+        payload: {
+          history,
+          input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
+          instanceId: instance.instanceId,
+          isReplaying: true,
+          parentInstanceId: instance.parentInstanceId,
+          upperSchemaVersion: 1,
+          upperSchemaVersionNew: 3,
+          longRunningTimerIntervalDuration: '3.00:00:00',
+          maximumShortTimerDuration: '3650.00:00:00',
+          defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+        },
+        historyKey: `replay-${++runCounter}`,
+        newEvents: history.length,
+        knownLeaves: 0,
+      });
+      if (result.kind !== 'orchestration') return { observation: capture.snapshot(), failure: 'not an orchestrator' };
+      return { observation: capture.snapshot(), episode: result.episode };
+    } catch (error) {
+      return {
+        observation: capture.snapshot(),
+        failure: (error instanceof Error ? error.message : String(error)).split('\n')[0]!,
+      };
+    }
+  }
+
+  async stop(): Promise<void> {}
+}

@@ -1,0 +1,66 @@
+/**
+ * The process-facing part of the replay: runs the orchestrator once per position (on the history prefix that ends
+ * with that position's event) through a `ReplayHost`, and turns each run into a `Position`. Everything after
+ * this is pure (`ReplayRuntime`).
+ *
+ * Each prefix is a fresh replay from the start of the history, as the real host does for every episode, so a
+ * position's state is exactly what the orchestrator had after that event, independent of any other position.
+ */
+import type { HistoryEvent } from '../emulator/engine/history.js';
+import type { EpisodeResult } from '../emulator/host/protocol.js';
+import type { Observation } from './instrument.js';
+import { findDivergence, positionIndexes, type Divergence } from './positions.js';
+import type { ReplayHost, ReplayInstance } from './replayHost.js';
+
+export interface Position {
+  /** Index in the history of the event this position stands for. */
+  eventIndex: number;
+  event: HistoryEvent;
+  observation: Observation;
+  /** What the orchestrator returned after this event (actions, output, custom status, error). */
+  episode?: EpisodeResult;
+  /** The handler could not run (e.g. the function no longer exists). */
+  failure?: string;
+  divergence?: Divergence;
+}
+
+/** Replays every prefix. Stops after the first divergence: later positions would only repeat its consequences. */
+export async function computePositions(host: ReplayHost, instance: ReplayInstance): Promise<Position[]> {
+  const indexes = positionIndexes(instance.history);
+  const positions: Position[] = [];
+  for (let i = 0; i < indexes.length; i++) {
+    const eventIndex = indexes[i]!;
+    const final = i === indexes.length - 1;
+    // The whole history for the last position: what follows its event (scheduling, completion) is still checked.
+    const result = await host.run(instance, final ? instance.history.length : eventIndex + 1);
+    const position: Position = {
+      eventIndex,
+      event: instance.history[eventIndex]!,
+      observation: result.observation,
+      ...(result.episode ? { episode: result.episode } : {}),
+    };
+    if (result.failure) {
+      position.failure = result.failure;
+      position.divergence = {
+        eventIndex,
+        positionIndex: eventIndex,
+        sequenceId: null,
+        recorded: `orchestrator '${instance.name}'`,
+        now: result.failure,
+        message: `The orchestrator could not be replayed at history event ${eventIndex}: ${result.failure}`,
+      };
+    } else {
+      const divergence = findDivergence(
+        instance.history,
+        eventIndex,
+        result.observation.tasks,
+        result.observation.allocatedIds,
+        final,
+      );
+      if (divergence) position.divergence = divergence;
+    }
+    positions.push(position);
+    if (position.divergence) break;
+  }
+  return positions;
+}

@@ -1,0 +1,136 @@
+/**
+ * The replay host in its own process: `ChildProcessReplayHost` forks the replay bundle (dist/replay.js) as a
+ * worker that runs an `InProcessReplayHost`, and forwards `run` calls over IPC. This is what a UI host (the
+ * extension, a debug adapter started inline) uses, so the user's code never runs in the UI's process. Everything
+ * crossing the boundary is plain JSON (`ReplayInstance`, `RunResult`).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { FunctionInfo } from '../emulator/host/protocol.js';
+import { InProcessReplayHost, type ReplayHost, type ReplayInstance, type RunResult } from './replayHost.js';
+
+/** Set in the worker's environment: the bundle then serves replay calls over IPC. */
+export const REPLAY_WORKER_ENV = 'DURABLE_STUDIO_REPLAY_WORKER';
+
+type ToWorker =
+  | { type: 'start'; appDir: string }
+  | { type: 'run'; id: number; instance: ReplayInstance; length: number }
+  | { type: 'stop' };
+type FromWorker =
+  | { type: 'started'; functions: FunctionInfo[] }
+  | { type: 'startFailed'; message: string }
+  | { type: 'result'; id: number; result: RunResult }
+  | { type: 'log'; message: string };
+
+/** The worker side: call from the bundle's entry when `REPLAY_WORKER_ENV` is set and an IPC channel exists. */
+export function serveReplayWorker(): void {
+  let host: InProcessReplayHost | undefined;
+  const send = (message: FromWorker): void => {
+    process.send?.(message);
+  };
+  process.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'start':
+        try {
+          host = new InProcessReplayHost(message.appDir, (text) => send({ type: 'log', message: text }));
+        } catch (error) {
+          send({ type: 'startFailed', message: error instanceof Error ? error.message : String(error) });
+          return;
+        }
+        host.start().then(
+          (functions) => send({ type: 'started', functions }),
+          (error: unknown) =>
+            send({ type: 'startFailed', message: error instanceof Error ? error.message : String(error) }),
+        );
+        return;
+      case 'run':
+        if (!host) return;
+        host.run(message.instance, message.length).then(
+          (result) => send({ type: 'result', id: message.id, result }),
+          (error: unknown) =>
+            send({
+              type: 'result',
+              id: message.id,
+              result: {
+                observation: { tasks: [], allocatedIds: [] },
+                failure: error instanceof Error ? error.message : String(error),
+              },
+            }),
+        );
+        return;
+      case 'stop':
+        // The app may hold handles (timers, sockets) that would keep the process alive.
+        process.exit(0);
+    }
+  });
+}
+
+export class ChildProcessReplayHost implements ReplayHost {
+  private child: ChildProcess | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<number, (result: RunResult) => void>();
+
+  /** `bundle` is dist/replay.js (the replay entry); `log` receives the app's warnings and errors. */
+  constructor(
+    private readonly appDir: string,
+    private readonly bundle: string,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  start(): Promise<FunctionInfo[]> {
+    const child = fork(this.bundle, [], {
+      env: { ...process.env, [REPLAY_WORKER_ENV]: '1' },
+      execArgv: ['--enable-source-maps'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (data: Buffer) => this.log(String(data).trimEnd()));
+    child.stderr?.on('data', (data: Buffer) => this.log(String(data).trimEnd()));
+    return new Promise((resolve, reject) => {
+      child.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'started':
+            resolve(message.functions);
+            return;
+          case 'startFailed':
+            reject(new Error(message.message));
+            return;
+          case 'log':
+            this.log(message.message);
+            return;
+          case 'result':
+            this.waiting.get(message.id)?.(message.result);
+            this.waiting.delete(message.id);
+            return;
+        }
+      });
+      child.on('exit', (code, signal) => {
+        const failure = `the replay worker exited (${signal ?? `code ${code}`})`;
+        reject(new Error(failure));
+        for (const resolveRun of this.waiting.values())
+          resolveRun({ observation: { tasks: [], allocatedIds: [] }, failure });
+        this.waiting.clear();
+        this.child = undefined;
+      });
+      child.send({ type: 'start', appDir: this.appDir } satisfies ToWorker);
+    });
+  }
+
+  run(instance: ReplayInstance, length: number): Promise<RunResult> {
+    const child = this.child;
+    if (!child) return Promise.reject(new Error('the replay worker is not running'));
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      child.send({ type: 'run', id, instance, length } satisfies ToWorker);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.send({ type: 'stop' } satisfies ToWorker);
+    });
+  }
+}
