@@ -7,7 +7,7 @@
  * (`InProcessReplayHost`): the process exists only for the check, so there is nothing to isolate it from.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { format, parseArgs } from 'node:util';
 import { HistoryInputError, loadHistoryFile, loadStoreInstances, type LoadedInstance } from './historyInput.js';
 import { InProcessReplayHost } from './replayHost.js';
 import { computePositions } from './replayRun.js';
@@ -68,9 +68,27 @@ export async function main(args: string[], io: ReplayCheckIo): Promise<number> {
     }
     throw error;
   }
+  // The app runs in this process: what its code prints goes to stderr, so stdout stays the report (JSON stays JSON).
+  const restoreConsole = consoleToStderr(io);
+  try {
+    return await replayAll(values.app, instances, Boolean(values.json), io);
+  } finally {
+    restoreConsole();
+  }
+}
+
+/** Sends console.log/info/debug/warn/error to `io.stderr` until the returned function is called. */
+function consoleToStderr(io: ReplayCheckIo): () => void {
+  const methods = ['log', 'info', 'debug', 'warn', 'error'] as const;
+  const saved = methods.map((method) => console[method].bind(console));
+  for (const method of methods) console[method] = (...parts: unknown[]) => io.stderr(`${format(...parts)}\n`);
+  return () => methods.forEach((method, i) => (console[method] = saved[i]!));
+}
+
+async function replayAll(app: string, instances: LoadedInstance[], json: boolean, io: ReplayCheckIo): Promise<number> {
   let host: InProcessReplayHost;
   try {
-    host = new InProcessReplayHost(path.resolve(io.cwd, values.app), (m) => io.stderr(`app: ${m}\n`));
+    host = new InProcessReplayHost(path.resolve(io.cwd, app), (m) => io.stderr(`app: ${m}\n`));
     await host.start();
   } catch (error) {
     io.stderr(
@@ -92,7 +110,7 @@ export async function main(args: string[], io: ReplayCheckIo): Promise<number> {
   }
   await host.stop();
   const diverged = reports.filter((r) => r.divergence);
-  if (values.json) {
+  if (json) {
     io.stdout(JSON.stringify({ instances: reports }, null, 2) + '\n');
   } else {
     for (const report of diverged) {

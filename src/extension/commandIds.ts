@@ -35,6 +35,7 @@ export const COMMAND_IDS = [
   'durableStudio.entity.copyId',
   'durableStudio.history.export',
   'durableStudio.lint.workspace',
+  'durableStudio.replay.check',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

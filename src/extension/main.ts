@@ -12,6 +12,7 @@ import type { LintClient } from './lint/lintClient.js';
 import { EmulatorController } from './local/emulatorController.js';
 import { EmulatorStatusBar } from './local/statusBar.js';
 import { describeError } from './log.js';
+import { registerReplayCheck } from './replay/replayCheck.js';
 import { registerExplorer, type Explorer } from './views/explorer.js';
 
 /** What `activate` returns: the parts, for the extension-host tests (`vscode.extensions.getExtension(...).exports`). */
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     const explorer = registerExplorer(ctx);
     const history = registerHistory(ctx);
     const lint = registerLint(ctx);
+    registerReplayCheck(ctx);
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
     return { ctx, emulator, statusBar, explorer, history, lint };
   } catch (error) {

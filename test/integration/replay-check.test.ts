@@ -41,6 +41,17 @@ describe('replay-check', () => {
     assert.match(result.stdout, /9 instance\(s\) replayed, 0 with a divergence/);
   });
 
+  it('--json prints only the report on stdout, even when the app prints at load (its appStart hook does)', () => {
+    const result = check(['--app', path.join(FIXTURES, 'js-cjs'), '--history', golden('hello'), '--json']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as { instances: { instanceId: string; divergence?: unknown }[] };
+    assert.deepEqual(
+      report.instances.map((i) => [i.instanceId, i.divergence]),
+      [['hello', undefined]],
+    );
+    assert.match(result.stderr, /appStart hook ran/);
+  });
+
   it('reports a renamed activity', () => {
     const app = changedApp('replay-renamed', 'hello.js', (text) =>
       text.replace("callActivity('sayHello', 'Seattle')", "callActivity('sayHi', 'Seattle')"),
