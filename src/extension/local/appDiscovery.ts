@@ -34,3 +34,20 @@ export function resolveAppSetting(setting: string): string | undefined {
   const root = vscode.workspace.workspaceFolders?.[0];
   return root ? path.join(root.uri.fsPath, setting) : undefined;
 }
+
+/**
+ * The app a command works on: the emulator's (`currentApp`), else the workspace's only app, else the one the user
+ * picks (undefined when they cancel). Throws when the workspace has no app.
+ */
+export async function currentOrPickedApp(currentApp: string | undefined, title: string): Promise<string | undefined> {
+  if (currentApp) return currentApp;
+  const apps = await findFunctionApps();
+  if (apps.length === 1) return apps[0]!.dir;
+  if (apps.length === 0)
+    throw new Error('No function app in this workspace (a folder with host.json and package.json).');
+  const picked = await vscode.window.showQuickPick(
+    apps.map((app) => ({ label: app.label, dir: app.dir })),
+    { title },
+  );
+  return picked?.dir;
+}

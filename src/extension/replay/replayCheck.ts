@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { InstanceReport } from '../../debugger/replayCheckMain.js';
 import { emulatorSettings } from '../config.js';
 import type { Ctx } from '../ctx.js';
-import { findFunctionApps } from '../local/appDiscovery.js';
+import { currentOrPickedApp } from '../local/appDiscovery.js';
 
 export interface ReplayCheckResult {
   appDir: string;
@@ -38,7 +38,7 @@ async function checkReplay(
   diagnostics: vscode.DiagnosticCollection,
   args: ReplayCheckArgs = {},
 ): Promise<ReplayCheckResult | undefined> {
-  const appDir = args.appDir ?? (await chooseApp(ctx));
+  const appDir = args.appDir ?? (await currentOrPickedApp(runningApp(ctx), 'Durable Studio: check which app?'));
   if (!appDir) return undefined;
   const settings = emulatorSettings();
   const storeDir =
@@ -128,22 +128,6 @@ async function showList(diverged: InstanceReport[]): Promise<void> {
   pick.show();
 }
 
-/** The running emulator's app, the only app, or the one the user picks. */
-async function chooseApp(ctx: Ctx): Promise<string | undefined> {
-  const state = ctx.emulator.state;
-  if ('appDir' in state && state.appDir) return state.appDir;
-  const apps = await findFunctionApps();
-  if (apps.length <= 1) {
-    if (apps[0]) return apps[0].dir;
-    throw new Error('No function app in this workspace (a folder with host.json and package.json).');
-  }
-  const picked = await vscode.window.showQuickPick(
-    apps.map((app) => ({ label: app.label, dir: app.dir })),
-    { title: 'Durable Studio: check which app?' },
-  );
-  return picked?.dir;
-}
-
 /** Runs Node on the arguments; undefined when cancelled (the process is killed). */
 function runNode(
   nodePath: string,
@@ -172,4 +156,10 @@ function runNode(
       resolve(token.isCancellationRequested ? undefined : { code, stdout, stderr });
     });
   });
+}
+
+/** The app the emulator runs (or ran last), if any. */
+function runningApp(ctx: Ctx): string | undefined {
+  const state = ctx.emulator.state;
+  return 'appDir' in state && state.appDir ? state.appDir : undefined;
 }
