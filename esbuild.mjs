@@ -17,6 +17,8 @@ const entries = {
   lint: 'src/lint/cliMain.ts',
   // The replay check (src/cli.ts requires it at run time for `replay-check` only) and the replay worker process.
   replay: 'src/debugger/replayEntry.ts',
+  // The replay debugger's DAP adapter over stdio (the extension runs the same session inline).
+  'debug-adapter': 'src/debugger/dap/adapterMain.ts',
 };
 
 await esbuild.build({

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { HistoryInputError, loadHistoryFile, loadStoreInstances, type LoadedInstance } from './historyInput.js';
 import { InProcessReplayHost } from './replayHost.js';
-import { computePositions } from './replayRun.js';
+import { checkInstance } from './replayRun.js';
 import type { Divergence } from './positions.js';
 
 export interface ReplayCheckIo {
@@ -98,13 +98,12 @@ async function replayAll(app: string, instances: LoadedInstance[], json: boolean
   }
   const reports: InstanceReport[] = [];
   for (const instance of instances) {
-    const positions = await computePositions(host, instance);
-    const divergence = positions.find((p) => p.divergence)?.divergence;
+    const { positions, divergence } = await checkInstance(host, instance);
     reports.push({
       instanceId: instance.instanceId,
       name: instance.name,
       source: instance.source,
-      positions: positions.length,
+      positions,
       ...(divergence ? { divergence } : {}),
     });
   }

@@ -64,3 +64,26 @@ export async function computePositions(host: ReplayHost, instance: ReplayInstanc
   }
   return positions;
 }
+
+/**
+ * replay-check's question only: does today's code replay this history? One replay of the whole history answers it
+ * (deterministic code makes, on every prefix, a subset of the calls it makes on the whole history, so a clean whole
+ * replay means clean prefixes). Only a diverging history is replayed prefix by prefix, to name the first position
+ * where it diverges. This keeps the check linear in the history's length for the usual, clean case.
+ */
+export async function checkInstance(
+  host: ReplayHost,
+  instance: ReplayInstance,
+): Promise<{ positions: number; divergence?: Divergence }> {
+  const indexes = positionIndexes(instance.history);
+  const last = indexes[indexes.length - 1];
+  if (last === undefined) return { positions: 0 };
+  const whole = await host.run(instance, instance.history.length);
+  const { tasks, allocatedIds } = whole.observation;
+  if (!whole.failure && !findDivergence(instance.history, last, tasks, allocatedIds, true)) {
+    return { positions: indexes.length };
+  }
+  const positions = await computePositions(host, instance);
+  const divergence = positions.find((position) => position.divergence)?.divergence;
+  return { positions: positions.length, ...(divergence ? { divergence } : {}) };
+}

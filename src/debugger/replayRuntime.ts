@@ -52,7 +52,8 @@ export interface PositionVariables {
 
 export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
   private current = -1;
-  private readonly lineBreakpoints = new Map<string, Set<number>>();
+  /** Line breakpoints by resolved file: line → optional condition (text the event's name or JSON must contain). */
+  private readonly lineBreakpoints = new Map<string, Map<number, string | undefined>>();
   private eventBreakpoints: EventBreakpoint[] = [];
 
   constructor(
@@ -134,9 +135,12 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
     return false;
   }
 
-  /** Line breakpoints in `file`; returns the lines kept (all: any line may be reached by some task). */
-  setBreakpoints(file: string, lines: number[]): number[] {
-    this.lineBreakpoints.set(path.resolve(file), new Set(lines));
+  /**
+   * Line breakpoints in `file`, each with an optional condition (text the position's event name or JSON must
+   * contain); returns the lines kept (all: any line may be reached by some task).
+   */
+  setBreakpoints(file: string, lines: number[], conditions: (string | undefined)[] = []): number[] {
+    this.lineBreakpoints.set(path.resolve(file), new Map(lines.map((line, i) => [line, conditions[i] || undefined])));
     return lines;
   }
 
@@ -154,19 +158,23 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   private hitsLine(index: number): boolean {
-    return this.reachedSites(index).some((site) => this.lineBreakpoints.get(path.resolve(site.file))?.has(site.line));
+    return this.reachedSites(index).some((site) => {
+      const lines = this.lineBreakpoints.get(path.resolve(site.file));
+      return lines !== undefined && lines.has(site.line) && this.matches(index, lines.get(site.line));
+    });
   }
 
   private hitsEvent(index: number): boolean {
+    const kind = eventTypeName(this.positions[index]!.event.EventType);
+    return this.eventBreakpoints.some((b) => b.kind === kind && this.matches(index, b.condition));
+  }
+
+  /** A breakpoint condition: the position's event name, or its JSON, contains the text. */
+  private matches(index: number, condition: string | undefined): boolean {
+    if (!condition) return true;
     const event = this.positions[index]!.event;
-    const kind = eventTypeName(event.EventType);
     const name = eventName(this.instance.history, event);
-    const text = JSON.stringify(event);
-    return this.eventBreakpoints.some(
-      (b) =>
-        b.kind === kind &&
-        (!b.condition || (name !== undefined && name.includes(b.condition)) || text.includes(b.condition)),
-    );
+    return (name !== undefined && name.includes(condition)) || JSON.stringify(event).includes(condition);
   }
 
   /** The top frame is where the orchestrator is suspended (see `instrument.ts` for the approximation). */

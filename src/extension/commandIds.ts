@@ -36,6 +36,8 @@ export const COMMAND_IDS = [
   'durableStudio.history.export',
   'durableStudio.lint.workspace',
   'durableStudio.replay.check',
+  'durableStudio.replay.debugInstance',
+  'durableStudio.replay.debugHistoryFile',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

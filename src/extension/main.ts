@@ -3,6 +3,7 @@
  * reported to the user and rethrown (VS Code then marks the extension as failed to activate).
  */
 import * as vscode from 'vscode';
+import { registerReplayDebugger } from '../debugger/dap/vscodeFactory.js';
 import { registerConnectionCommands } from './connection/connectionCommands.js';
 import { setContext } from './contextKeys.js';
 import { Ctx } from './ctx.js';
@@ -12,6 +13,7 @@ import type { LintClient } from './lint/lintClient.js';
 import { EmulatorController } from './local/emulatorController.js';
 import { EmulatorStatusBar } from './local/statusBar.js';
 import { describeError } from './log.js';
+import { registerDebugReplay } from './replay/debugReplay.js';
 import { registerReplayCheck } from './replay/replayCheck.js';
 import { registerExplorer, type Explorer } from './views/explorer.js';
 
@@ -44,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     const history = registerHistory(ctx);
     const lint = registerLint(ctx);
     registerReplayCheck(ctx);
+    registerDebugReplay(ctx);
+    ctx.push(registerReplayDebugger(ctx.asset('dist/replay.js')));
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
     return { ctx, emulator, statusBar, explorer, history, lint };
   } catch (error) {

@@ -1,0 +1,459 @@
+/**
+ * The replay debugger's Debug Adapter Protocol session: a thin translator over `ReplayRuntime` (see
+ * `../../../../shared/design/STYLE.md` principle 2, after vscode-mock-debug's `mockDebug.ts`). It loads the history
+ * (a file, or an instance of a running emulator over HTTP), replays it through the app in a separate worker process
+ * (`ChildProcessReplayHost`), and turns the runtime's stops, stack and variables into DAP.
+ *
+ * No `vscode` import: the same session runs over stdio (`adapterMain.ts`, dist/debug-adapter.js) and inline in
+ * the extension (`vscodeFactory.ts`). Everything process-facing is injectable (`ReplaySessionOptions`).
+ */
+import path from 'node:path';
+import {
+  DebugSession,
+  Handles,
+  InitializedEvent,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { eventTypeName, type HistoryEvent } from '../../emulator/engine/history.js';
+import { historyFromJson, loadHistoryFile, type LoadedInstance } from '../historyInput.js';
+import type { Divergence } from '../positions.js';
+import type { ReplayHost } from '../replayHost.js';
+import { computePositions } from '../replayRun.js';
+import { eventName, ReplayRuntime, type EventBreakpoint, type PositionVariables } from '../replayRuntime.js';
+import { ChildProcessReplayHost } from '../replayWorker.js';
+
+export const DEBUG_TYPE = 'durable-replay';
+export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:7071';
+
+/** The `launch` configuration of a `durable-replay` debug session. */
+export interface ReplayLaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  /** The Functions app folder (with host.json). */
+  app: string;
+  /** A history file: the host's `showHistory` status JSON, or a raw event array. */
+  historyFile?: string;
+  /** An instance of a running emulator (or Functions host) at `emulatorUrl`. */
+  instanceId?: string;
+  emulatorUrl?: string;
+  /** Default true. */
+  stopOnEntry?: boolean;
+}
+
+export interface ReplaySessionOptions {
+  /** Creates the replay host for an app; by default a worker process forked from `replayBundle`. */
+  createHost?: (appDir: string, log: (message: string) => void) => ReplayHost;
+  /** dist/replay.js; by default next to this bundle. */
+  replayBundle?: string;
+  fetch?: typeof fetch;
+}
+
+/** The event kinds the orchestrator observes (the positions), offered as exception-style breakpoint filters. */
+export const EVENT_FILTERS: { kind: string; label: string }[] = [
+  { kind: 'TaskCompleted', label: 'Activity completed' },
+  { kind: 'TaskFailed', label: 'Activity failed' },
+  { kind: 'TimerFired', label: 'Timer fired' },
+  { kind: 'EventRaised', label: 'External event raised' },
+  { kind: 'SubOrchestrationInstanceCompleted', label: 'Sub-orchestration completed' },
+  { kind: 'SubOrchestrationInstanceFailed', label: 'Sub-orchestration failed' },
+];
+export const NON_DETERMINISM_FILTER = 'nonDeterminism';
+
+const THREAD_ID = 1;
+
+type VariableRef =
+  | { kind: 'event' | 'orchestration' | 'history' }
+  | { kind: 'value'; value: unknown }
+  | { kind: 'historyEntry'; event: HistoryEvent };
+
+export class ReplaySession extends DebugSession {
+  private runtime: ReplayRuntime | undefined;
+  private host: ReplayHost | undefined;
+  private instance: LoadedInstance | undefined;
+  private launchArgs: ReplayLaunchArguments | undefined;
+  private readonly lineBreakpoints = new Map<string, { lines: number[]; conditions: (string | undefined)[] }>();
+  private eventBreakpoints: EventBreakpoint[] = [];
+  private readonly handles = new Handles<VariableRef>();
+  private divergence: Divergence | undefined;
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
+
+  constructor(private readonly options: ReplaySessionOptions = {}) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.setDebuggerPathFormat('path');
+    this.on('close', () => void this.release());
+  }
+
+  protected override initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    _args: DebugProtocol.InitializeRequestArguments,
+  ): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsStepBack: true,
+      supportsConditionalBreakpoints: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: [
+        {
+          filter: NON_DETERMINISM_FILTER,
+          label: 'Non-determinism',
+          description:
+            'Where the current code no longer matches the recorded history (always stops: the replay cannot go past it)',
+          default: true,
+        },
+        ...EVENT_FILTERS.map(({ kind, label }) => ({
+          filter: kind,
+          label,
+          description: `Stop at every ${kind} event; the condition, if any, must appear in the event's name or content`,
+          default: false,
+          supportsCondition: true,
+          conditionDescription: 'Text the event name or content contains, e.g. an activity name',
+        })),
+      ],
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    this.configurationDone();
+  }
+
+  protected override launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments,
+  ): void {
+    void this.launch(response, args);
+  }
+
+  private async launch(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments,
+  ): Promise<void> {
+    const launch = args as ReplayLaunchArguments;
+    this.launchArgs = launch;
+    try {
+      await this.prepare(launch);
+    } catch (error) {
+      await this.release();
+      this.sendErrorResponse(response, 1, `Cannot replay: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    await this.configured;
+    this.sendResponse(response);
+    this.runtime!.start(launch.stopOnEntry ?? true);
+  }
+
+  /** Loads the history and the app, replays every position, and builds the runtime. */
+  private async prepare(args: ReplayLaunchArguments): Promise<void> {
+    if (typeof args.app !== 'string' || !args.app) throw new Error('the launch configuration needs "app"');
+    if ((args.historyFile === undefined) === (args.instanceId === undefined))
+      throw new Error('the launch configuration needs exactly one of "historyFile" or "instanceId"');
+    const appDir = path.resolve(args.app);
+    this.instance ??= args.historyFile
+      ? loadHistoryFile(path.resolve(args.historyFile))
+      : await this.fetchInstance(args.instanceId!, args.emulatorUrl ?? DEFAULT_EMULATOR_URL);
+    const log = (message: string): void => this.sendEvent(new OutputEvent(`${message}\n`, 'stderr'));
+    const host = this.options.createHost
+      ? this.options.createHost(appDir, log)
+      : new ChildProcessReplayHost(appDir, this.options.replayBundle ?? path.join(__dirname, 'replay.js'), log);
+    this.host = host;
+    await host.start();
+    const positions = await computePositions(host, this.instance);
+    const runtime = new ReplayRuntime(this.instance, positions);
+    for (const [file, { lines, conditions }] of this.lineBreakpoints) runtime.setBreakpoints(file, lines, conditions);
+    runtime.setEventBreakpoints(this.eventBreakpoints);
+    runtime.on('stopOnEntry', () => this.stopped('entry'));
+    runtime.on('stopOnStep', () => this.stopped('step'));
+    runtime.on('stopOnBreakpoint', () => this.stopped('breakpoint'));
+    runtime.on('stopOnException', (divergence) => this.stopped('exception', divergence));
+    runtime.on('end', () => this.sendEvent(new TerminatedEvent()));
+    this.runtime = runtime;
+    this.sendEvent(
+      new OutputEvent(
+        `Replaying ${this.instance.instanceId} (${this.instance.name}) from ${this.instance.source}: ${positions.length} position(s)\n`,
+        'console',
+      ),
+    );
+  }
+
+  private async fetchInstance(instanceId: string, emulatorUrl: string): Promise<LoadedInstance> {
+    const url =
+      `${emulatorUrl.replace(/\/+$/, '')}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}` +
+      '?showHistory=true&showHistoryOutput=true&showInput=true';
+    const response = await (this.options.fetch ?? fetch)(url);
+    if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${response.statusText}`);
+    return historyFromJson(await response.json(), url);
+  }
+
+  private stopped(reason: 'entry' | 'step' | 'breakpoint' | 'exception', divergence?: Divergence): void {
+    this.handles.reset();
+    this.divergence = divergence;
+    const event = new StoppedEvent(reason, THREAD_ID, divergence?.message) as DebugProtocol.StoppedEvent;
+    if (divergence) event.body.description = `Non-determinism: ${divergence.message}`;
+    this.sendEvent(event);
+  }
+
+  private async release(): Promise<void> {
+    this.runtime?.removeAllListeners();
+    this.runtime = undefined;
+    const host = this.host;
+    this.host = undefined;
+    await host?.stop().catch(() => undefined);
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    void this.release().then(() => {
+      this.sendResponse(response);
+      this.shutdown();
+    });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    void this.release().then(() => {
+      this.sendResponse(response);
+      this.sendEvent(new TerminatedEvent());
+    });
+  }
+
+  /** Replays again with the app's current code (so an edit is re-checked), keeping the breakpoints. */
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    void this.restart(response);
+  }
+
+  private async restart(response: DebugProtocol.RestartResponse): Promise<void> {
+    await this.release();
+    try {
+      await this.prepare(this.launchArgs!);
+    } catch (error) {
+      this.sendErrorResponse(response, 2, `Cannot replay: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.sendResponse(response);
+    this.runtime!.start(this.launchArgs!.stopOnEntry ?? true);
+  }
+
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
+    const file = args.source.path ? path.resolve(this.convertClientPathToDebugger(args.source.path)) : undefined;
+    const requested = args.breakpoints ?? [];
+    const lines = requested.map((b) => this.convertClientLineToDebugger(b.line));
+    const conditions = requested.map((b) => b.condition);
+    if (file) {
+      this.lineBreakpoints.set(file, { lines, conditions });
+      this.runtime?.setBreakpoints(file, lines, conditions);
+    }
+    response.body = {
+      breakpoints: lines.map((line) => ({
+        verified: file !== undefined,
+        line: this.convertDebuggerLineToClient(line),
+      })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
+    const options: DebugProtocol.ExceptionFilterOptions[] = [
+      ...args.filters.map((filterId) => ({ filterId })),
+      ...(args.filterOptions ?? []),
+    ];
+    this.eventBreakpoints = options
+      .filter((o) => o.filterId !== NON_DETERMINISM_FILTER)
+      .map((o) => (o.condition ? { kind: o.filterId, condition: o.condition } : { kind: o.filterId }));
+    this.runtime?.setEventBreakpoints(this.eventBreakpoints);
+    response.body = { breakpoints: options.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, this.instance?.instanceId ?? 'replay')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse): void {
+    const runtime = this.runtime;
+    const frames = (runtime?.stack() ?? []).map((frame, i) => {
+      const variables = runtime!.variables();
+      const where = variables ? ` · event ${variables.event.index} ${variables.event.type}` : '';
+      const source = frame.file
+        ? new Source(path.basename(frame.file), this.convertDebuggerPathToClient(frame.file))
+        : undefined;
+      return new StackFrame(
+        i,
+        `${frame.name}${where}`,
+        source,
+        frame.line !== undefined ? this.convertDebuggerLineToClient(frame.line) : 0,
+        frame.column !== undefined ? this.convertDebuggerColumnToClient(frame.column) : 0,
+      );
+    });
+    response.body = { stackFrames: frames, totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    response.body = {
+      scopes: [
+        new Scope('Current event', this.handles.create({ kind: 'event' }), false),
+        new Scope('Orchestration', this.handles.create({ kind: 'orchestration' }), false),
+        new Scope('History so far', this.handles.create({ kind: 'history' }), true),
+      ],
+    };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
+    const ref = this.handles.get(args.variablesReference);
+    const current = this.runtime?.variables();
+    response.body = { variables: ref && current ? this.children(ref, current) : [] };
+    this.sendResponse(response);
+  }
+
+  private children(ref: VariableRef, current: PositionVariables): DebugProtocol.Variable[] {
+    switch (ref.kind) {
+      case 'event':
+        return this.named(eventSummary(current));
+      case 'orchestration': {
+        const { instanceId, name, input, customStatus, output, error, completed, pending } = current.orchestration;
+        return this.named({
+          instanceId,
+          name,
+          input,
+          customStatus,
+          ...(output !== undefined ? { output } : {}),
+          ...(error !== undefined ? { error } : {}),
+          completedTasks: completed,
+          pendingTasks: pending,
+          ...(this.divergence ? { nonDeterminism: this.divergence } : {}),
+        });
+      }
+      case 'history':
+        return current.history.map((event, index) => {
+          const name = eventName(current.history, event);
+          return {
+            name: `[${index}]`,
+            value: `${eventTypeName(event.EventType)}${name !== undefined ? ` ${name}` : ''}`,
+            variablesReference: this.handles.create({ kind: 'historyEntry', event }),
+          };
+        });
+      case 'historyEntry':
+        return this.named(ref.event as unknown as Record<string, unknown>);
+      case 'value': {
+        const value = ref.value;
+        if (Array.isArray(value)) return value.map((item, i) => this.variable(`[${i}]`, item));
+        return this.named(value as Record<string, unknown>);
+      }
+    }
+  }
+
+  private named(object: Record<string, unknown>): DebugProtocol.Variable[] {
+    return Object.entries(object).map(([name, value]) => this.variable(name, value));
+  }
+
+  private variable(name: string, value: unknown): DebugProtocol.Variable {
+    if (value !== null && typeof value === 'object') {
+      const ref = this.handles.create({ kind: 'value', value });
+      if (Array.isArray(value)) return { name, value: `Array(${value.length})`, variablesReference: ref };
+      return { name, value: preview(value as Record<string, unknown>), variablesReference: ref };
+    }
+    return { name, value: value === undefined ? 'undefined' : JSON.stringify(value), variablesReference: 0 };
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.sendResponse(response);
+    this.runtime?.step(false);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.sendResponse(response);
+    this.runtime?.step(false);
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.sendResponse(response);
+    this.runtime?.step(false);
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.sendResponse(response);
+    this.runtime?.step(true);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.runtime?.continue(false);
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    this.runtime?.continue(true);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const d = this.divergence;
+    response.body = d
+      ? {
+          exceptionId: NON_DETERMINISM_FILTER,
+          description: d.message,
+          breakMode: 'always',
+          details: {
+            message: `event ${d.eventIndex}: recorded ${d.recorded}; now ${d.now}`,
+            typeName: 'NonDeterminism',
+            ...(d.site ? { stackTrace: `    at ${d.site.file}:${d.site.line}:${d.site.column}` } : {}),
+          },
+        }
+      : { exceptionId: 'none', breakMode: 'never' };
+    this.sendResponse(response);
+  }
+}
+
+/** The current event in plain fields: type, name, input, result, failure and timestamps, then the raw event. */
+function eventSummary(current: PositionVariables): Record<string, unknown> {
+  const { index, type, name, timestamp, details } = current.event;
+  const raw = details as unknown as Record<string, unknown>;
+  const summary: Record<string, unknown> = { index, type };
+  if (name !== undefined) summary['name'] = name;
+  if (raw['Input'] !== undefined) summary['input'] = parseJsonText(raw['Input']);
+  if (raw['Result'] !== undefined) summary['result'] = parseJsonText(raw['Result']);
+  if (raw['Reason'] !== undefined) summary['reason'] = raw['Reason'];
+  if (raw['Details'] !== undefined) summary['details'] = parseJsonText(raw['Details']);
+  if (raw['FailureDetails']) summary['failure'] = raw['FailureDetails'];
+  summary['timestamp'] = timestamp;
+  if (raw['FireAt'] !== undefined) summary['fireAt'] = raw['FireAt'];
+  summary['event'] = details;
+  return summary;
+}
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+function preview(object: Record<string, unknown>): string {
+  const text = JSON.stringify(object);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

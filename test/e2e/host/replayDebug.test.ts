@@ -1,0 +1,85 @@
+/**
+ * The `durable-replay` debug type in the real extension host: the session runs inline (registered by
+ * `src/debugger/dap/vscodeFactory.ts`), replays a completed instance of the running emulator in a worker
+ * process, stops on entry at the orchestrator's TypeScript source line (source maps), steps forward and back.
+ */
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DurableStudioApi } from '../../../src/extension/main.js';
+import { activateExtension, appFolder, startEmulator, waitFor, waitForEvent } from './helpers.js';
+
+interface StackFrame {
+  line: number;
+  source?: { path?: string };
+}
+
+suite('Durable Replay debugger', () => {
+  let api: DurableStudioApi;
+  let url: string;
+  const run = Date.now().toString(36);
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    ({ url } = await startEmulator(api));
+  });
+
+  test('replays an emulator instance inline: entry at the source line, step, step back', async function () {
+    this.timeout(120_000);
+    const id = `debug-${run}`;
+    await vscode.commands.executeCommand('durableStudio.instance.start', { name: 'helloSequence', instanceId: id });
+    const client = api.ctx.connections.require().client;
+    await waitFor(`${id} to complete`, async () => (await client.getStatus(id))?.runtimeStatus === 'Completed');
+
+    const stops: string[] = [];
+    let pathFormat: string | undefined;
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('durable-replay', {
+      createDebugAdapterTracker: () => ({
+        onWillReceiveMessage: (message: { command?: string; arguments?: { pathFormat?: string } }) => {
+          if (message.command === 'initialize') pathFormat = message.arguments?.pathFormat;
+        },
+        onDidSendMessage: (message: { type?: string; event?: string; body?: { reason?: string } }) => {
+          if (message.type === 'event' && message.event === 'stopped') stops.push(message.body?.reason ?? '?');
+        },
+      }),
+    });
+    try {
+      // As from the Instances view's context menu: "Debug Replay" on the instance (the app is the emulator's).
+      const started = await vscode.commands.executeCommand<boolean>('durableStudio.replay.debugInstance', id);
+      assert.ok(started, 'the debug session starts');
+      assert.equal(vscode.debug.activeDebugSession?.configuration['emulatorUrl'], url);
+      assert.equal(vscode.debug.activeDebugSession?.configuration['app'], appFolder().fsPath);
+      const session = vscode.debug.activeDebugSession;
+      assert.ok(session && session.type === 'durable-replay');
+      await waitFor('the stop on entry', () => stops.length >= 1, { timeoutMs: 60_000 });
+      assert.equal(stops[0], 'entry');
+      const top = async (): Promise<StackFrame> =>
+        ((await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: StackFrame[] }).stackFrames[0]!;
+      assert.equal(pathFormat, 'path', 'the inline session gets file paths');
+      const entry = await top();
+      // Paths come back through the workbench, which may hand them on as (remote) URIs.
+      const framePath = entry.source?.path ?? '';
+      const file = framePath.includes('://') ? vscode.Uri.parse(framePath).fsPath : framePath;
+      assert.equal(path.basename(file), 'helloSequence.ts');
+      const text = fs.readFileSync(file, 'utf8').split('\n')[entry.line - 1] ?? '';
+      assert.match(text, /callActivity/, `line ${entry.line}: ${text}`);
+
+      await session.customRequest('next', { threadId: 1 });
+      await waitFor('the step', () => stops.length >= 2);
+      assert.equal(stops[1], 'step');
+      const next = await top();
+      assert.notEqual(next.line, entry.line);
+      await session.customRequest('stepBack', { threadId: 1 });
+      await waitFor('the step back', () => stops.length >= 3);
+      assert.equal((await top()).line, entry.line);
+
+      const ended = waitForEvent('the session to end', vscode.debug.onDidTerminateDebugSession, (s) => s === session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
+    } finally {
+      tracker.dispose();
+    }
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The replay debugger's DAP adapter (`node dist/debug-adapter.js`) driven by a real DAP client
+ * (`@vscode/debugadapter-testsupport`'s `DebugClient`) over stdio, on the golden histories of test/fixtures/replay
+ * and the fixture app test/fixtures/js-cjs: stop on entry, stepping both ways, line, event-kind and conditional
+ * breakpoints, variables, and the non-determinism stop on a changed copy of the app.
+ */
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { copyFixture, FIXTURES, REPO, startEmulator } from './harness.js';
+
+const ADAPTER = path.join(REPO, 'dist/debug-adapter.js');
+const APP = path.join(FIXTURES, 'js-cjs');
+const HELLO_JS = path.join(APP, 'src/functions/hello.js');
+const golden = (name: string): string => path.join(FIXTURES, 'replay', `${name}.json`);
+
+let dc: DebugClient;
+
+beforeEach(async () => {
+  dc = new DebugClient('node', ADAPTER, 'durable-replay');
+  dc.defaultTimeout = 30_000;
+  await dc.start();
+});
+afterEach(() => dc.stop());
+
+/** Launches with `args`, runs `configure` between `initialized` and `configurationDone`, returns the first stop. */
+async function launch(
+  args: Record<string, unknown>,
+  configure: () => Promise<unknown> = async () => undefined,
+): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = dc.waitForEvent('stopped', 60_000);
+  await Promise.all([
+    dc.waitForEvent('initialized').then(async () => {
+      await configure();
+      await dc.configurationDoneRequest();
+    }),
+    dc.launch(args),
+  ]);
+  return (await stopped) as DebugProtocol.StoppedEvent;
+}
+
+async function topFrame(): Promise<DebugProtocol.StackFrame> {
+  const { body } = await dc.stackTraceRequest({ threadId: 1 });
+  assert.ok(body.stackFrames.length > 0);
+  return body.stackFrames[0]!;
+}
+
+/** Sends a request that resumes, and returns the stop that follows. */
+async function resume(request: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const [, stopped] = await Promise.all([request(), dc.waitForEvent('stopped')]);
+  return stopped as DebugProtocol.StoppedEvent;
+}
+
+/** The variables of a scope (by name) of the top frame, as name → value. */
+async function scope(name: string): Promise<{ values: Record<string, string>; refs: Record<string, number> }> {
+  const frame = await topFrame();
+  const { body } = await dc.scopesRequest({ frameId: frame.id });
+  const found = body.scopes.find((s) => s.name === name);
+  assert.ok(found, `scope ${name}`);
+  return variables(found.variablesReference);
+}
+
+async function variables(ref: number): Promise<{ values: Record<string, string>; refs: Record<string, number> }> {
+  const { body } = await dc.variablesRequest({ variablesReference: ref });
+  return {
+    values: Object.fromEntries(body.variables.map((v) => [v.name, v.value])),
+    refs: Object.fromEntries(body.variables.map((v) => [v.name, v.variablesReference])),
+  };
+}
+
+describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
+  it('advertises step back, conditional breakpoints, restart and event-kind filters', async () => {
+    const { body } = await dc.initializeRequest();
+    assert.equal(body?.supportsStepBack, true);
+    assert.equal(body?.supportsConditionalBreakpoints, true);
+    assert.equal(body?.supportsRestartRequest, true);
+    assert.equal(body?.supportsConfigurationDoneRequest, true);
+    const filters = body?.exceptionBreakpointFilters?.map((f) => f.filter) ?? [];
+    for (const kind of ['nonDeterminism', 'TaskFailed', 'EventRaised', 'TimerFired', 'SubOrchestrationInstanceFailed'])
+      assert.ok(filters.includes(kind), kind);
+  });
+
+  it('stops on entry at the suspended line, steps forward and back, shows variables', async () => {
+    const entry = await launch({ app: APP, historyFile: golden('hello') });
+    assert.equal(entry.body.reason, 'entry');
+    const threads = await dc.threadsRequest();
+    assert.deepEqual(
+      threads.body.threads.map((t) => t.name),
+      ['hello'],
+    );
+    let frame = await topFrame();
+    assert.equal(frame.source?.path, HELLO_JS);
+    assert.equal(frame.line, 7);
+    assert.ok(frame.column > 0);
+
+    const event = await scope('Current event');
+    assert.equal(event.values['type'], '"ExecutionStarted"');
+    assert.equal(event.values['name'], '"helloSequence"');
+
+    assert.equal((await resume(() => dc.nextRequest({ threadId: 1 }))).body.reason, 'step');
+    assert.equal((await topFrame()).line, 8);
+    const completed = await scope('Current event');
+    assert.equal(completed.values['type'], '"TaskCompleted"');
+    assert.equal(completed.values['name'], '"sayHello"');
+    assert.equal(completed.values['result'], '"Hello Tokyo!"');
+    const orchestration = await scope('Orchestration');
+    assert.equal(orchestration.values['name'], '"helloSequence"');
+    assert.equal(orchestration.values['completedTasks'], 'Array(1)');
+    assert.equal(orchestration.values['pendingTasks'], 'Array(1)');
+    const firstTask = await variables((await variables(orchestration.refs['completedTasks']!)).refs['[0]']!);
+    assert.equal(firstTask.values['result'], '"Hello Tokyo!"');
+    const history = await scope('History so far');
+    assert.equal(history.values['[0]'], 'OrchestratorStarted');
+    assert.ok(Object.values(history.values).includes('TaskCompleted sayHello'));
+
+    assert.equal((await resume(() => dc.stepInRequest({ threadId: 1 }))).body.reason, 'step');
+    assert.equal((await topFrame()).line, 9);
+    assert.equal((await resume(() => dc.stepBackRequest({ threadId: 1 }))).body.reason, 'step');
+    frame = await topFrame();
+    assert.equal(frame.line, 8, 'back where it was');
+    assert.equal((await resume(() => dc.stepBackRequest({ threadId: 1 }))).body.reason, 'step');
+    assert.equal((await topFrame()).line, 7);
+
+    // Continue without breakpoints runs to the end of the history.
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+  });
+
+  it('stops at a line breakpoint, and reverse-continues back to it', async () => {
+    const stop = await launch({ app: APP, historyFile: golden('hello'), stopOnEntry: false }, () =>
+      dc.setBreakpointsRequest({ source: { path: HELLO_JS }, breakpoints: [{ line: 8 }] }),
+    );
+    assert.equal(stop.body.reason, 'breakpoint');
+    assert.equal((await topFrame()).line, 8);
+    assert.equal((await resume(() => dc.nextRequest({ threadId: 1 }))).body.reason, 'step');
+    assert.equal((await topFrame()).line, 9);
+    assert.equal((await resume(() => dc.reverseContinueRequest({ threadId: 1 }))).body.reason, 'breakpoint');
+    assert.equal((await topFrame()).line, 8);
+  });
+
+  it('honours a condition on a line breakpoint (text in the event name or content)', async () => {
+    const stop = await launch({ app: APP, historyFile: golden('hello'), stopOnEntry: false }, () =>
+      dc.setBreakpointsRequest({
+        source: { path: HELLO_JS },
+        breakpoints: [
+          { line: 8, condition: 'Seattle' },
+          { line: 9, condition: 'Seattle' },
+        ],
+      }),
+    );
+    assert.equal(stop.body.reason, 'breakpoint');
+    assert.equal((await topFrame()).line, 9);
+    assert.equal((await scope('Current event')).values['result'], '"Hello Seattle!"');
+  });
+
+  it('restarts from the first position', async () => {
+    await launch({ app: APP, historyFile: golden('hello') });
+    await resume(() => dc.nextRequest({ threadId: 1 }));
+    assert.equal((await topFrame()).line, 8);
+    assert.equal((await resume(() => dc.customRequest('restart'))).body.reason, 'entry');
+    assert.equal((await topFrame()).line, 7);
+  });
+
+  it('replays an instance of a running emulator by id', async () => {
+    const emulator = await startEmulator({ app: APP });
+    try {
+      const base = `${emulator.url}/runtime/webhooks/durabletask`;
+      const started = await fetch(`${base}/orchestrators/helloSequence/dap-hello`, { method: 'POST' });
+      assert.equal(started.status, 202);
+      for (let i = 0; ; i++) {
+        const status = (await (await fetch(`${base}/instances/dap-hello`)).json()) as { runtimeStatus: string };
+        if (status.runtimeStatus === 'Completed') break;
+        assert.ok(i < 200, 'the instance completes');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const entry = await launch({ app: APP, instanceId: 'dap-hello', emulatorUrl: emulator.url });
+      assert.equal(entry.body.reason, 'entry');
+      assert.deepEqual(
+        (await dc.threadsRequest()).body.threads.map((t) => t.name),
+        ['dap-hello'],
+      );
+      assert.equal((await topFrame()).line, 7);
+      await resume(() => dc.nextRequest({ threadId: 1 }));
+      assert.equal((await scope('Current event')).values['result'], '"Hello Tokyo!"');
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('reports a launch without a history as an error', async () => {
+    await dc.initializeRequest();
+    await assert.rejects(dc.launchRequest({ app: APP } as DebugProtocol.LaunchRequestArguments), /exactly one of/);
+  });
+
+  it('stops on an event kind (exception filter) and honours a condition', async () => {
+    const failed = await launch({ app: APP, historyFile: golden('retry'), stopOnEntry: false }, () =>
+      dc.setExceptionBreakpointsRequest({ filters: ['TaskFailed'] }),
+    );
+    assert.equal(failed.body.reason, 'breakpoint');
+    assert.equal((await scope('Current event')).values['type'], '"TaskFailed"');
+    await dc.disconnectRequest({});
+    await dc.stop();
+
+    dc = new DebugClient('node', ADAPTER, 'durable-replay');
+    dc.defaultTimeout = 30_000;
+    await dc.start();
+    const conditional = await launch({ app: APP, historyFile: golden('hello'), stopOnEntry: false }, () =>
+      dc.setExceptionBreakpointsRequest({
+        filters: [],
+        filterOptions: [{ filterId: 'TaskCompleted', condition: 'Seattle' }],
+      }),
+    );
+    assert.equal(conditional.body.reason, 'breakpoint');
+    assert.equal((await scope('Current event')).values['result'], '"Hello Seattle!"');
+    assert.equal((await topFrame()).line, 9);
+  });
+
+  it('stops with reason exception where the current code diverges from the history', async () => {
+    const app = copyFixture('js-cjs', 'dap-renamed');
+    const file = path.join(app, 'src/functions/hello.js');
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace("callActivity('sayHello', 'Seattle')", "callActivity('sayHi', 'Seattle')"),
+    );
+    const stop = await launch({ app, historyFile: golden('hello'), stopOnEntry: false });
+    assert.equal(stop.body.reason, 'exception');
+    assert.match(stop.body.text ?? '', /History event 6 recorded activity 'sayHello' .*: a different name\./);
+    assert.match(stop.body.description ?? '', /a different name/);
+    const frame = await topFrame();
+    assert.equal(frame.source?.path, file);
+    assert.equal(frame.line, 8);
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.match(info.body.details?.message ?? '', /recorded activity 'sayHello' .*; now activity 'sayHi'/);
+  });
+});
