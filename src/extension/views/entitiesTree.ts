@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ChangeEvent, ChangeStreamState } from '../api/index.js';
 import type { HostConnection } from '../connection/hostConnection.js';
 import type { Ctx } from '../ctx.js';
+import { LoadTracker } from './loadTracker.js';
 import { describeError } from '../log.js';
 import { mapLimit } from './concurrency.js';
 import {
@@ -33,11 +34,11 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
   /** Entities whose state must be read again, by `@name@key`. */
   private readonly stale = new Map<string, { name: string; key: string; lastOperationTime: number }>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private loading: Promise<void> | undefined;
-  private loadError: string | undefined;
+  private readonly loads: LoadTracker;
   private generation = 0;
 
   constructor(private readonly ctx: Ctx) {
+    this.loads = new LoadTracker(ctx, 'Listing entities', () => this.flush());
     this.view = vscode.window.createTreeView('durableStudio.entities', { treeDataProvider: this });
     this.disposables.push(
       this.changeEmitter,
@@ -52,8 +53,8 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
     if (ctx.connections.current) void this.reload();
   }
 
-  async whenLoaded(): Promise<void> {
-    while (this.loading) await this.loading;
+  whenLoaded(): Promise<void> {
+    return this.loads.whenLoaded();
   }
 
   getTreeItem(node: EntitiesNode): vscode.TreeItem {
@@ -103,10 +104,9 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
     this.generation++;
     this.stale.clear();
     this.markDirty(this.model.reset());
-    this.loadError = undefined;
     const connection = this.ctx.connections.current;
+    this.loads.reset({ dropInFlight: !connection });
     if (!connection) {
-      this.loading = undefined;
       this.flush();
       return Promise.resolve();
     }
@@ -118,19 +118,10 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
       }
       if (generation !== this.generation) return;
       this.markDirty(this.model.load(items));
-    })()
-      .catch((error: unknown) => {
-        if (generation !== this.generation) return;
-        this.loadError = describeError(error);
-        this.ctx.log.error('Listing entities failed', error);
-      })
-      .finally(() => {
-        if (this.loading === load) this.loading = undefined;
-        this.flush();
-      });
-    this.loading = load;
+    })();
+    const tracked = this.loads.track(load, () => generation !== this.generation);
     this.updateMessage();
-    return load;
+    return tracked;
   }
 
   /** Reads one entity now (after a signal from this window, so the view does not wait for the stream). */
@@ -222,8 +213,8 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
     this.view.description = connection && !connection.isEmulator ? `${connection.label} · refresh by hand` : undefined;
     let message: string | undefined;
     if (!connection) message = undefined;
-    else if (this.loadError) message = `Could not list the entities: ${this.loadError}`;
-    else if (this.loading) message = 'Loading entities…';
+    else if (this.loads.error) message = `Could not list the entities: ${this.loads.error}`;
+    else if (this.loads.inFlight) message = 'Loading entities…';
     else if (this.model.size === 0) message = 'No entity has state yet.';
     this.view.message = message;
   }

@@ -10,6 +10,7 @@ import type { ChangeEvent, ChangeStreamState, InstanceQuery } from '../api/index
 import { instancesPageSize } from '../config.js';
 import { setContext } from '../contextKeys.js';
 import type { Ctx } from '../ctx.js';
+import { LoadTracker } from './loadTracker.js';
 import type { HostConnection } from '../connection/hostConnection.js';
 import { describeError } from '../log.js';
 import { isEmptyFilter, resolveFilter, sanitizeFilter, toInstanceQuery } from './instanceFilter.js';
@@ -38,8 +39,7 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
   private readonly pendingDirty = new Dirty();
   private flushTimer: NodeJS.Timeout | undefined;
   /** The first page (or the "load more" pages) being read. */
-  private loading: Promise<void> | undefined;
-  private loadError: string | undefined;
+  private readonly loads: LoadTracker;
   private streamProblem: string | undefined;
   /** The query of the current generation (relative times resolved once, so later pages line up). */
   private query: InstanceQuery = {};
@@ -52,6 +52,7 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
   );
 
   constructor(private readonly ctx: Ctx) {
+    this.loads = new LoadTracker(ctx, 'Listing instances', () => this.flush());
     const state = ctx.extension.workspaceState;
     this.model = new InstancesModel({
       groupBy: state.get<GroupBy>(GROUP_BY_KEY) === 'status' ? 'status' : 'name',
@@ -82,8 +83,8 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
   }
 
   /** Resolves once the pages being read are in the model (at once when nothing is being read). */
-  async whenLoaded(): Promise<void> {
-    while (this.loading) await this.loading;
+  whenLoaded(): Promise<void> {
+    return this.loads.whenLoaded();
   }
 
   getTreeItem(node: InstancesNode): vscode.TreeItem {
@@ -133,17 +134,16 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
   reload(): Promise<void> {
     this.markDirty(this.model.reset());
     this.createdLookups.clear();
-    this.loadError = undefined;
     const connection = this.ctx.connections.current;
+    this.loads.reset({ dropInFlight: !connection });
     if (!connection) {
-      this.loading = undefined;
       this.flush();
       return Promise.resolve();
     }
     try {
       this.query = toInstanceQuery(resolveFilter(this.model.filter, this.now()));
     } catch (error) {
-      this.loadError = describeError(error);
+      this.loads.fail(describeError(error));
       this.flush();
       return Promise.resolve();
     }
@@ -157,7 +157,7 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
 
   /** Reads the next page(s) (the "Load more…" item). */
   loadMore(): Promise<void> {
-    if (this.loading) return this.loading;
+    if (this.loads.inFlight) return this.loads.inFlight;
     const connection = this.ctx.connections.current;
     if (!connection || this.model.paging.complete || this.model.paging.pages === 0) return Promise.resolve();
     return this.track(this.loadPages(connection, this.model.generation));
@@ -222,18 +222,7 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
   }
 
   private track(load: Promise<void>): Promise<void> {
-    const tracked = load
-      .catch((error: unknown) => {
-        // A read cut short by the emulator stopping is not an error worth showing.
-        if (this.ctx.emulator.state.kind !== 'running' && this.ctx.connections.current?.isEmulator !== false) return;
-        this.loadError = describeError(error);
-        this.ctx.log.error('Listing instances failed', error);
-      })
-      .finally(() => {
-        if (this.loading === tracked) this.loading = undefined;
-        this.flush();
-      });
-    this.loading = tracked;
+    const tracked = this.loads.track(load);
     this.updateMessage();
     return tracked;
   }
@@ -387,7 +376,7 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
     }
     this.updateMessage();
     const connection = this.ctx.connections.current;
-    if (this.timersStale && connection?.isEmulator && !this.loading) void this.refreshTimers(connection);
+    if (this.timersStale && connection?.isEmulator && !this.loads.inFlight) void this.refreshTimers(connection);
   }
 
   private updateContext(): void {
@@ -400,9 +389,9 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
     const { description, message } = instancesViewText({
       connection: connection && { label: connection.label, live: connection.isEmulator },
       filter: this.model.filter,
-      loadError: this.loadError,
+      loadError: this.loads.error,
       streamProblem: this.streamProblem,
-      loading: this.loading !== undefined,
+      loading: this.loads.inFlight !== undefined,
       pages: this.model.paging.pages,
       size: this.model.size,
     });
