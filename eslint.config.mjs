@@ -4,6 +4,13 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
+/** The extension reaches the emulator over HTTP only: wire types may be imported, never its runtime code. */
+const HTTP_ONLY = {
+  group: ['**/emulator/**'],
+  allowTypeImports: true,
+  message: 'Talk to the emulator over HTTP only.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', 'bench/app/**', '**/*.mjs', '**/*.js'] },
   {
@@ -52,9 +59,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/emulator/**'], allowTypeImports: true, message: 'Talk to the emulator over HTTP only.' },
-          ],
+          patterns: [HTTP_ONLY],
         },
       ],
     },
@@ -68,9 +73,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'The API client runs without VS Code.' }],
-          patterns: [
-            { group: ['**/emulator/**'], allowTypeImports: true, message: 'Talk to the emulator over HTTP only.' },
-          ],
+          patterns: [HTTP_ONLY],
         },
       ],
     },

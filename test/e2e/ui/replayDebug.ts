@@ -5,7 +5,7 @@
  * the variables (30-replay-debugger.png).
  */
 import type { Scenario } from '../lib/phase.js';
-import { INSTANCES, startOrchestration } from '../lib/uiSteps.js';
+import { INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
 import type { Workbench } from '../lib/workbench.js';
 
 type LineTest = { kind: 'any' } | { kind: 'after'; line: number } | { kind: 'at'; line: number };
@@ -35,10 +35,7 @@ export const scenario: Scenario = {
   title: 'Debug Replay from the explorer: pause on entry, step forwards and back, variables',
   timeoutMs: 150_000,
   async run(wb) {
-    await wb.page.setViewportSize({ width: 1600, height: 1000 });
-    await wb.openDurableStudio();
-    await wb.runCommand('Durable Studio: Start Emulator');
-    await wb.waitForStatusBar(/Durable: :\d+/);
+    await openWithEmulator(wb);
     await startOrchestration(wb, 'helloSequence', 'debug-hello');
     const row = await wb.waitForTreeRow(INSTANCES, /^helloSequence debug-hello, Completed,/);
 

@@ -9,7 +9,7 @@
  */
 import type { FrameLocator } from 'playwright-core';
 import type { Scenario } from '../lib/phase.js';
-import { INSTANCES, startOrchestration } from '../lib/uiSteps.js';
+import { INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
 import type { ThemeKind, Workbench } from '../lib/workbench.js';
 
 /** WCAG 2 AA for text (failed rows' text and the status badge too). */
@@ -401,11 +401,7 @@ export const scenario: Scenario = {
   timeoutMs: 150_000,
   async run(wb) {
     // Room for the history table's columns next to a side bar wide enough for the rows' times and durations.
-    await wb.page.setViewportSize({ width: 1600, height: 1000 });
-    await wb.openDurableStudio();
-    await wb.resizeSideBar(440);
-    await wb.runCommand('Durable Studio: Start Emulator');
-    await wb.waitForStatusBar(/Durable: :\d+/);
+    await openWithEmulator(wb, 440);
 
     // flakyActivity fails once and alwaysFails twice (caught): failed rows in a completed history.
     await startOrchestration(wb, 'retryOrchestration', 'theme-retry', '{"failures": 1}');

@@ -9,7 +9,7 @@
  * finished webview.
  */
 import type { Scenario } from '../lib/phase.js';
-import { ENTITIES, INSTANCES, startOrchestration } from '../lib/uiSteps.js';
+import { ENTITIES, INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
 
 /** The Instances row of an instance once it shows `status` (its ARIA label: "<name> <id>, <status>, <duration>"). */
 function instanceRow(name: string, instanceId: string, status: string): RegExp {
@@ -22,11 +22,7 @@ export const scenario: Scenario = {
   async run(wb) {
     // README pictures: a window wide enough for a side bar that shows the rows' times and durations in full, and
     // for the history table's columns next to it.
-    await wb.page.setViewportSize({ width: 1600, height: 1000 });
-    await wb.openDurableStudio();
-    await wb.resizeSideBar(440);
-    await wb.runCommand('Durable Studio: Start Emulator');
-    await wb.waitForStatusBar(/Durable: :\d+/);
+    await openWithEmulator(wb, 440);
 
     // -- Orchestrations of every outcome ------------------------------------------------------------------------
     await startOrchestration(wb, 'helloSequence', 'tour-hello');
