@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType } from '../../src/emulator/engine/history.js';
+import type { InstanceRecord } from '../../src/emulator/engine/model.js';
 import { createTestEngine, output } from './engineHarness.js';
+
+/** Polls `done` (between turns of the event loop) until it holds; fails after `timeoutMs`. */
+async function waitUntil(done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 function eventsOf(history: { EventType: number }[], type: EventType): number {
   return history.filter((e) => e.EventType === type).length;
@@ -144,6 +154,66 @@ test('recovery: a new engine on the same store finishes what the first one left 
   await second.settle();
   assert.equal(second.engine.getInstance(record.instanceId)!.status, 'Completed');
   assert.equal(eventsOf(second.engine.getInstance(record.instanceId)!.history, EventType.TimerFired), 1);
+});
+
+test('recovery: completions that arrive while an episode runs survive a crash before its commit', async () => {
+  // Activity 1 completes; the episode that delivers it is held in flight while activities 2 and 3 complete (each
+  // completion commits the record). A crash at that moment must lose none of the three completions.
+  let episodes = 0;
+  let activities = 0;
+  let episodeHeld!: () => void;
+  const held = new Promise<void>((resolve) => (episodeHeld = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const first = await createTestEngine(undefined, {
+    beforeInvoke: async (call) => {
+      if (call.kind === 'activity' && ++activities > 1) await held;
+      if (call.kind === 'orchestration' && ++episodes === 2) {
+        episodeHeld();
+        await gate;
+      }
+    },
+  });
+  const { instanceId } = await first.engine.startNew('fanOutFanIn', { input: '3' });
+  await held;
+  const stored = () => JSON.parse(first.data.instances.get(instanceId)!) as InstanceRecord;
+  await waitUntil(() => Object.values(stored().pending).every((task) => task.kind === 'activity' && task.done));
+  // The crash: what is stored now is all a restarted engine gets.
+  const snapshot = { instances: new Map(first.data.instances), entities: new Map(first.data.entities) };
+  first.engine.core.stop();
+  release();
+  const second = await createTestEngine(snapshot);
+  await second.settle();
+  const record = second.engine.getInstance(instanceId)!;
+  assert.equal(record.status, 'Completed');
+  assert.deepEqual(output(record), { count: 3, sum: 12, results: [2, 4, 6] });
+  assert.equal(eventsOf(record.history, EventType.TaskCompleted), 3);
+});
+
+test('recovery: signals queued while an entity batch runs survive a crash before its commit', async () => {
+  let batches = 0;
+  let batchHeld!: () => void;
+  const held = new Promise<void>((resolve) => (batchHeld = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const first = await createTestEngine(undefined, {
+    beforeInvoke: async (call) => {
+      if (call.kind === 'entity' && ++batches === 1) {
+        batchHeld();
+        await gate;
+      }
+    },
+  });
+  await first.engine.signalEntity('counter', 'crash', 'add', '1');
+  await held;
+  // Queued (and committed) while the first batch is in flight.
+  await first.engine.signalEntity('counter', 'crash', 'add', '2');
+  const snapshot = { instances: new Map(first.data.instances), entities: new Map(first.data.entities) };
+  first.engine.core.stop();
+  release();
+  const second = await createTestEngine(snapshot);
+  await second.settle();
+  assert.equal(second.engine.getEntity('counter', 'crash')?.state, '3');
 });
 
 test('terminate, suspend and resume report the outcomes of the real host', async () => {

@@ -13,6 +13,7 @@ import {
   type MemoryStoreData,
 } from '../../src/emulator/store/memoryStore.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
+import type { Invocation } from '../../src/emulator/host/protocol.js';
 
 export const JS_CJS = path.resolve(__dirname, '../fixtures/js-cjs');
 
@@ -39,7 +40,15 @@ function worker(logs: string[]): InProcessWorker {
 
 let started: Promise<unknown> | undefined;
 
-export async function createTestEngine(data: MemoryStoreData = createMemoryStoreData()): Promise<TestEngine> {
+export interface TestEngineOptions {
+  /** Runs before each call to the worker, which waits for it: lets a test hold a call in flight. */
+  beforeInvoke?: (call: Invocation) => Promise<void> | void;
+}
+
+export async function createTestEngine(
+  data: MemoryStoreData = createMemoryStoreData(),
+  options: TestEngineOptions = {},
+): Promise<TestEngine> {
   const logs: string[] = [];
   const clock = new ManualClock();
   const runner = worker(logs);
@@ -50,7 +59,10 @@ export async function createTestEngine(data: MemoryStoreData = createMemoryStore
     runner: {
       ...runner,
       start: () => functions,
-      invoke: (call) => runner.invoke(call),
+      invoke: async (call) => {
+        await options.beforeInvoke?.(call);
+        return runner.invoke(call);
+      },
       reload: () => runner.reload(),
       stop: () => runner.stop(),
     },

@@ -17,8 +17,9 @@ const MAX_OPERATIONS_PER_BATCH = 100;
 type Step = { kind: 'operations'; requests: EntityRequest[] } | { kind: 'control'; request: EntityRequest };
 
 /**
- * Takes the next step from the queue. Requests from others wait while an orchestration holds the entity's lock;
- * lock and release messages are steps of their own so operations stay in order around them.
+ * The next step in the queue. Requests from others wait while an orchestration holds the entity's lock; lock and
+ * release messages are steps of their own so operations stay in order around them. The queue is left as it is:
+ * a step's requests leave it when its outcome is applied, in the same change set (see `runEntityStep`).
  */
 function nextStep(entity: EntityRecord): Step | undefined {
   const operations: EntityRequest[] = [];
@@ -28,15 +29,16 @@ function nextStep(entity: EntityRecord): Step | undefined {
     if (!eligible) continue;
     if (request.release || request.lockset) {
       if (operations.length > 0) break;
-      entity.queue.splice(i, 1);
       return { kind: 'control', request };
     }
     operations.push(request);
   }
-  if (operations.length === 0) return undefined;
-  const taken = new Set(operations);
+  return operations.length > 0 ? { kind: 'operations', requests: operations } : undefined;
+}
+
+function removeTaken(entity: EntityRecord, requests: readonly EntityRequest[]): void {
+  const taken = new Set(requests);
   entity.queue = entity.queue.filter((request) => !taken.has(request));
-  return { kind: 'operations', requests: operations };
 }
 
 function respond(core: EngineCore, request: EntityRequest, input: string, changes: Changes): void {
@@ -106,10 +108,8 @@ async function runOperations(
       if (outcome.kind !== 'entity') throw new Error(`unexpected ${outcome.kind} result for an entity`);
       result = outcome.batch;
     } catch (error) {
-      if (!(error instanceof InvocationError)) {
-        entity.queue.unshift(...requests);
-        throw error;
-      }
+      // The worker could not run it at all (shutting down): the requests stay queued for later.
+      if (!(error instanceof InvocationError)) throw error;
       const message = `Entity '${entity.name}@${entity.key}' failed: ${error.error.message}`;
       result = {
         results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })),
@@ -119,6 +119,7 @@ async function runOperations(
       };
     }
   }
+  removeTaken(entity, requests);
   entity.exists = result.entityExists;
   entity.state = result.entityExists ? (result.entityState ?? null) : null;
   entity.lastOperationTime = core.clock.now();
@@ -145,8 +146,12 @@ export async function runEntityStep(core: EngineCore, entity: EntityRecord): Pro
   if (!step) return false;
   const changes = new Changes();
   changes.entities.add(entity);
-  if (step.kind === 'control') applyControl(core, entity, step.request, changes);
-  else await runOperations(core, entity, step.requests, changes);
+  if (step.kind === 'control') {
+    removeTaken(entity, [step.request]);
+    applyControl(core, entity, step.request, changes);
+  } else {
+    await runOperations(core, entity, step.requests, changes);
+  }
   if (core.entities.get(entity.id) !== entity) return true;
   await core.commit(changes);
   return true;

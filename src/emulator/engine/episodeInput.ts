@@ -59,24 +59,31 @@ export function allocatesIds(record: InstanceRecord, event: HistoryEvent): boole
 }
 
 /**
- * Removes and returns the messages for the next episode: stale completions of earlier executions are dropped;
- * at most one id-allocating event is taken, and only at the head.
+ * The messages for the next episode: stale completions of earlier executions are dropped; at most one
+ * id-allocating event is taken, and only at the head. The inbox is left as it is: `consumed` (the batch and the
+ * stale messages before its end) leaves it only when the episode's outcome is applied, in the same change set, so
+ * a commit made while the orchestrator runs (another completion arriving) still persists the batch, and a crash
+ * before the episode's commit loses nothing.
  */
-export function takeBatch(record: InstanceRecord): InboxMessage[] {
+export function peekBatch(record: InstanceRecord): { batch: InboxMessage[]; consumed: Set<InboxMessage> } {
   const inbox = record.inbox;
   const batch: InboxMessage[] = [];
-  let index = 0;
-  while (index < inbox.length && batch.length < MAX_BATCH) {
-    const message = inbox[index];
+  const consumed = new Set<InboxMessage>();
+  for (let index = 0; index < inbox.length && batch.length < MAX_BATCH; index++) {
+    const message = inbox[index]!;
     const stale = message.executionId !== undefined && message.executionId !== record.executionId;
     if (!stale) {
       if (allocatesIds(record, message.event) && batch.length > 0) break;
       batch.push(message);
     }
-    index++;
+    consumed.add(message);
   }
-  inbox.splice(0, index);
-  return batch;
+  return { batch, consumed };
+}
+
+/** Removes what an episode consumed from the inbox (see `peekBatch`). */
+export function removeConsumed(record: InstanceRecord, consumed: Set<InboxMessage>): void {
+  if (consumed.size > 0) record.inbox = record.inbox.filter((message) => !consumed.has(message));
 }
 
 /** The trigger payload; `history` holds the stored events from index `from` on, then the new ones. */

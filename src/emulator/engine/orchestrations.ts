@@ -8,7 +8,7 @@ import { applyEffects, finishExecution, releaseHeldLocks } from './applyEffects.
 import { Changes } from './changes.js';
 import type { EngineCore } from './core.js';
 import { applyEpisode } from './episode.js';
-import { buildPayload, takeBatch } from './episodeInput.js';
+import { buildPayload, peekBatch, removeConsumed } from './episodeInput.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';
 import type { InstanceRecord } from './model.js';
 import { isTerminal } from './model.js';
@@ -44,10 +44,13 @@ async function invokeOrchestrator(
 
 export async function runEpisode(core: EngineCore, record: InstanceRecord): Promise<void> {
   const executionId = record.executionId;
-  const batch = takeBatch(record);
+  const { batch, consumed } = peekBatch(record);
   const changes = new Changes();
   changes.instances.add(record);
-  if (batch.length === 0) return core.commit(changes);
+  if (batch.length === 0) {
+    removeConsumed(record, consumed);
+    return core.commit(changes);
+  }
   const now = core.clock.now();
   if (record.status === 'Pending') record.status = 'Running';
   const started = makeEvent({ EventType: EventType.OrchestratorStarted }, now);
@@ -56,11 +59,8 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
   try {
     episode = await invokeOrchestrator(core, record, [started, ...delivered]);
   } catch (error) {
-    if (!(error instanceof InvocationError)) {
-      // The worker could not run it at all (shutting down): put the batch back for later.
-      record.inbox.unshift(...batch);
-      throw error;
-    }
+    // The worker could not run it at all (shutting down): the batch stays in the inbox for later.
+    if (!(error instanceof InvocationError)) throw error;
     const leaves = {
       leaves: [],
       leafOffset: record.actionCount,
@@ -77,6 +77,7 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     isTerminal(record.status)
   )
     return;
+  removeConsumed(record, consumed);
   const outcome = applyEpisode(record, started, delivered, episode, now);
   record.lastUpdatedTime = now;
   applyEffects(core, record, outcome.effects, changes);
