@@ -39,6 +39,10 @@ export interface ObservedTask {
   site?: SourceSite;
   fireAndForget?: boolean;
   compound?: boolean;
+  /** `Task.any`: the index (in its array) of the task that completed first; `result` is that task's result. */
+  winner?: number;
+  /** A task with retries: its attempt (1-based) and, after a failed attempt, that attempt's error message. */
+  retry?: { attempt: number; waitingForTimer: boolean; lastError?: string };
 }
 
 /** What one run of the orchestrator handler did, in plain JSON (so it can cross a process boundary). */
@@ -59,6 +63,10 @@ interface LibTask {
   actionObj?: unknown;
   innerTask?: LibTask;
   children?: LibTask[];
+  /** RetryableTask: the attempt in flight (or next, while its retry timer runs) and the last attempt's error. */
+  attemptNumber?: number;
+  isWaitingOnTimer?: boolean;
+  error?: unknown;
 }
 
 interface LibExecutor {
@@ -124,9 +132,22 @@ function describeTask(entry: Created): ObservedTask {
     id: compound || leaf.id === false ? null : leaf.id,
     state: STATES[task.stateObj] ?? 'running',
   };
+  if (task.innerTask && typeof task.attemptNumber === 'number') {
+    const lastError = task.error instanceof Error ? task.error.message : undefined;
+    observed.retry = {
+      attempt: task.attemptNumber,
+      waitingForTimer: task.isWaitingOnTimer === true,
+      ...(lastError !== undefined ? { lastError } : {}),
+    };
+  }
   if (compound) observed.compound = true;
   else if (task.actionObj) observed.action = toJson(task.actionObj) as WireAction;
-  if (task.stateObj === 2) observed.result = toJson(task.result);
+  const winner =
+    entry.method === 'Task.any' && task.stateObj === 2 ? (task.children ?? []).indexOf(task.result as LibTask) : -1;
+  if (winner >= 0) {
+    observed.winner = winner;
+    observed.result = toJson(task.children![winner]!.result);
+  } else if (task.stateObj === 2) observed.result = toJson(task.result);
   else if (task.stateObj === 1)
     observed.result = task.result instanceof Error ? task.result.message : toJson(task.result);
   return observed;

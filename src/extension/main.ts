@@ -15,6 +15,7 @@ import { EmulatorStatusBar } from './local/statusBar.js';
 import { describeError } from './log.js';
 import { registerDebugReplay } from './replay/debugReplay.js';
 import { registerReplayCheck } from './replay/replayCheck.js';
+import { registerReplayPresentation, type ReplayPresentation } from './replay/replayPresentation.js';
 import { registerExplorer, type Explorer } from './views/explorer.js';
 
 /** What `activate` returns: the parts, for the extension-host tests (`vscode.extensions.getExtension(...).exports`). */
@@ -28,6 +29,8 @@ export interface DurableStudioApi {
   readonly history: HistoryPanels;
   /** The determinism linter's language client: `client` (while running) and `whenReady()`. */
   readonly lint: LintClient;
+  /** What paused replay debuggers show in editors and history views (`current`, `shownInlineResults`). */
+  readonly replay: ReplayPresentation;
 }
 
 let active: Ctx | undefined;
@@ -47,9 +50,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     const lint = registerLint(ctx);
     registerReplayCheck(ctx);
     registerDebugReplay(ctx);
+    const replay = registerReplayPresentation(ctx, history);
     ctx.push(registerReplayDebugger(ctx.asset('dist/replay.js')));
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
-    return { ctx, emulator, statusBar, explorer, history, lint };
+    return { ctx, emulator, statusBar, explorer, history, lint, replay };
   } catch (error) {
     void vscode.window.showErrorMessage(`Durable Studio could not start: ${describeError(error)}`);
     await ctx.dispose();

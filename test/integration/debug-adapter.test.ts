@@ -128,6 +128,34 @@ describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
   });
 
+  it('tells editors, after each stop, the history row and what each yield line received', async () => {
+    type Body = {
+      position: number;
+      positions: number;
+      rowKey: string;
+      inline: { file: string; line: number; text: string }[];
+    };
+    const next = async (): Promise<Body> =>
+      ((await dc.waitForEvent('durableReplayPosition')) as DebugProtocol.Event).body as Body;
+    const shown = (body: Body): string[] => body.inline.map((r) => `${path.basename(r.file)}:${r.line} ${r.text}`);
+    const atEntry = next();
+    await launch({ app: APP, historyFile: golden('hello') });
+    const entry = await atEntry;
+    assert.deepEqual([entry.position, entry.positions, entry.rowKey], [0, 4, 'ExecutionStarted#0']);
+    assert.deepEqual(shown(entry), ['hello.js:7 … pending']);
+    assert.equal(entry.inline[0]!.file, HELLO_JS);
+
+    const afterStep = next();
+    await resume(() => dc.nextRequest({ threadId: 1 }));
+    const step = await afterStep;
+    assert.deepEqual([step.position, step.rowKey], [1, 'TaskCompleted#0']);
+    assert.deepEqual(shown(step), ['hello.js:7 = "Hello Tokyo!"', 'hello.js:8 … pending']);
+
+    const afterBack = next();
+    await resume(() => dc.stepBackRequest({ threadId: 1 }));
+    assert.deepEqual(shown(await afterBack), ['hello.js:7 … pending']);
+  });
+
   it('stops at a line breakpoint, and reverse-continues back to it', async () => {
     const stop = await launch({ app: APP, historyFile: golden('hello'), stopOnEntry: false }, () =>
       dc.setBreakpointsRequest({ source: { path: HELLO_JS }, breakpoints: [{ line: 8 }] }),

@@ -79,6 +79,44 @@ test('the filter keeps the rows whose type, name or summary have every word', { 
   await page.close();
 });
 
+test(
+  "a replay debugger's position: its row marked and scrolled into view, its span marked, cleared at the end",
+  { skip },
+  async () => {
+    const view = await openView();
+    await view.update(bigHistory(2000), 1);
+    const { page } = view;
+    const last = (await view.describe()).totalRows - 1;
+    const key = `TaskCompleted#${Math.floor(last / 2) - 1}`;
+    await view.post({ type: 'replayPosition', key });
+    await page.waitForFunction("document.querySelector('.events .row.replay-current') !== null");
+    const shown = await view.describe();
+    assert.ok(shown.replayRow > 100, `a row far down (${shown.replayRow}) is marked`);
+    assert.ok(shown.firstRenderedRow > 50, 'and scrolled into view');
+    const marked = page.locator('.events .row.replay-current');
+    assert.equal(await marked.getAttribute('aria-current'), 'step');
+    assert.match((await marked.locator('.c-type').textContent()) ?? '', /TaskCompleted/);
+    // A live update keeps the mark.
+    await view.update(bigHistory(2000), 2);
+    assert.equal((await view.describe()).replayRow, shown.replayRow);
+    await view.post({ type: 'replayPosition', key: undefined });
+    await page.waitForFunction("document.querySelector('.row.replay-current') === null");
+    assert.equal((await view.describe()).replayRow, -1);
+    await page.close();
+
+    // The timeline marks the lane of the position's activity.
+    const small = await openView();
+    await small.update(recorded('retry-1'), 1);
+    await small.post({ type: 'replayPosition', key: 'TaskCompleted#0' });
+    await small.post({ type: 'drive', requestId: 3, action: { kind: 'showTab', tab: 'timeline' } });
+    await small.posted('driven', (m) => m.requestId === 3);
+    const lane = small.page.locator('.lane.replay-current');
+    assert.equal(await lane.count(), 1);
+    assert.match((await lane.getAttribute('aria-label')) ?? '', /Activity/);
+    await small.page.close();
+  },
+);
+
 test('10,000 events: fewer than 200 rows in the DOM, scrolling renders the rows in view', { skip }, async (t) => {
   const view = await openView();
   const status = bigHistory(7700);

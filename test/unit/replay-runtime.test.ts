@@ -5,12 +5,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { historyRowKey, inlineResults } from '../../src/debugger/inlineResults.js';
 import { loadHistoryFile } from '../../src/debugger/historyInput.js';
 import { InProcessReplayHost } from '../../src/debugger/replayHost.js';
 import { computePositions, type Position } from '../../src/debugger/replayRun.js';
 import { ReplayRuntime } from '../../src/debugger/replayRuntime.js';
 import { eventTypeName } from '../../src/emulator/engine/history.js';
+import { buildHistoryModel } from '../../src/webview/history/model.js';
+import type { HistoryStatus } from '../../src/webview/history/protocol.js';
 
 const REPO = path.resolve(__dirname, '../..');
 const APP = path.join(REPO, 'test/fixtures/js-cjs');
@@ -198,5 +202,67 @@ describe('ReplayRuntime on a divergence', () => {
     runtime.step(true);
     runtime.step();
     assert.equal(seen.length, 2);
+  });
+});
+
+describe('inline results and history rows at each position (golden histories)', () => {
+  /** Per position: `<file>:<line> <text>` for each line that created tasks. */
+  async function inline(golden: string): Promise<string[][]> {
+    const { positions } = await replay(golden);
+    return positions.map((p) =>
+      inlineResults(p.observation.tasks).map((r) => `${path.relative(FUNCTIONS, r.file)}:${r.line} ${r.text}`),
+    );
+  }
+
+  it('chaining: each yield line gets its result once it completed; the awaited one is pending', async () => {
+    assert.deepEqual(await inline('hello'), [
+      ['hello.js:7 … pending'],
+      ['hello.js:7 = "Hello Tokyo!"', 'hello.js:8 … pending'],
+      ['hello.js:7 = "Hello Tokyo!"', 'hello.js:8 = "Hello Seattle!"', 'hello.js:9 … pending'],
+      ['hello.js:7 = "Hello Tokyo!"', 'hello.js:8 = "Hello Seattle!"', 'hello.js:9 = "Hello London!"'],
+    ]);
+  });
+
+  it('fan-out: the loop line counts its tasks; Task.all shows the array once complete', async () => {
+    assert.deepEqual(await inline('fanout'), [
+      ['fanOut.js:11 ×3: 3 pending', 'fanOut.js:13 … pending'],
+      ['fanOut.js:11 ×3: 1 completed, 2 pending', 'fanOut.js:13 … pending'],
+      ['fanOut.js:11 ×3: 2 completed, 1 pending', 'fanOut.js:13 … pending'],
+      ['fanOut.js:11 ×3 = [2,4,6]', 'fanOut.js:13 = [2,4,6]'],
+    ]);
+  });
+
+  it('timers fire, Task.any names its winner, retries tell the attempt and its error', async () => {
+    assert.deepEqual((await inline('timer'))[1], ['timer.js:11 = fired']);
+    assert.deepEqual((await inline('event'))[1], [
+      'events.js:10 = {"ok":true}',
+      'events.js:11 … pending',
+      'events.js:12 = [0] won: {"ok":true}',
+    ]);
+    assert.deepEqual(await inline('retry'), [
+      ['errors.js:16 … pending'],
+      ['errors.js:16 … attempt 1 failed: flaky failure 1; retry timer pending'],
+      ['errors.js:16 … attempt 2 pending (attempt 1 failed: flaky failure 1)'],
+      ['errors.js:16 = {"result":"succeeded on attempt 2","attempts":2}'],
+    ]);
+  });
+
+  it("names the history view's row of each position, raw or exported history alike", async () => {
+    for (const golden of ['hello', 'hello-status']) {
+      const instance = loadHistoryFile(path.join(GOLDEN, `${golden}.json`));
+      const { positions } = await replay(golden);
+      const keys = positions.map((p) => historyRowKey(instance.history, p.eventIndex));
+      assert.deepEqual(keys, ['ExecutionStarted#0', 'TaskCompleted#0', 'TaskCompleted#1', 'TaskCompleted#2']);
+    }
+    // The view's own model of the exported status has exactly these rows, of the position's event type.
+    const status = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'hello-status.json'), 'utf8')) as HistoryStatus;
+    const rows = buildHistoryModel(status).rows;
+    const { positions } = await replay('hello-status');
+    const instance = loadHistoryFile(path.join(GOLDEN, 'hello-status.json'));
+    for (const p of positions) {
+      const row = rows.find((r) => r.key === historyRowKey(instance.history, p.eventIndex));
+      assert.equal(row?.eventType, eventTypeName(p.event.EventType));
+      assert.equal(row?.event['Timestamp'], p.event.Timestamp);
+    }
   });
 });

@@ -10,10 +10,9 @@
 import path from 'node:path';
 import {
   DebugSession,
-  Handles,
+  Event,
   InitializedEvent,
   OutputEvent,
-  Scope,
   Source,
   StackFrame,
   StoppedEvent,
@@ -21,13 +20,14 @@ import {
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { eventTypeName, type HistoryEvent } from '../../emulator/engine/history.js';
 import { historyFromJson, loadHistoryFile, type LoadedInstance } from '../historyInput.js';
 import type { Divergence } from '../positions.js';
 import type { ReplayHost } from '../replayHost.js';
 import { computePositions } from '../replayRun.js';
-import { eventName, ReplayRuntime, type EventBreakpoint, type PositionVariables } from '../replayRuntime.js';
+import { ReplayRuntime, type EventBreakpoint } from '../replayRuntime.js';
 import { ChildProcessReplayHost } from '../replayWorker.js';
+import { POSITION_EVENT, positionEventBody } from './positionEvent.js';
+import { ReplayVariables } from './replayVariables.js';
 
 export const DEBUG_TYPE = 'durable-replay';
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:7071';
@@ -66,11 +66,6 @@ export const NON_DETERMINISM_FILTER = 'nonDeterminism';
 
 const THREAD_ID = 1;
 
-type VariableRef =
-  | { kind: 'event' | 'orchestration' | 'history' }
-  | { kind: 'value'; value: unknown }
-  | { kind: 'historyEntry'; event: HistoryEvent };
-
 export class ReplaySession extends DebugSession {
   private runtime: ReplayRuntime | undefined;
   private host: ReplayHost | undefined;
@@ -78,7 +73,7 @@ export class ReplaySession extends DebugSession {
   private launchArgs: ReplayLaunchArguments | undefined;
   private readonly lineBreakpoints = new Map<string, { lines: number[]; conditions: (string | undefined)[] }>();
   private eventBreakpoints: EventBreakpoint[] = [];
-  private readonly handles = new Handles<VariableRef>();
+  private readonly variables = new ReplayVariables();
   private divergence: Divergence | undefined;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
@@ -199,11 +194,13 @@ export class ReplaySession extends DebugSession {
   }
 
   private stopped(reason: 'entry' | 'step' | 'breakpoint' | 'exception', divergence?: Divergence): void {
-    this.handles.reset();
+    this.variables.reset();
     this.divergence = divergence;
     const event = new StoppedEvent(reason, THREAD_ID, divergence?.message) as DebugProtocol.StoppedEvent;
     if (divergence) event.body.description = `Non-determinism: ${divergence.message}`;
     this.sendEvent(event);
+    // For editors: where the replay is (the history row) and what each yield line has received so far.
+    if (this.runtime) this.sendEvent(new Event(POSITION_EVENT, positionEventBody(this.runtime)));
   }
 
   private async release(): Promise<void> {
@@ -308,13 +305,7 @@ export class ReplaySession extends DebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    response.body = {
-      scopes: [
-        new Scope('Current event', this.handles.create({ kind: 'event' }), false),
-        new Scope('Orchestration', this.handles.create({ kind: 'orchestration' }), false),
-        new Scope('History so far', this.handles.create({ kind: 'history' }), true),
-      ],
-    };
+    response.body = { scopes: this.variables.scopes() };
     this.sendResponse(response);
   }
 
@@ -322,60 +313,9 @@ export class ReplaySession extends DebugSession {
     response: DebugProtocol.VariablesResponse,
     args: DebugProtocol.VariablesArguments,
   ): void {
-    const ref = this.handles.get(args.variablesReference);
     const current = this.runtime?.variables();
-    response.body = { variables: ref && current ? this.children(ref, current) : [] };
+    response.body = { variables: current ? this.variables.children(args.variablesReference, current) : [] };
     this.sendResponse(response);
-  }
-
-  private children(ref: VariableRef, current: PositionVariables): DebugProtocol.Variable[] {
-    switch (ref.kind) {
-      case 'event':
-        return this.named(eventSummary(current));
-      case 'orchestration': {
-        const { instanceId, name, input, customStatus, output, error, completed, pending } = current.orchestration;
-        return this.named({
-          instanceId,
-          name,
-          input,
-          customStatus,
-          ...(output !== undefined ? { output } : {}),
-          ...(error !== undefined ? { error } : {}),
-          completedTasks: completed,
-          pendingTasks: pending,
-          ...(this.divergence ? { nonDeterminism: this.divergence } : {}),
-        });
-      }
-      case 'history':
-        return current.history.map((event, index) => {
-          const name = eventName(current.history, event);
-          return {
-            name: `[${index}]`,
-            value: `${eventTypeName(event.EventType)}${name !== undefined ? ` ${name}` : ''}`,
-            variablesReference: this.handles.create({ kind: 'historyEntry', event }),
-          };
-        });
-      case 'historyEntry':
-        return this.named(ref.event as unknown as Record<string, unknown>);
-      case 'value': {
-        const value = ref.value;
-        if (Array.isArray(value)) return value.map((item, i) => this.variable(`[${i}]`, item));
-        return this.named(value as Record<string, unknown>);
-      }
-    }
-  }
-
-  private named(object: Record<string, unknown>): DebugProtocol.Variable[] {
-    return Object.entries(object).map(([name, value]) => this.variable(name, value));
-  }
-
-  private variable(name: string, value: unknown): DebugProtocol.Variable {
-    if (value !== null && typeof value === 'object') {
-      const ref = this.handles.create({ kind: 'value', value });
-      if (Array.isArray(value)) return { name, value: `Array(${value.length})`, variablesReference: ref };
-      return { name, value: preview(value as Record<string, unknown>), variablesReference: ref };
-    }
-    return { name, value: value === undefined ? 'undefined' : JSON.stringify(value), variablesReference: 0 };
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
@@ -425,35 +365,4 @@ export class ReplaySession extends DebugSession {
       : { exceptionId: 'none', breakMode: 'never' };
     this.sendResponse(response);
   }
-}
-
-/** The current event in plain fields: type, name, input, result, failure and timestamps, then the raw event. */
-function eventSummary(current: PositionVariables): Record<string, unknown> {
-  const { index, type, name, timestamp, details } = current.event;
-  const raw = details as unknown as Record<string, unknown>;
-  const summary: Record<string, unknown> = { index, type };
-  if (name !== undefined) summary['name'] = name;
-  if (raw['Input'] !== undefined) summary['input'] = parseJsonText(raw['Input']);
-  if (raw['Result'] !== undefined) summary['result'] = parseJsonText(raw['Result']);
-  if (raw['Reason'] !== undefined) summary['reason'] = raw['Reason'];
-  if (raw['Details'] !== undefined) summary['details'] = parseJsonText(raw['Details']);
-  if (raw['FailureDetails']) summary['failure'] = raw['FailureDetails'];
-  summary['timestamp'] = timestamp;
-  if (raw['FireAt'] !== undefined) summary['fireAt'] = raw['FireAt'];
-  summary['event'] = details;
-  return summary;
-}
-
-function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
-
-function preview(object: Record<string, unknown>): string {
-  const text = JSON.stringify(object);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -65,6 +65,8 @@ export class HistoryPanel implements vscode.Disposable {
   private status: HistoryStatus | undefined;
   private version = 0;
   private notice: string | undefined;
+  /** The row a replay debugger is paused on (see `showReplayPosition`). */
+  private replayKey: string | undefined;
   private rendered: RenderReport | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   /** How long the last read took (ms). */
@@ -91,6 +93,10 @@ export class HistoryPanel implements vscode.Disposable {
     readonly instanceId: string,
     private readonly actions: PanelActions,
     restored?: vscode.WebviewPanel,
+    placement: { viewColumn: vscode.ViewColumn; preserveFocus: boolean } = {
+      viewColumn: vscode.ViewColumn.Active,
+      preserveFocus: false,
+    },
   ) {
     const extensionUri = ctx.extension.extensionUri;
     const options: vscode.WebviewOptions = {
@@ -101,10 +107,9 @@ export class HistoryPanel implements vscode.Disposable {
       ],
     };
     if (restored) restored.webview.options = options;
-    const column = { viewColumn: vscode.ViewColumn.Active, preserveFocus: false };
     this.panel =
       restored ??
-      vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, historyTitle(undefined, instanceId), column, options);
+      vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, historyTitle(undefined, instanceId), placement, options);
     // A tab icon is an image (currentColor renders black): one drawing per theme kind.
     this.panel.iconPath = {
       light: vscode.Uri.joinPath(extensionUri, 'media', 'durable-studio-light.svg'),
@@ -170,8 +175,15 @@ export class HistoryPanel implements vscode.Disposable {
     return this.panel.viewColumn;
   }
 
-  reveal(): void {
-    this.panel.reveal(this.panel.viewColumn);
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(this.panel.viewColumn, preserveFocus);
+  }
+
+  /** Highlights the row of a replay debugger's position (`HistoryRow.key`); undefined clears it. */
+  showReplayPosition(rowKey: string | undefined): void {
+    if (rowKey === this.replayKey) return;
+    this.replayKey = rowKey;
+    this.post({ type: 'replayPosition', key: rowKey });
   }
 
   /** Asks for a re-read (coalesced with others: at most one every 250 ms). */
@@ -266,6 +278,7 @@ export class HistoryPanel implements vscode.Disposable {
       this.post({ type: 'update', version: this.version, status, now: Date.now(), live: this.isLive() });
     }
     this.post({ type: 'notice', message: this.notice, live: this.isLive() });
+    if (this.replayKey !== undefined) this.post({ type: 'replayPosition', key: this.replayKey });
   }
 
   private isLive(): boolean {

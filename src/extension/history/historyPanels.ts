@@ -34,15 +34,21 @@ export class HistoryPanels implements vscode.Disposable, PanelActions, vscode.We
 
   constructor(private readonly ctx: Ctx) {}
 
-  /** Opens the instance's history, or reveals it when it is open already. */
-  open(instanceId: string): HistoryPanel {
+  /**
+   * Opens the instance's history, or reveals it when it is open already. `beside`: in the column next to the active
+   * editor, keeping the focus where it is (the replay debugger shows it next to the source).
+   */
+  open(instanceId: string, options: { beside?: boolean } = {}): HistoryPanel {
     const existing = this.panels.get(instanceId);
     if (existing) {
-      existing.reveal();
+      existing.reveal(options.beside);
       existing.refresh();
       return existing;
     }
-    const panel = new HistoryPanel(this.ctx, instanceId, this);
+    const placement = options.beside
+      ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }
+      : { viewColumn: vscode.ViewColumn.Active, preserveFocus: false };
+    const panel = new HistoryPanel(this.ctx, instanceId, this, undefined, placement);
     this.panels.set(instanceId, panel);
     this.lastFocused = panel;
     return panel;

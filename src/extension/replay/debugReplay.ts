@@ -16,6 +16,10 @@ export function registerDebugReplay(ctx: Ctx): void {
   ctx.registerCommand('durableStudio.replay.debugHistoryFile', (file?: vscode.Uri) => debugHistoryFile(ctx, file));
 }
 
+/**
+ * Replays an instance of the explorer's host; its history view opens beside the source and marks each position
+ * (`ReplayPresentation`).
+ */
 async function debugInstance(ctx: Ctx, target: unknown): Promise<boolean> {
   const connection = ctx.connections.require();
   const instanceId =

@@ -50,6 +50,8 @@ class HistoryView {
   private version = 0;
   private live = false;
   private notice: string | undefined;
+  /** The row key a replay debugger is paused on. */
+  private replayKey: string | undefined;
   private tab: HistoryTab = 'table';
   private filter = '';
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
@@ -182,6 +184,10 @@ class HistoryView {
       case 'drive':
         this.post({ type: 'driven', requestId: message.requestId, error: this.drive(message.action) });
         return;
+      case 'replayPosition':
+        this.replayKey = message.key;
+        this.showReplayPosition();
+        return;
       default:
         assertNever(message);
     }
@@ -197,6 +203,7 @@ class HistoryView {
     this.header.render(model.header, this.live);
     this.table.setRows(this.shownRows());
     this.timeline.setSpans(model.spans, model.range);
+    this.showReplayPosition();
     this.updateTabLabels();
     this.tabButtons.get('timeline')!.textContent = `Timeline (${model.spans.length})`;
     const renderMs = performance.now() - started;
@@ -213,6 +220,18 @@ class HistoryView {
         renderMs,
       },
     });
+  }
+
+  /** Marks the replay debugger's row in the table and its span in the timeline. */
+  private showReplayPosition(): void {
+    const row = this.replayRow();
+    this.table.setReplayKey(row?.key);
+    this.timeline.setReplaySpan(row?.spanIndex ?? -1);
+  }
+
+  private replayRow(): HistoryRow | undefined {
+    const key = this.replayKey;
+    return key === undefined ? undefined : this.model?.rows.find((row) => row.key === key);
   }
 
   private updateTabLabels(): void {
@@ -354,6 +373,7 @@ class HistoryView {
       focusedRow: table.focusedRow,
       totalSpans: this.model?.spans.length ?? 0,
       renderedSpans: this.timeline.describe().renderedSpans,
+      replayRow: this.replayRow()?.index ?? -1,
       notice: this.notice,
     };
   }

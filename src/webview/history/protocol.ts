@@ -77,6 +77,8 @@ export interface HistoryDescription {
   focusedRow: number;
   totalSpans: number;
   renderedSpans: number;
+  /** History index of the event a replay debugger is paused on (highlighted), -1 when none. */
+  replayRow: number;
   /** The error or notice line, if one is shown. */
   notice: string | undefined;
 }
@@ -118,7 +120,12 @@ export type HostToWebview =
   /** A notice above the view (the instance is gone, the host is unreachable); the last status stays shown. */
   | { type: 'notice'; message: string | undefined; live: boolean }
   | { type: 'describe'; requestId: number }
-  | { type: 'drive'; requestId: number; action: DriveAction };
+  | { type: 'drive'; requestId: number; action: DriveAction }
+  /**
+   * A replay debugger paused on this instance: highlight the row with this key (`<EventType>#<n>`, see
+   * `HistoryRow.key`) and scroll it into view; undefined when the session ended.
+   */
+  | { type: 'replayPosition'; key: string | undefined };
 
 /** Webview → extension host. */
 export type WebviewToHost =
@@ -201,6 +208,8 @@ export function asHostMessage(value: unknown): HostToWebview | undefined {
       return typeof message.requestId === 'number' ? message : undefined;
     case 'drive':
       return typeof message.requestId === 'number' && isRecord(message.action) ? message : undefined;
+    case 'replayPosition':
+      return message.key === undefined || typeof message.key === 'string' ? message : undefined;
     default:
       return undefined;
   }

@@ -46,6 +46,9 @@ export class HistoryTable {
   private focused = 0;
   private frame = 0;
   /** Restored from a saved state, applied with the first rows. */
+  /** The key of the row a replay debugger is paused on. */
+  private replayKey: string | undefined;
+  private replayRevealed = false;
   private pendingAnchor: string | undefined;
   private pendingFocus: string | undefined;
 
@@ -162,6 +165,23 @@ export class HistoryTable {
     this.grid.focus({ preventScroll: true });
   }
 
+  /**
+   * Marks the replay debugger's row (by key) and scrolls it into view, once per key: later updates keep the mark
+   * but leave the scrolling to the user. Undefined unmarks.
+   */
+  setReplayKey(key: string | undefined): void {
+    const position = key === undefined ? -1 : this.rows.findIndex((row) => row.key === key);
+    if (key === this.replayKey && (position < 0 || this.replayRevealed)) return;
+    this.replayKey = key;
+    this.replayRevealed = position >= 0;
+    if (position >= 0) {
+      const target = this.layout.scrollToReveal(position, this.scroller.scrollTop, this.scroller.clientHeight);
+      if (target !== undefined) this.scroller.scrollTop = target;
+    }
+    this.clear();
+    this.render();
+  }
+
   /** What is in the DOM; rows are named by their event's index in the history. */
   describe(): { renderedRows: number; firstRenderedRow: number; renderedEventTypes: string[]; focusedRow: number } {
     const positions = [...this.elements.keys()].sort((a, b) => a - b);
@@ -244,6 +264,7 @@ export class HistoryTable {
       top: this.layout.top(position),
       height: this.layout.height(position),
       details: expanded ? this.blocks(row) : undefined,
+      replay: row.key === this.replayKey,
     });
   }
 

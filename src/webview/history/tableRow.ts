@@ -41,16 +41,22 @@ export interface RowPlacement {
   height: number;
   /** The details when the row is expanded. */
   details: readonly DetailBlock[] | undefined;
+  /** A replay debugger is paused on this row's event. */
+  replay?: boolean;
 }
 
 /** The row at `position` in the table (its id and ARIA row index follow the position; `#` is the event's). */
 export function renderRow(row: HistoryRow, position: number, placement: RowPlacement): HTMLElement {
   const expanded = placement.details !== undefined;
   const element = h('div', {
-    class: `row tone-${row.tone}${expanded ? ' expanded' : ''}`,
+    class: `row tone-${row.tone}${expanded ? ' expanded' : ''}${placement.replay ? ' replay-current' : ''}`,
     id: `row-${position}`,
     attrs: { role: 'row', 'aria-rowindex': position + 2, 'aria-expanded': String(expanded), 'data-index': position },
   });
+  if (placement.replay) {
+    element.setAttribute('aria-current', 'step');
+    element.title = 'The replay debugger is paused on this event';
+  }
   element.style.top = `${placement.top}px`;
   element.style.height = `${placement.height}px`;
   const time = row.time ?? NaN;
@@ -59,7 +65,14 @@ export function renderRow(row: HistoryRow, position: number, placement: RowPlace
     h(
       'div',
       { class: 'line' },
-      cell(String(row.index + 1), 'c-index'),
+      placement.replay
+        ? cell(
+            '',
+            'c-index',
+            h('span', { class: 'replay-marker', text: '▶', attrs: { 'aria-hidden': true } }),
+            String(row.index + 1),
+          )
+        : cell(String(row.index + 1), 'c-index'),
       cell('', 'c-type', chevron, row.eventType),
       nameCell(row),
       h('span', { class: 'c-time', text: formatTime(time), title: formatDateTime(time), attrs: { role: 'gridcell' } }),

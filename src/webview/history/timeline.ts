@@ -54,6 +54,8 @@ export class HistoryTimeline {
   private frame = 0;
   private chartWidth = 0;
   private visible = false;
+  /** The span of the event a replay debugger is paused on, -1 when none. */
+  private replaySpan = -1;
 
   constructor(private readonly actions: TimelineActions) {
     this.laneHeight = Math.max(24, Math.ceil(cssPixels('--vscode-font-size', 13) * 1.8));
@@ -108,6 +110,13 @@ export class HistoryTimeline {
     this.focused = Math.max(0, Math.min(this.focused, spans.length - 1));
     this.layout = new RowLayout(spans.length, this.laneHeight);
     this.grid.setAttribute('aria-rowcount', String(spans.length));
+    this.relayout();
+  }
+
+  /** Marks the lane of the replay debugger's event (-1: none). */
+  setReplaySpan(index: number): void {
+    if (index === this.replaySpan) return;
+    this.replaySpan = index;
     this.relayout();
   }
 
@@ -203,7 +212,7 @@ export class HistoryTimeline {
     const duration = span.end - span.start;
     const description = `${KIND_LABELS[span.kind]} ${span.label}, ${span.state === 'instant' ? 'at' : 'from'} ${formatElapsed(span.start - this.range.start)}${instant ? '' : `, ${formatDuration(duration)}, ${span.state}`}`;
     const lane = h('div', {
-      class: `lane kind-${span.kind} state-${span.state}`,
+      class: `lane kind-${span.kind} state-${span.state}${index === this.replaySpan ? ' replay-current' : ''}`,
       id: `span-${index}`,
       attrs: { role: 'row', 'aria-rowindex': index + 1, 'aria-label': description, 'data-index': index },
     });

@@ -71,6 +71,25 @@ suite('Durable Replay debugger', () => {
       assert.equal(stops[1], 'step');
       const next = await top();
       assert.notEqual(next.line, entry.line);
+
+      // Inline: the first yield line has its result, the one now awaited is pending.
+      await waitFor('the inline results of position 1', () => api.replay.current?.position === 1);
+      const inline = api.replay.shownInlineResults.map((r) => `${path.basename(r.file)}:${r.line} ${r.text}`);
+      assert.deepEqual(inline, [
+        `helloSequence.ts:${entry.line} = "Hello Tokyo!"`,
+        `helloSequence.ts:${next.line} … pending`,
+      ]);
+      // The history view, opened beside the source, marks the first TaskCompleted row.
+      const panel = api.history.panelFor(id);
+      assert.ok(panel, 'Debug Replay opens the history view');
+      await panel.whenRendered((report) => report.version > 0);
+      const events = panel.currentStatus?.historyEvents ?? [];
+      const firstCompleted = events.findIndex((event) => event['EventType'] === 'TaskCompleted');
+      await waitFor(
+        'the replay row in the history view',
+        async () => (await panel.describe()).replayRow === firstCompleted,
+      );
+
       await session.customRequest('stepBack', { threadId: 1 });
       await waitFor('the step back', () => stops.length >= 3);
       assert.equal((await top()).line, entry.line);
@@ -78,6 +97,8 @@ suite('Durable Replay debugger', () => {
       const ended = waitForEvent('the session to end', vscode.debug.onDidTerminateDebugSession, (s) => s === session);
       await vscode.debug.stopDebugging(session);
       await ended;
+      assert.deepEqual(api.replay.shownInlineResults, [], 'the inline results go with the session');
+      await waitFor('the replay row to be cleared', async () => (await panel.describe()).replayRow === -1);
     } finally {
       tracker.dispose();
     }

@@ -47,9 +47,20 @@ export const scenario: Scenario = {
 
     // -- Type Date.now() into the orchestrator, on a new line after `const outputs ...` ---------------------------
     await openFileAtLine(wb, FILE, anchorLine);
+    // Go to Line reveals the line; a click on it puts the cursor there even if the editor restored an older
+    // position after the command ran.
+    await editor(wb).locator('.view-line').filter({ hasText: ANCHOR }).first().click({ timeout: STEP_TIMEOUT_MS });
     await page.keyboard.press('End');
     await page.keyboard.press('Enter'); // The editor indents the new line.
     await page.keyboard.insertText(TYPED);
+    // The view's line elements are not in line order in the DOM: compare where they are drawn.
+    const typedLine = editor(wb).locator('.view-line').filter({ hasText: TYPED }).first();
+    await typedLine.waitFor({ timeout: STEP_TIMEOUT_MS });
+    const anchorBox = await editor(wb).locator('.view-line').filter({ hasText: ANCHOR }).first().boundingBox();
+    const typedBox = await typedLine.boundingBox();
+    if (!anchorBox || !typedBox || Math.abs(typedBox.y - anchorBox.y - anchorBox.height) > 1) {
+      throw new Error(`"${TYPED}" is not on the line after "${ANCHOR}" (${anchorBox?.y} → ${typedBox?.y})`);
+    }
     const squiggle = editor(wb).locator('.squiggly-error');
     await squiggle.first().waitFor({ timeout: 30_000 });
 

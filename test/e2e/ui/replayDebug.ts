@@ -1,8 +1,9 @@
 /**
  * The replay debugger as a person uses it: Debug Replay from a completed instance's context menu, the session
  * pauses on entry in the orchestrator's TypeScript source, Step Over twice moves down the orchestrator, Step Back
- * returns, and the Variables view shows the current event and the orchestration. Screenshot: the paused editor with
- * the variables (30-replay-debugger.png).
+ * returns, the yield lines show what they received inline, the history view beside marks the current event, and the
+ * Variables view shows the current event and the orchestration. Screenshot: the paused editor with the inline
+ * results, the variables and the history (30-replay-debugger.png).
  */
 import type { Scenario } from '../lib/phase.js';
 import { INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
@@ -31,11 +32,32 @@ async function waitForTopFrameLine(wb: Workbench, test: LineTest, what: string):
   return (await handle.jsonValue()) as number;
 }
 
+/**
+ * Waits until an editor line shows `text` after its code: a decoration's text is a `::after` pseudo-element's
+ * content or an injected span, depending on the VS Code version, so both are read (in the page, with a deadline).
+ */
+async function waitForInlineText(wb: Workbench, text: string): Promise<void> {
+  const predicate = `(() => {
+    const wanted = ${JSON.stringify(text)};
+    for (const span of document.querySelectorAll('.monaco-editor .view-line span')) {
+      // A CSS string: quoted, with its quotes escaped.
+      const after = getComputedStyle(span, '::after').content.replace(/\\\\(.)/g, '$1');
+      if ((span.textContent || '').includes(wanted) || (after && after.includes(wanted))) return true;
+    }
+    return false;
+  })()`;
+  await wb.page.waitForFunction(predicate, undefined, { timeout: 30_000 }).catch((error: unknown) => {
+    throw new Error(`inline text ${text}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
+
 export const scenario: Scenario = {
   title: 'Debug Replay from the explorer: pause on entry, step forwards and back, variables',
   timeoutMs: 150_000,
   async run(wb) {
     await openWithEmulator(wb);
+    // Wide enough for the source with its inline results and the history view beside it.
+    await wb.page.setViewportSize({ width: 1920, height: 1000 });
     await startOrchestration(wb, 'helloSequence', 'debug-hello');
     const row = await wb.waitForTreeRow(INSTANCES, /^helloSequence debug-hello, Completed,/);
 
@@ -51,10 +73,18 @@ export const scenario: Scenario = {
     await wb.page.locator('.debug-toolbar .action-label[aria-label^="Step Back"]').click();
     await waitForTopFrameLine(wb, { kind: 'at', line: first }, 'the step back');
 
+    // Paused after the first completion: its yield line shows the result, inline after the code.
+    await waitForInlineText(wb, '= "Hello Tokyo!"');
+    // The history view beside the source marks the event the replay is at.
+    await wb.webview().locator('.row.replay-current').filter({ hasText: 'TaskCompleted' }).first().waitFor();
+
     const variables = wb.page.locator('.debug-variables .monaco-list-row');
     await variables.filter({ hasText: 'Current event' }).first().waitFor();
     await variables.filter({ hasText: 'Orchestration' }).first().waitFor();
     console.log(`    replay: entry line ${entry}, steps to ${first} and ${second}, back to ${first}`);
+    // Room for the inline results: the source's editor group wider than the history's.
+    await wb.runCommand('View: Focus First Editor Group');
+    for (let i = 0; i < 5; i++) await wb.runCommand('Increase Editor Width');
     await wb.movePointerAway();
     await wb.screenshot('30-replay-debugger');
     await wb.runCommand('Debug: Stop');
