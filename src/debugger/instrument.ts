@@ -88,6 +88,12 @@ interface Created {
 class RunCapture {
   executor: LibExecutor | undefined;
   readonly created: Created[] = [];
+  /**
+   * "Inspect local variables": index in `created` of the task whose creation stops an attached JavaScript debugger
+   * (a `debugger` statement in the wrapper the orchestrator called; one step out is the orchestrator's own frame, on
+   * that line, with its locals as they are at this replay position). Without an attached debugger nothing stops.
+   */
+  pauseAt: number | undefined;
   readonly allocated = new Set<number>();
 
   snapshot(): Observation {
@@ -197,7 +203,7 @@ export function callerSite(wrapper: (...args: never[]) => unknown): SourceSite |
  * Patches the `durable-functions` the app in `appDir` resolves (the same module instance the app's code uses:
  * CommonJS and ESM imports of it share Node's require cache). Idempotent. Returns the capture hooks.
  */
-export function instrumentDurableFunctions(appDir: string): { beginRun(): RunCapture } {
+export function instrumentDurableFunctions(appDir: string): { beginRun(pauseAt?: number): RunCapture } {
   const appRequire = createRequire(path.join(appDir, 'package.json'));
   const libRoot = path.dirname(appRequire.resolve('durable-functions'));
   const load = (rel: string): Record<string, unknown> => appRequire(path.join(libRoot, rel)) as Record<string, unknown>;
@@ -218,7 +224,9 @@ export function instrumentDurableFunctions(appDir: string): { beginRun(): RunCap
       const wrapper = function (this: unknown, ...args: unknown[]): LibTask {
         const task = original.apply(this, args);
         const site = callerSite(wrapper);
-        currentState(proto, marker).run?.created.push({ task, method: name, ...(site ? { site } : {}) });
+        const run = currentState(proto, marker).run;
+        run?.created.push({ task, method: name, ...(site ? { site } : {}) });
+        if (run && run.created.length - 1 === run.pauseAt) debugger; // "Inspect local variables": `RunCapture.pauseAt`
         return task;
       };
       proto[name] = wrapper;
@@ -273,8 +281,9 @@ export function instrumentDurableFunctions(appDir: string): { beginRun(): RunCap
     };
   }
   return {
-    beginRun(): RunCapture {
+    beginRun(pauseAt?: number): RunCapture {
       const run = new RunCapture();
+      run.pauseAt = pauseAt;
       currentState(proto, marker).run = run;
       return run;
     },
@@ -288,6 +297,7 @@ function wrapCompound(taskApi: Record<string, (tasks: unknown) => LibTask>, run:
       const task = original(tasks);
       const site = callerSite(wrapper);
       run.created.push({ task, method: `Task.${name}`, ...(site ? { site } : {}) });
+      if (run.created.length - 1 === run.pauseAt) debugger; // "Inspect local variables": `RunCapture.pauseAt`
       return task;
     };
     taskApi[name] = wrapper;

@@ -31,10 +31,20 @@ export interface RunResult {
   failure?: string;
 }
 
+export interface RunOptions {
+  /** Stop an attached JavaScript debugger when the orchestrator creates this task (index in creation order). */
+  pauseAt?: number;
+}
+
 export interface ReplayHost {
   start(): Promise<FunctionInfo[]>;
   /** Runs the orchestrator on `instance.history.slice(0, length)`. */
-  run(instance: ReplayInstance, length: number): Promise<RunResult>;
+  run(instance: ReplayInstance, length: number, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Opens the inspector of the process the app runs in, for a JavaScript debugger to attach on 127.0.0.1:`port`;
+   * resolves once one has attached. Only hosts with a process of their own have it.
+   */
+  openInspector?(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,12 +70,12 @@ export class InProcessReplayHost implements ReplayHost {
     return functions;
   }
 
-  async run(instance: ReplayInstance, length: number): Promise<RunResult> {
+  async run(instance: ReplayInstance, length: number, options: RunOptions = {}): Promise<RunResult> {
     if (!this.hooks) throw new Error('the replay host is not started');
     // The library turns Timestamps into Dates in place: it gets its own copy, as over IPC.
     const history = structuredClone(instance.history.slice(0, length));
     history.forEach((event, i) => (event.IsPlayed = i < length - 1));
-    const capture = this.hooks.beginRun();
+    const capture = this.hooks.beginRun(options.pauseAt);
     try {
       const result = await this.worker.invoke({
         kind: 'orchestration',

@@ -16,6 +16,8 @@ export interface Position {
   /** Index in the history of the event this position stands for. */
   eventIndex: number;
   event: HistoryEvent;
+  /** How many history events the replay of this position ran on. */
+  length: number;
   observation: Observation;
   /** What the orchestrator returned after this event (actions, output, custom status, error). */
   episode?: EpisodeResult;
@@ -32,10 +34,12 @@ export async function computePositions(host: ReplayHost, instance: ReplayInstanc
     const eventIndex = indexes[i]!;
     const final = i === indexes.length - 1;
     // The whole history for the last position: what follows its event (scheduling, completion) is still checked.
-    const result = await host.run(instance, final ? instance.history.length : eventIndex + 1);
+    const length = final ? instance.history.length : eventIndex + 1;
+    const result = await host.run(instance, length);
     const position: Position = {
       eventIndex,
       event: instance.history[eventIndex]!,
+      length,
       observation: result.observation,
       ...(result.episode ? { episode: result.episode } : {}),
     };

@@ -5,20 +5,29 @@
  * crossing the boundary is plain JSON (`ReplayInstance`, `RunResult`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import inspector from 'node:inspector';
 import type { FunctionInfo } from '../emulator/host/protocol.js';
-import { InProcessReplayHost, type ReplayHost, type ReplayInstance, type RunResult } from './replayHost.js';
+import {
+  InProcessReplayHost,
+  type ReplayHost,
+  type ReplayInstance,
+  type RunOptions,
+  type RunResult,
+} from './replayHost.js';
 
 /** Set in the worker's environment: the bundle then serves replay calls over IPC. */
 export const REPLAY_WORKER_ENV = 'DURABLE_STUDIO_REPLAY_WORKER';
 
 type ToWorker =
   | { type: 'start'; appDir: string }
-  | { type: 'run'; id: number; instance: ReplayInstance; length: number }
+  | { type: 'run'; id: number; instance: ReplayInstance; length: number; options: RunOptions }
+  | { type: 'openInspector'; port: number }
   | { type: 'stop' };
 type FromWorker =
   | { type: 'started'; functions: FunctionInfo[] }
   | { type: 'startFailed'; message: string }
   | { type: 'result'; id: number; result: RunResult }
+  | { type: 'inspector'; error?: string }
   | { type: 'log'; message: string };
 
 /** The worker side: call from the bundle's entry when `REPLAY_WORKER_ENV` is set and an IPC channel exists. */
@@ -42,9 +51,18 @@ export function serveReplayWorker(): void {
             send({ type: 'startFailed', message: error instanceof Error ? error.message : String(error) }),
         );
         return;
+      case 'openInspector':
+        // Blocks until a debugger has attached and let the process run on: the next run can stop in it.
+        try {
+          inspector.open(message.port, '127.0.0.1', true);
+          send({ type: 'inspector' });
+        } catch (error) {
+          send({ type: 'inspector', error: error instanceof Error ? error.message : String(error) });
+        }
+        return;
       case 'run':
         if (!host) return;
-        host.run(message.instance, message.length).then(
+        host.run(message.instance, message.length, message.options).then(
           (result) => send({ type: 'result', id: message.id, result }),
           (error: unknown) =>
             send({
@@ -68,6 +86,7 @@ export class ChildProcessReplayHost implements ReplayHost {
   private child: ChildProcess | undefined;
   private nextId = 0;
   private readonly waiting = new Map<number, (result: RunResult) => void>();
+  private inspectorWaiter: { resolve(): void; reject(error: Error): void } | undefined;
 
   /** `bundle` is dist/replay.js (the replay entry); `log` receives the app's warnings and errors. */
   constructor(
@@ -101,6 +120,11 @@ export class ChildProcessReplayHost implements ReplayHost {
             this.waiting.get(message.id)?.(message.result);
             this.waiting.delete(message.id);
             return;
+          case 'inspector':
+            if (message.error !== undefined) this.inspectorWaiter?.reject(new Error(message.error));
+            else this.inspectorWaiter?.resolve();
+            this.inspectorWaiter = undefined;
+            return;
         }
       });
       child.on('exit', (code, signal) => {
@@ -109,19 +133,36 @@ export class ChildProcessReplayHost implements ReplayHost {
         for (const resolveRun of this.waiting.values())
           resolveRun({ observation: { tasks: [], allocatedIds: [] }, failure });
         this.waiting.clear();
+        this.inspectorWaiter?.reject(new Error(failure));
+        this.inspectorWaiter = undefined;
         this.child = undefined;
       });
       child.send({ type: 'start', appDir: this.appDir } satisfies ToWorker);
     });
   }
 
-  run(instance: ReplayInstance, length: number): Promise<RunResult> {
+  run(instance: ReplayInstance, length: number, options: RunOptions = {}): Promise<RunResult> {
     const child = this.child;
     if (!child) return Promise.reject(new Error('the replay worker is not running'));
     const id = ++this.nextId;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      child.send({ type: 'run', id, instance, length } satisfies ToWorker);
+      child.send({ type: 'run', id, instance, length, options } satisfies ToWorker);
+    });
+  }
+
+  /**
+   * Opens the worker's inspector on 127.0.0.1:`port` for a JavaScript debugger (VS Code's, attached by the
+   * extension). Resolves once a debugger has attached and let the worker run on; the worker serves nothing until
+   * then, so call it only when a debugger is about to attach.
+   */
+  openInspector(port: number): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.reject(new Error('the replay worker is not running'));
+    if (this.inspectorWaiter) return Promise.reject(new Error('the inspector is being opened already'));
+    return new Promise((resolve, reject) => {
+      this.inspectorWaiter = { resolve, reject };
+      child.send({ type: 'openInspector', port } satisfies ToWorker);
     });
   }
 

@@ -38,6 +38,7 @@ export const COMMAND_IDS = [
   'durableStudio.replay.check',
   'durableStudio.replay.debugInstance',
   'durableStudio.replay.debugHistoryFile',
+  'durableStudio.replay.inspectLocals',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

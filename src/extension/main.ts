@@ -14,6 +14,7 @@ import { EmulatorController } from './local/emulatorController.js';
 import { EmulatorStatusBar } from './local/statusBar.js';
 import { describeError } from './log.js';
 import { registerDebugReplay } from './replay/debugReplay.js';
+import { registerInspectLocals, type LocalsInspection } from './replay/inspectLocals.js';
 import { registerReplayCheck } from './replay/replayCheck.js';
 import { registerReplayPresentation, type ReplayPresentation } from './replay/replayPresentation.js';
 import { registerExplorer, type Explorer } from './views/explorer.js';
@@ -31,6 +32,8 @@ export interface DurableStudioApi {
   readonly lint: LintClient;
   /** What paused replay debuggers show in editors and history views (`current`, `shownInlineResults`). */
   readonly replay: ReplayPresentation;
+  /** Inspect Local Variables: `inspect(session)` and the JavaScript session `attachedTo(session)`. */
+  readonly replayLocals: LocalsInspection;
 }
 
 let active: Ctx | undefined;
@@ -51,9 +54,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     registerReplayCheck(ctx);
     registerDebugReplay(ctx);
     const replay = registerReplayPresentation(ctx, history);
+    const replayLocals = registerInspectLocals(ctx);
     ctx.push(registerReplayDebugger(ctx.asset('dist/replay.js')));
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
-    return { ctx, emulator, statusBar, explorer, history, lint, replay };
+    return { ctx, emulator, statusBar, explorer, history, lint, replay, replayLocals };
   } catch (error) {
     void vscode.window.showErrorMessage(`Durable Studio could not start: ${describeError(error)}`);
     await ctx.dispose();

@@ -19,6 +19,48 @@ const golden = (name: string): string => path.join(FIXTURES, 'replay', `${name}.
 
 let dc: DebugClient;
 
+interface Cdp {
+  send(method: string, params?: object): Promise<unknown>;
+  /** The params of the next event `method`. */
+  next(method: string): Promise<unknown>;
+  close(): void;
+}
+
+/** A minimal Chrome DevTools Protocol client over the `ws` package that playwright-core bundles. */
+async function connectCdp(port: number): Promise<Cdp> {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const bundle = 'playwright-core/lib/utilsBundle'; // untyped: its `ws` export is declared here
+  const { ws: WebSocket } = (await import(bundle)) as {
+    ws: new (url: string) => {
+      on(event: string, listener: (data: unknown) => void): void;
+      send(text: string): void;
+      close(): void;
+    };
+  };
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise((resolve) => socket.on('open', resolve));
+  let nextId = 0;
+  const replies = new Map<number, (result: unknown) => void>();
+  const waiters = new Map<string, (params: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; method?: string; result?: unknown; params?: unknown };
+    if (message.id !== undefined) replies.get(message.id)?.(message.result);
+    else if (message.method) waiters.get(message.method)?.(message.params);
+  });
+  return {
+    send: (method, params = {}) =>
+      new Promise((resolve) => {
+        const id = ++nextId;
+        replies.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    next: (method) => new Promise((resolve) => waiters.set(method, resolve)),
+    close: () => socket.close(),
+  };
+}
+
 beforeEach(async () => {
   dc = new DebugClient('node', ADAPTER, 'durable-replay');
   dc.defaultTimeout = 30_000;
@@ -243,6 +285,36 @@ describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
     assert.equal(conditional.body.reason, 'breakpoint');
     assert.equal((await scope('Current event')).values['result'], '"Hello Seattle!"');
     assert.equal((await topFrame()).line, 9);
+  });
+
+  it('openInspector and inspectLocals: a JavaScript debugger stops in the orchestrator with its variables', async () => {
+    await launch({ app: APP, historyFile: golden('hello') });
+    await resume(() => dc.nextRequest({ threadId: 1 }));
+    const { body } = (await dc.customRequest('openInspector')) as { body: { port: number } };
+    // Any Chrome DevTools Protocol client will do: a WebSocket to the worker's inspector.
+    const cdp = await connectCdp(body.port);
+    try {
+      await cdp.send('Debugger.enable');
+      const paused = cdp.next('Debugger.paused');
+      await cdp.send('Runtime.runIfWaitingForDebugger');
+      const continued = dc.waitForEvent('continued');
+      const inspected = dc.customRequest('inspectLocals');
+      await continued;
+      const { callFrames } = (await paused) as { callFrames: { callFrameId: string; functionName: string }[] };
+      // The stop is in the replay's wrapper; the orchestrator (hello.js) is the frame below, at position 1.
+      const outputs = (await cdp.send('Debugger.evaluateOnCallFrame', {
+        callFrameId: callFrames[1]!.callFrameId,
+        expression: 'JSON.stringify(outputs)',
+      })) as { result: { value: string } };
+      assert.equal(outputs.result.value, '["Hello Tokyo!"]');
+      const again = dc.waitForEvent('stopped');
+      await cdp.send('Debugger.resume');
+      await inspected;
+      assert.equal(((await again) as DebugProtocol.StoppedEvent).body.reason, 'pause');
+      assert.equal((await topFrame()).line, 8, 'still at position 1');
+    } finally {
+      cdp.close();
+    }
   });
 
   it('stops with reason exception where the current code diverges from the history', async () => {

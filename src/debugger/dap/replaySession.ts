@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import {
+  ContinuedEvent,
   DebugSession,
   Event,
   InitializedEvent,
@@ -26,6 +27,7 @@ import type { ReplayHost } from '../replayHost.js';
 import { computePositions } from '../replayRun.js';
 import { ReplayRuntime, type EventBreakpoint } from '../replayRuntime.js';
 import { ChildProcessReplayHost } from '../replayWorker.js';
+import { LocalsInspector } from './localsInspector.js';
 import { POSITION_EVENT, positionEventBody } from './positionEvent.js';
 import { ReplayVariables } from './replayVariables.js';
 
@@ -74,6 +76,7 @@ export class ReplaySession extends DebugSession {
   private readonly lineBreakpoints = new Map<string, { lines: number[]; conditions: (string | undefined)[] }>();
   private eventBreakpoints: EventBreakpoint[] = [];
   private readonly variables = new ReplayVariables();
+  private locals: LocalsInspector | undefined;
   private divergence: Divergence | undefined;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
@@ -165,6 +168,7 @@ export class ReplaySession extends DebugSession {
       ? this.options.createHost(appDir, log)
       : new ChildProcessReplayHost(appDir, this.options.replayBundle ?? path.join(__dirname, 'replay.js'), log);
     this.host = host;
+    this.locals = new LocalsInspector(host);
     await host.start();
     const positions = await computePositions(host, this.instance);
     const runtime = new ReplayRuntime(this.instance, positions);
@@ -193,7 +197,7 @@ export class ReplaySession extends DebugSession {
     return historyFromJson(await response.json(), url);
   }
 
-  private stopped(reason: 'entry' | 'step' | 'breakpoint' | 'exception', divergence?: Divergence): void {
+  private stopped(reason: 'entry' | 'step' | 'breakpoint' | 'exception' | 'pause', divergence?: Divergence): void {
     this.variables.reset();
     this.divergence = divergence;
     const event = new StoppedEvent(reason, THREAD_ID, divergence?.message) as DebugProtocol.StoppedEvent;
@@ -206,6 +210,7 @@ export class ReplaySession extends DebugSession {
   private async release(): Promise<void> {
     this.runtime?.removeAllListeners();
     this.runtime = undefined;
+    this.locals = undefined;
     const host = this.host;
     this.host = undefined;
     await host?.stop().catch(() => undefined);
@@ -347,6 +352,52 @@ export class ReplaySession extends DebugSession {
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.sendResponse(response);
     this.runtime?.continue(true);
+  }
+
+  /**
+   * `openInspector` → `{ port }`: the replay worker's inspector, for a JavaScript debugger to attach to.
+   * `inspectLocals`: replays the current position again, stopping that debugger in the orchestrator where it creates
+   * the task it waits for; answered when the replay has finished (the user let the JavaScript debugger continue).
+   */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    switch (command) {
+      case 'openInspector':
+        void this.answer(response, async () => ({ port: await this.requireLocals().open() }));
+        return;
+      case 'inspectLocals':
+        void this.answer(response, async () => {
+          const runtime = this.runtime;
+          const position = runtime?.positions[Math.max(0, runtime.position)];
+          if (!runtime || !position) throw new Error('the replay has not started');
+          // The replay runs while the JavaScript debugger shows it (which is also what lets VS Code focus that
+          // debugger's stop), and stops again at the same position when it is done.
+          this.sendEvent(new ContinuedEvent(THREAD_ID));
+          try {
+            await this.requireLocals().inspect(runtime.instance, position);
+          } finally {
+            if (this.runtime === runtime)
+              this.stopped(position.divergence ? 'exception' : 'pause', position.divergence);
+          }
+          return {};
+        });
+        return;
+      default:
+        super.customRequest(command, response, args);
+    }
+  }
+
+  private requireLocals(): LocalsInspector {
+    if (!this.locals) throw new Error('the replay has not started');
+    return this.locals;
+  }
+
+  private async answer(response: DebugProtocol.Response, body: () => Promise<object>): Promise<void> {
+    try {
+      response.body = await body();
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, 3, error instanceof Error ? error.message : String(error));
+    }
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {

@@ -90,8 +90,49 @@ suite('Durable Replay debugger', () => {
         async () => (await panel.describe()).replayRow === firstCompleted,
       );
 
+      // Inspect Local Variables: VS Code's JavaScript debugger stops in the orchestrator, at the line of the task it
+      // waits for at this position, with the orchestrator's own variables.
+      const inspected = api.replayLocals.inspect(session);
+      const js = await waitFor('the JavaScript debugger to attach', () => api.replayLocals.attachedTo(session), {
+        timeoutMs: 60_000,
+      });
+      // The orchestrator's frame is selected (below the replay's wrapper, where the stop happens).
+      const jsTop = await waitFor(
+        'the JavaScript debugger to stop with the orchestrator selected',
+        async () => {
+          const item = vscode.debug.activeStackItem;
+          if (!(item instanceof vscode.DebugStackFrame) || item.session.type === 'durable-replay') {
+            return undefined;
+          }
+          const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId, levels: 10 })) as {
+            stackFrames: { id: number; line: number; source?: { path?: string } }[];
+          };
+          const frame = trace.stackFrames.find((f) => f.id === item.frameId);
+          return frame?.source?.path?.endsWith('helloSequence.ts') ? { item, frame } : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      assert.equal(jsTop.frame.line, next.line, 'stopped on the line of the awaited call');
+      const scopes = (await jsTop.item.session.customRequest('scopes', { frameId: jsTop.frame.id })) as {
+        scopes: { name: string; variablesReference: number }[];
+      };
+      const local = scopes.scopes.find((scope) => /local/i.test(scope.name));
+      assert.ok(local, `a Local scope among ${scopes.scopes.map((scope) => scope.name).join(', ')}`);
+      const locals = (await jsTop.item.session.customRequest('variables', {
+        variablesReference: local.variablesReference,
+      })) as { variables: { name: string; value: string }[] };
+      const outputs = locals.variables.find((variable) => variable.name === 'outputs');
+      assert.match(outputs?.value ?? '', /Hello Tokyo!/, `outputs at position 1: ${outputs?.value}`);
+      await jsTop.item.session.customRequest('continue', { threadId: jsTop.item.threadId });
+      await inspected;
+      assert.ok(js, 'the JavaScript session stays attached for the next inspection');
+      // The replay ran while the JavaScript debugger had it, and pauses again at the same position.
+      await waitFor('the replay to pause again', () => stops.length >= 3);
+      assert.equal(stops[2], 'pause');
+      assert.equal((await top()).line, next.line);
+
       await session.customRequest('stepBack', { threadId: 1 });
-      await waitFor('the step back', () => stops.length >= 3);
+      await waitFor('the step back', () => stops.length >= 4);
       assert.equal((await top()).line, entry.line);
 
       const ended = waitForEvent('the session to end', vscode.debug.onDidTerminateDebugSession, (s) => s === session);

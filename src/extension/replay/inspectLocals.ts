@@ -1,0 +1,106 @@
+/**
+ * "Inspect Local Variables at This Position" for a paused Durable Replay session: VS Code's JavaScript debugger
+ * attaches to the replay worker (once per session, as its child session) and the replay session replays the current
+ * position again; the JavaScript debugger stops in the orchestrator, on the line that created the task it waits
+ * for, with the orchestrator's own variables as they are at this position. Continue in that debugger to finish.
+ *
+ * The stop happens in a `debugger` statement of the replay's wrapper around the library's method (see
+ * `RunCapture.pauseAt` in src/debugger/instrument.ts), called by the orchestrator: the frame below is the user's,
+ * and this module moves the Call Stack's selection down to it. (Stepping out does not get there: the orchestrator
+ * yields right after the call, and V8 then waits for the generator to resume, which never happens in this replay.
+ * Nor do skip files: the JavaScript debugger does not stop at a `debugger` statement in a skipped file.)
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx.js';
+import { REPLAY_DEBUG_TYPE } from './debugReplay.js';
+
+/** The `durable-replay` session a session belongs to (itself, or a parent). */
+function replaySessionOf(session: vscode.DebugSession | undefined): vscode.DebugSession | undefined {
+  for (let s = session; s; s = s.parentSession) if (s.type === REPLAY_DEBUG_TYPE) return s;
+  return undefined;
+}
+
+export class LocalsInspection implements vscode.Disposable {
+  /** Replay session id → the JavaScript debug session attached to its worker. */
+  private readonly attached = new Map<string, vscode.DebugSession>();
+  /** Replay sessions whose JavaScript debugger is about to stop in the replay's wrapper. */
+  private readonly stopping = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** `replayBundle`: dist/replay.js, where the JavaScript debugger stops first (see the module comment). */
+  constructor(private readonly replayBundle: string) {
+    this.disposables.push(
+      vscode.debug.onDidStartDebugSession((session) => {
+        const replay = session.type === REPLAY_DEBUG_TYPE ? undefined : replaySessionOf(session.parentSession);
+        if (replay && !this.attached.has(replay.id)) this.attached.set(replay.id, session);
+      }),
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        for (const [replayId, js] of this.attached) {
+          if (js.id === session.id || replayId === session.id) this.attached.delete(replayId);
+        }
+      }),
+      vscode.debug.onDidChangeActiveStackItem((item) => void this.selectOrchestratorFrame(item)),
+    );
+  }
+
+  /** The JavaScript debugger stopped in the replay's wrapper: select the frame below, the orchestrator's. */
+  private async selectOrchestratorFrame(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): Promise<void> {
+    if (!(item instanceof vscode.DebugStackFrame) || item.session.type === REPLAY_DEBUG_TYPE) return;
+    const replay = replaySessionOf(item.session);
+    if (!replay || !this.stopping.has(replay.id)) return;
+    const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId, levels: 1 })) as {
+      stackFrames: { id: number; source?: { path?: string } }[];
+    };
+    const top = trace.stackFrames[0];
+    if (!top || top.id !== item.frameId || !top.source?.path?.endsWith(path.basename(this.replayBundle))) return;
+    this.stopping.delete(replay.id);
+    await vscode.commands.executeCommand('workbench.action.debug.callStackDown');
+  }
+
+  /** The JavaScript session attached to a replay session's worker, if any (for tests). */
+  attachedTo(replay: vscode.DebugSession): vscode.DebugSession | undefined {
+    return this.attached.get(replay.id);
+  }
+
+  /**
+   * Stops the JavaScript debugger in the orchestrator at the current position of `session` (or of the active replay
+   * session). Resolves when that replay has finished: after the user continued in the JavaScript debugger.
+   */
+  async inspect(session = replaySessionOf(vscode.debug.activeDebugSession)): Promise<void> {
+    if (!session) throw new Error('Start a Durable Replay session and pause it first.');
+    const { port } = (await session.customRequest('openInspector')) as { port: number };
+    if (!this.attached.has(session.id)) {
+      const started = await vscode.debug.startDebugging(
+        session.workspaceFolder,
+        {
+          type: 'node',
+          request: 'attach',
+          name: `Orchestrator variables (${session.name})`,
+          address: '127.0.0.1',
+          port,
+          continueOnAttach: true,
+          skipFiles: ['<node_internals>/**'],
+        },
+        { parentSession: session, lifecycleManagedByParent: true, suppressSaveBeforeStart: true },
+      );
+      if (!started) throw new Error('VS Code’s JavaScript debugger did not attach to the replay worker.');
+    }
+    this.stopping.add(session.id);
+    try {
+      await session.customRequest('inspectLocals');
+    } finally {
+      this.stopping.delete(session.id);
+    }
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+export function registerInspectLocals(ctx: Ctx): LocalsInspection {
+  const inspection = ctx.push(new LocalsInspection(ctx.asset('dist/replay.js')));
+  ctx.registerCommand('durableStudio.replay.inspectLocals', () => inspection.inspect());
+  return inspection;
+}
