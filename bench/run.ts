@@ -4,8 +4,8 @@
  * one run. Not part of `npm test`.
  *
  * One part alone: `BENCH_ONLY=emulator`, `BENCH_ONLY=extension` (the explorer and the history view,
- * bench/extension.ts) or `BENCH_ONLY=lint` (bench/lint.ts) before `npm run bench` measures just that part and
- * replaces just its section in results.md.
+ * bench/extension.ts), `BENCH_ONLY=lint` (bench/lint.ts) or `BENCH_ONLY=replay` (bench/replay.ts) before
+ * `npm run bench` measures just that part and replaces just its section in results.md.
  * `BENCH_RUNS=5` sets the runs of the emulator's figures (default 3).
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ import { ChildProcessWorker, type FunctionRunner } from '../src/emulator/host/wo
 import { createFileStore } from '../src/emulator/store/fileStore.js';
 import { benchExtension, EXTENSION_HEADING } from './extension.js';
 import { benchLint, lintMarkdown } from './lint.js';
+import { benchReplay, REPLAY_HEADING } from './replay.js';
 import { fmt, median, quantile } from './stats.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 
@@ -242,6 +243,7 @@ const PARTS = [
   { name: 'emulator', heading: '', run: (say: Say) => benchEmulator(say) },
   { name: 'extension', heading: EXTENSION_HEADING, run: benchExtension },
   { name: 'lint', heading: LINT_HEADING, run: benchLintPart },
+  { name: 'replay', heading: REPLAY_HEADING, run: benchReplayPart },
 ] as const;
 
 /** The previous results.md cut at the parts' headings. */
@@ -263,6 +265,25 @@ async function benchLintPart(say: Say): Promise<void> {
   say('1,000 generated files (orchestrators with and without hazards, activities, helpers across files).');
   say();
   say(lintMarkdown(await benchLint({ log: (line) => process.stdout.write(`  ${line}\n`) })));
+}
+
+/** The replay debugger on histories of bench/app's workloads, run to completion in the engine first. */
+async function benchReplayPart(say: Say): Promise<void> {
+  await withEngine(tempDir(), sharedRunner, (engine) =>
+    benchReplay(say, async (name, input) => {
+      const started = await engine.startNew(name, { input: JSON.stringify(input) });
+      await engine.whenIdle();
+      const record = engine.getInstance(started.instanceId)!;
+      if (record.status !== 'Completed') throw new Error(`${name}(${input}) ended ${record.status}`);
+      return {
+        instanceId: record.instanceId,
+        name,
+        input: record.input,
+        parentInstanceId: null,
+        history: record.history,
+      };
+    }),
+  );
 }
 
 async function main(): Promise<void> {

@@ -27,6 +27,7 @@ import type { ReplayHost } from '../replayHost.js';
 import { computePositions } from '../replayRun.js';
 import { ReplayRuntime, type EventBreakpoint } from '../replayRuntime.js';
 import { ChildProcessReplayHost } from '../replayWorker.js';
+import { NON_DETERMINISM_FILTER, REPLAY_CAPABILITIES } from './capabilities.js';
 import { LocalsInspector } from './localsInspector.js';
 import { POSITION_EVENT, positionEventBody } from './positionEvent.js';
 import { ReplayVariables } from './replayVariables.js';
@@ -55,17 +56,6 @@ export interface ReplaySessionOptions {
   fetch?: typeof fetch;
 }
 
-/** The event kinds the orchestrator observes (the positions), offered as exception-style breakpoint filters. */
-export const EVENT_FILTERS: { kind: string; label: string }[] = [
-  { kind: 'TaskCompleted', label: 'Activity completed' },
-  { kind: 'TaskFailed', label: 'Activity failed' },
-  { kind: 'TimerFired', label: 'Timer fired' },
-  { kind: 'EventRaised', label: 'External event raised' },
-  { kind: 'SubOrchestrationInstanceCompleted', label: 'Sub-orchestration completed' },
-  { kind: 'SubOrchestrationInstanceFailed', label: 'Sub-orchestration failed' },
-];
-export const NON_DETERMINISM_FILTER = 'nonDeterminism';
-
 const THREAD_ID = 1;
 
 export class ReplaySession extends DebugSession {
@@ -93,33 +83,7 @@ export class ReplaySession extends DebugSession {
     response: DebugProtocol.InitializeResponse,
     _args: DebugProtocol.InitializeRequestArguments,
   ): void {
-    response.body = {
-      ...response.body,
-      supportsConfigurationDoneRequest: true,
-      supportsStepBack: true,
-      supportsConditionalBreakpoints: true,
-      supportsRestartRequest: true,
-      supportsTerminateRequest: true,
-      supportsExceptionInfoRequest: true,
-      supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: [
-        {
-          filter: NON_DETERMINISM_FILTER,
-          label: 'Non-determinism',
-          description:
-            'Where the current code no longer matches the recorded history (always stops: the replay cannot go past it)',
-          default: true,
-        },
-        ...EVENT_FILTERS.map(({ kind, label }) => ({
-          filter: kind,
-          label,
-          description: `Stop at every ${kind} event; the condition, if any, must appear in the event's name or content`,
-          default: false,
-          supportsCondition: true,
-          conditionDescription: 'Text the event name or content contains, e.g. an activity name',
-        })),
-      ],
-    };
+    response.body = { ...response.body, ...REPLAY_CAPABILITIES };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }

@@ -1,5 +1,5 @@
 /**
- * "Inspect Local Variables at This Position" for a paused Durable Replay session: VS Code's JavaScript debugger
+ * "Inspect Local Variables at This Replay Position" for a paused Durable Replay session: VS Code's JavaScript debugger
  * attaches to the replay worker (once per session, as its child session) and the replay session replays the current
  * position again; the JavaScript debugger stops in the orchestrator, on the line that created the task it waits
  * for, with the orchestrator's own variables as they are at this position. Continue in that debugger to finish.
