@@ -15,6 +15,9 @@ import {
   type RunResult,
 } from './replayHost.js';
 
+/** How long `stop` waits for the worker to exit by itself. */
+const STOP_GRACE_MS = 2000;
+
 /** Set in the worker's environment: the bundle then serves replay calls over IPC. */
 export const REPLAY_WORKER_ENV = 'DURABLE_STUDIO_REPLAY_WORKER';
 
@@ -166,11 +169,19 @@ export class ChildProcessReplayHost implements ReplayHost {
     });
   }
 
+  /**
+   * Asks the worker to exit, and kills it if it has not within `STOP_GRACE_MS`: it may be busy for good (an
+   * orchestrator that loops forever, an inspector still waiting for its debugger).
+   */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
     await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+      const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
       child.send({ type: 'stop' } satisfies ToWorker);
     });
   }

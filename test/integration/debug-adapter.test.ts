@@ -26,11 +26,22 @@ interface Cdp {
   close(): void;
 }
 
-/** A minimal Chrome DevTools Protocol client over the `ws` package that playwright-core bundles. */
+/**
+ * A minimal Chrome DevTools Protocol client over the `ws` package that playwright-core bundles. The inspector
+ * listens once the worker has read the request to open it: the target list is polled (with a deadline), as a
+ * debugger attaching to a port does. Every wait has a deadline, so a broken inspector fails the test.
+ */
 async function connectCdp(port: number): Promise<Cdp> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
-    webSocketDebuggerUrl: string;
-  }[];
+  const deadline = Date.now() + 10_000;
+  let targets: { webSocketDebuggerUrl: string }[] | undefined;
+  while (!targets) {
+    try {
+      targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as typeof targets;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   const bundle = 'playwright-core/lib/utilsBundle'; // untyped: its `ws` export is declared here
   const { ws: WebSocket } = (await import(bundle)) as {
     ws: new (url: string) => {
@@ -40,7 +51,20 @@ async function connectCdp(port: number): Promise<Cdp> {
     };
   };
   const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
-  await new Promise((resolve) => socket.on('open', resolve));
+  const within = <T>(what: string, promise: Promise<T>): Promise<T> =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        setTimeout(() => reject(new Error(`CDP: no ${what} within 30 s`)), 30_000).unref();
+      }),
+    ]);
+  await within(
+    'connection',
+    new Promise((resolve, reject) => {
+      socket.on('open', resolve);
+      socket.on('error', reject);
+    }),
+  );
   let nextId = 0;
   const replies = new Map<number, (result: unknown) => void>();
   const waiters = new Map<string, (params: unknown) => void>();
@@ -51,12 +75,15 @@ async function connectCdp(port: number): Promise<Cdp> {
   });
   return {
     send: (method, params = {}) =>
-      new Promise((resolve) => {
-        const id = ++nextId;
-        replies.set(id, resolve);
-        socket.send(JSON.stringify({ id, method, params }));
-      }),
-    next: (method) => new Promise((resolve) => waiters.set(method, resolve)),
+      within(
+        `answer to ${method}`,
+        new Promise((resolve) => {
+          const id = ++nextId;
+          replies.set(id, resolve);
+          socket.send(JSON.stringify({ id, method, params }));
+        }),
+      ),
+    next: (method) => within(method, new Promise((resolve) => waiters.set(method, resolve))),
     close: () => socket.close(),
   };
 }

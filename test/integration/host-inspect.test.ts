@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../src/protocol/freePort.js';
 import path from 'node:path';
 import { REPO, startEmulator, startOrchestration, waitFor, waitForStatus, copyFixture } from './harness.js';
 
@@ -13,14 +13,6 @@ interface Target {
   id: string;
   url: string;
   webSocketDebuggerUrl?: string;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function targets(port: number): Promise<Target[]> {

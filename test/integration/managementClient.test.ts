@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import {
   ManagementApiError,
@@ -22,6 +22,7 @@ import {
   type InstanceStatus,
   type RuntimeStatus,
 } from '../../src/extension/api/index.js';
+import { freePort } from '../../src/protocol/freePort.js';
 import { FIXTURES, REPO, startEmulator, tempDir, waitFor, type Emulator } from './harness.js';
 
 const APP = path.join(FIXTURES, 'js-cjs');
@@ -496,17 +497,6 @@ test('the change stream delivers instance changes; a disposed subscription gets 
   assert.deepEqual(watched.states.at(-1), { kind: 'closed' });
   witness.sub.dispose();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('the change stream reconnects after the emulator restarts on the same port and store', async () => {
   const port = await freePort();

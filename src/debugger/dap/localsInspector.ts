@@ -4,23 +4,12 @@
  * replay worker opens its inspector on request; replaying the position's prefix again with `pauseAt` set stops that
  * debugger where the orchestrator creates the task it waits for at this position.
  */
-import net from 'node:net';
+import { freePort } from '../../protocol/freePort.js';
 import type { ReplayHost, ReplayInstance } from '../replayHost.js';
 import type { Position } from '../replayRun.js';
 
 /** How long `inspect` waits for a debugger to attach after `open`. */
 export const ATTACH_TIMEOUT_MS = 30_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export class LocalsInspector {
   private port: number | undefined;

@@ -3,7 +3,7 @@
  * from the process's state: the explorer connects when it runs, failures are said in plain words with a way
  * forward, settings changes offer a restart, the JavaScript debugger is attached to the app worker.
  */
-import * as net from 'node:net';
+import { freePort } from '../../protocol/freePort.js';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emulatorSettings, RESTART_SETTINGS } from '../config.js';
@@ -227,19 +227,4 @@ export class EmulatorController {
     this.debugSession = vscode.debug.activeDebugSession;
     this.ctx.log.info(`JavaScript debugger attached to the app worker on port ${running.inspectPort}`);
   }
-}
-
-/** A free TCP port on 127.0.0.1 (for the inspector). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
 }
