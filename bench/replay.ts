@@ -108,7 +108,7 @@ export async function benchReplay(say: (line?: string) => void, run: RunWorkload
     say();
     say(
       `Each position is a fresh replay of its prefix, as the real host does per episode, so a session's start grows ` +
-        `with the square of the history: ${large.positions / small.positions}× the positions cost ` +
+        `with the square of the history: ${fmt(large.positions / small.positions)}× the positions cost ` +
         `${fmt(large.launchMs / small.launchMs)}× the time; replay-check replays once (${fmt(large.checkMs / small.checkMs)}×).`,
     );
   }
