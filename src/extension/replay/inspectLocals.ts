@@ -31,9 +31,11 @@ export class LocalsInspection implements vscode.Disposable {
   /** `replayBundle`: dist/replay.js, where the JavaScript debugger stops first (see the module comment). */
   constructor(private readonly replayBundle: string) {
     this.disposables.push(
+      // The attach session this module starts, a direct child of the replay session (its target is a grandchild).
       vscode.debug.onDidStartDebugSession((session) => {
-        const replay = session.type === REPLAY_DEBUG_TYPE ? undefined : replaySessionOf(session.parentSession);
-        if (replay && !this.attached.has(replay.id)) this.attached.set(replay.id, session);
+        const parent = session.parentSession;
+        if (session.type !== REPLAY_DEBUG_TYPE && parent?.type === REPLAY_DEBUG_TYPE)
+          this.attached.set(parent.id, session);
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
         for (const [replayId, js] of this.attached) {
@@ -70,7 +72,8 @@ export class LocalsInspection implements vscode.Disposable {
   async inspect(session = replaySessionOf(vscode.debug.activeDebugSession)): Promise<void> {
     if (!session) throw new Error('Start a Durable Replay session and pause it first.');
     const { port } = (await session.customRequest('openInspector')) as { port: number };
-    if (!this.attached.has(session.id)) {
+    // A restarted replay has a new worker, on a new port.
+    if (this.attached.get(session.id)?.configuration['port'] !== port) {
       const started = await vscode.debug.startDebugging(
         session.workspaceFolder,
         {

@@ -16,6 +16,44 @@ interface StackFrame {
   source?: { path?: string };
 }
 
+/**
+ * Runs Inspect Local Variables on a paused replay session, waits for VS Code's JavaScript debugger to stop with the
+ * orchestrator's frame selected (below the replay's wrapper, where the stop happens), reads the orchestrator's
+ * `outputs`, lets the debugger continue and waits for the inspection to end.
+ */
+async function inspectOutputs(
+  api: DurableStudioApi,
+  session: vscode.DebugSession,
+): Promise<{ line: number; outputs: string }> {
+  const inspected = api.replayLocals.inspect(session);
+  const stop = await waitFor(
+    'the JavaScript debugger to stop with the orchestrator selected',
+    async () => {
+      const item = vscode.debug.activeStackItem;
+      if (!(item instanceof vscode.DebugStackFrame) || item.session.type === 'durable-replay') return undefined;
+      const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId, levels: 10 })) as {
+        stackFrames: { id: number; line: number; source?: { path?: string } }[];
+      };
+      const frame = trace.stackFrames.find((f) => f.id === item.frameId);
+      return frame?.source?.path?.endsWith('helloSequence.ts') ? { item, frame } : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+  const js = stop.item.session;
+  const { scopes } = (await js.customRequest('scopes', { frameId: stop.frame.id })) as {
+    scopes: { name: string; variablesReference: number }[];
+  };
+  const local = scopes.find((scope) => /local/i.test(scope.name));
+  assert.ok(local, `a Local scope among ${scopes.map((scope) => scope.name).join(', ')}`);
+  const { variables } = (await js.customRequest('variables', { variablesReference: local.variablesReference })) as {
+    variables: { name: string; value: string }[];
+  };
+  const outputs = variables.find((variable) => variable.name === 'outputs')?.value ?? '(no outputs)';
+  await js.customRequest('continue', { threadId: stop.item.threadId });
+  await inspected;
+  return { line: stop.frame.line, outputs };
+}
+
 suite('Durable Replay debugger', () => {
   let api: DurableStudioApi;
   let url: string;
@@ -26,7 +64,7 @@ suite('Durable Replay debugger', () => {
     ({ url } = await startEmulator(api));
   });
 
-  test('replays an emulator instance inline: entry at the source line, step, step back', async function () {
+  test('replays an emulator instance: entry at the source line, steps both ways, inline results, the history mark, Inspect Local Variables, restart', async function () {
     this.timeout(120_000);
     const id = `debug-${run}`;
     await vscode.commands.executeCommand('durableStudio.instance.start', { name: 'helloSequence', instanceId: id });
@@ -92,39 +130,10 @@ suite('Durable Replay debugger', () => {
 
       // Inspect Local Variables: VS Code's JavaScript debugger stops in the orchestrator, at the line of the task it
       // waits for at this position, with the orchestrator's own variables.
-      const inspected = api.replayLocals.inspect(session);
-      const js = await waitFor('the JavaScript debugger to attach', () => api.replayLocals.attachedTo(session), {
-        timeoutMs: 60_000,
-      });
-      // The orchestrator's frame is selected (below the replay's wrapper, where the stop happens).
-      const jsTop = await waitFor(
-        'the JavaScript debugger to stop with the orchestrator selected',
-        async () => {
-          const item = vscode.debug.activeStackItem;
-          if (!(item instanceof vscode.DebugStackFrame) || item.session.type === 'durable-replay') {
-            return undefined;
-          }
-          const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId, levels: 10 })) as {
-            stackFrames: { id: number; line: number; source?: { path?: string } }[];
-          };
-          const frame = trace.stackFrames.find((f) => f.id === item.frameId);
-          return frame?.source?.path?.endsWith('helloSequence.ts') ? { item, frame } : undefined;
-        },
-        { timeoutMs: 60_000 },
-      );
-      assert.equal(jsTop.frame.line, next.line, 'stopped on the line of the awaited call');
-      const scopes = (await jsTop.item.session.customRequest('scopes', { frameId: jsTop.frame.id })) as {
-        scopes: { name: string; variablesReference: number }[];
-      };
-      const local = scopes.scopes.find((scope) => /local/i.test(scope.name));
-      assert.ok(local, `a Local scope among ${scopes.scopes.map((scope) => scope.name).join(', ')}`);
-      const locals = (await jsTop.item.session.customRequest('variables', {
-        variablesReference: local.variablesReference,
-      })) as { variables: { name: string; value: string }[] };
-      const outputs = locals.variables.find((variable) => variable.name === 'outputs');
-      assert.match(outputs?.value ?? '', /Hello Tokyo!/, `outputs at position 1: ${outputs?.value}`);
-      await jsTop.item.session.customRequest('continue', { threadId: jsTop.item.threadId });
-      await inspected;
+      const first = await inspectOutputs(api, session);
+      assert.equal(first.line, next.line, 'stopped on the line of the awaited call');
+      assert.match(first.outputs, /Hello Tokyo!/, `outputs at position 1: ${first.outputs}`);
+      const js = api.replayLocals.attachedTo(session);
       assert.ok(js, 'the JavaScript session stays attached for the next inspection');
       // The replay ran while the JavaScript debugger had it, and pauses again at the same position.
       await waitFor('the replay to pause again', () => stops.length >= 3);
@@ -134,6 +143,14 @@ suite('Durable Replay debugger', () => {
       await session.customRequest('stepBack', { threadId: 1 });
       await waitFor('the step back', () => stops.length >= 4);
       assert.equal((await top()).line, entry.line);
+
+      // Restart replays with a new worker: the next inspection attaches to it, at the first position.
+      await session.customRequest('restart');
+      await waitFor('the restart', () => stops.length >= 5);
+      const again = await inspectOutputs(api, session);
+      assert.equal(again.line, entry.line);
+      assert.match(again.outputs, /^(\(0\) )?\[\]$/, `outputs at position 0: ${again.outputs}`);
+      assert.notEqual(api.replayLocals.attachedTo(session), js, 'a new JavaScript session for the new worker');
 
       const ended = waitForEvent('the session to end', vscode.debug.onDidTerminateDebugSession, (s) => s === session);
       await vscode.debug.stopDebugging(session);
