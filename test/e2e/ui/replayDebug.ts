@@ -2,8 +2,9 @@
  * The replay debugger as a person uses it: Debug Replay from a completed instance's context menu, the session
  * pauses on entry in the orchestrator's TypeScript source, Step Over twice moves down the orchestrator, Step Back
  * returns, the yield lines show what they received inline, the history view beside marks the current event, and the
- * Variables view shows the current event and the orchestration. Screenshot: the paused editor with the inline
- * results, the variables and the history (30-replay-debugger.png).
+ * Variables view shows the current event and the orchestration; Inspect Local Variables from the debug toolbar shows
+ * the orchestrator's own variables in VS Code's JavaScript debugger. Screenshots: the paused editor with the inline
+ * results, the variables and the history (30-replay-debugger.png), and the orchestrator's locals (31-replay-locals).
  */
 import type { Scenario } from '../lib/phase.js';
 import { INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
@@ -87,6 +88,20 @@ export const scenario: Scenario = {
     for (let i = 0; i < 5; i++) await wb.runCommand('Increase Editor Width');
     await wb.movePointerAway();
     await wb.screenshot('30-replay-debugger');
+
+    // Inspect Local Variables (the debug toolbar's button): VS Code's JavaScript debugger stops in the orchestrator
+    // with its own variables at this position (the installed, minified bundle's stop, and its frame selection).
+    await wb.page.locator('.debug-toolbar .action-label[aria-label^="Inspect Local Variables"]').click();
+    await variables
+      .filter({ hasText: /outputs/ })
+      .filter({ hasText: 'Hello Tokyo!' })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await wb.movePointerAway();
+    await wb.screenshot('31-replay-locals');
+    await wb.runCommand('Debug: Continue');
+    // The replay pauses again at its position: its Variables are back.
+    await variables.filter({ hasText: 'Current event' }).first().waitFor();
     await wb.runCommand('Debug: Stop');
   },
 };
