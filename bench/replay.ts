@@ -1,5 +1,5 @@
 /**
- * The replay debugger's figures: how long a Debug Replay session takes to start (every position replayed through
+ * The replay debugger's figures: how long a Debug Replay session takes to start (every position computed through
  * the app in the replay worker process, as the debug adapter does), how long `replay-check` takes per instance
  * (one whole replay when the code still matches), and what a step costs once the positions are known (the runtime
  * step plus the position event the editor receives). Histories are real: the `sequence` and `fanOut` workloads of
@@ -74,7 +74,7 @@ export async function benchReplay(say: (line?: string) => void, run: RunWorkload
   say(REPLAY_HEADING);
   say();
   say(
-    'Debug Replay start = every position replayed through bench/app in the replay worker process (medians of 3); ' +
+    'Debug Replay start = every position computed through bench/app in the replay worker process (medians of 3); ' +
       'replay-check = one instance checked against unchanged code (medians of 5); step = one step of the runtime ' +
       'plus the position event sent to the editor (median over stepping to the end and back).',
   );
@@ -107,9 +107,10 @@ export async function benchReplay(say: (line?: string) => void, run: RunWorkload
   if (small && large) {
     say();
     say(
-      `Each position is a fresh replay of its prefix, as the real host does per episode, so a session's start grows ` +
-        `with the square of the history: ${fmt(large.positions / small.positions)}× the positions cost ` +
-        `${fmt(large.launchMs / small.launchMs)}× the time; replay-check replays once (${fmt(large.checkMs / small.checkMs)}×).`,
+      `A session starts with one replay of the whole history, snapshotting the orchestrator's tasks after each ` +
+        `position's event (a snapshot grows with the tasks so far): ${fmt(large.positions / small.positions)}× the ` +
+        `positions cost ${fmt(large.launchMs / small.launchMs)}× the time; replay-check replays once ` +
+        `(${fmt(large.checkMs / small.checkMs)}×).`,
     );
   }
 }

@@ -75,6 +75,16 @@ interface LibExecutor {
   willContinueAsNew: boolean;
   trackOpenTask: (this: LibExecutor, task: LibTask) => void;
   recordFireAndForgetAction: (this: LibExecutor, action: unknown, increment?: number) => void;
+  /** Applies one history event (resuming the generator when it completes what it waits for). */
+  processEvent: (this: LibExecutor, event: unknown) => void;
+  context?: { customStatus?: unknown };
+}
+
+/** What the orchestrator had after one history event, taken during a replay of the whole history. */
+export interface EventSnapshot {
+  eventIndex: number;
+  observation: Observation;
+  customStatus: unknown;
 }
 
 interface Created {
@@ -94,6 +104,13 @@ class RunCapture {
    * that line, with its locals as they are at this replay position). Without an attached debugger nothing stops.
    */
   pauseAt: number | undefined;
+  /**
+   * History indexes after which to take a snapshot (`snapshots`): the library applies the events one by one, so the
+   * state after event i of a whole replay is the state at the end of a replay of the first i + 1 events. One replay
+   * then gives every position.
+   */
+  snapshotAt: ReadonlySet<number> | undefined;
+  readonly snapshots: EventSnapshot[] = [];
   readonly allocated = new Set<number>();
 
   snapshot(): Observation {
@@ -203,7 +220,9 @@ export function callerSite(wrapper: (...args: never[]) => unknown): SourceSite |
  * Patches the `durable-functions` the app in `appDir` resolves (the same module instance the app's code uses:
  * CommonJS and ESM imports of it share Node's require cache). Idempotent. Returns the capture hooks.
  */
-export function instrumentDurableFunctions(appDir: string): { beginRun(pauseAt?: number): RunCapture } {
+export function instrumentDurableFunctions(appDir: string): {
+  beginRun(pauseAt?: number, snapshotAt?: ReadonlySet<number>): RunCapture;
+} {
   const appRequire = createRequire(path.join(appDir, 'package.json'));
   const libRoot = path.dirname(appRequire.resolve('durable-functions'));
   const load = (rel: string): Record<string, unknown> => appRequire(path.join(libRoot, rel)) as Record<string, unknown>;
@@ -274,6 +293,18 @@ export function instrumentDurableFunctions(appDir: string): { beginRun(pauseAt?:
           record.call(this, action, increment);
           for (let n = before; n < this.sequenceNumber; n++) run.allocated.add(n);
         };
+        const snapshotAt = run.snapshotAt;
+        if (snapshotAt) {
+          const processEvent = this.processEvent;
+          let eventIndex = -1;
+          this.processEvent = function (this: LibExecutor, event: unknown): void {
+            eventIndex++;
+            processEvent.call(this, event);
+            if (!snapshotAt.has(eventIndex)) return;
+            const customStatus = toJson(this.context?.customStatus);
+            run.snapshots.push({ eventIndex, observation: run.snapshot(), customStatus });
+          };
+        }
         const df = context.df as { Task?: Record<string, (tasks: unknown) => LibTask> };
         if (df.Task) wrapCompound(df.Task, run);
       }
@@ -281,9 +312,10 @@ export function instrumentDurableFunctions(appDir: string): { beginRun(pauseAt?:
     };
   }
   return {
-    beginRun(pauseAt?: number): RunCapture {
+    beginRun(pauseAt?: number, snapshotAt?: ReadonlySet<number>): RunCapture {
       const run = new RunCapture();
       run.pauseAt = pauseAt;
+      run.snapshotAt = snapshotAt;
       currentState(proto, marker).run = run;
       return run;
     },

@@ -11,7 +11,7 @@ import { loadAppConfig } from '../emulator/appConfig.js';
 import { AppWorker } from '../emulator/host/appWorker.js';
 import type { EpisodeResult, FunctionInfo } from '../emulator/host/protocol.js';
 import type { HistoryEvent } from '../emulator/engine/history.js';
-import { instrumentDurableFunctions, type Observation } from './instrument.js';
+import { instrumentDurableFunctions, type EventSnapshot, type Observation } from './instrument.js';
 
 /** The instance being replayed: what the trigger payload needs besides the history. */
 export interface ReplayInstance {
@@ -29,11 +29,15 @@ export interface RunResult {
   episode?: EpisodeResult;
   /** Set when the handler could not run at all (unknown function, a crash outside the orchestrator). */
   failure?: string;
+  /** With `snapshotAt`: the snapshots taken, in history order (none after the orchestrator ended). */
+  snapshots?: EventSnapshot[];
 }
 
 export interface RunOptions {
   /** Stop an attached JavaScript debugger when the orchestrator creates this task (index in creation order). */
   pauseAt?: number;
+  /** History indexes after which to snapshot what the orchestrator has (`RunResult.snapshots`). */
+  snapshotAt?: number[];
 }
 
 export interface ReplayHost {
@@ -75,7 +79,7 @@ export class InProcessReplayHost implements ReplayHost {
     // The library turns Timestamps into Dates in place: it gets its own copy, as over IPC.
     const history = structuredClone(instance.history.slice(0, length));
     history.forEach((event, i) => (event.IsPlayed = i < length - 1));
-    const capture = this.hooks.beginRun(options.pauseAt);
+    const capture = this.hooks.beginRun(options.pauseAt, options.snapshotAt && new Set(options.snapshotAt));
     try {
       const result = await this.worker.invoke({
         kind: 'orchestration',
@@ -97,7 +101,11 @@ export class InProcessReplayHost implements ReplayHost {
         knownLeaves: 0,
       });
       if (result.kind !== 'orchestration') return { observation: capture.snapshot(), failure: 'not an orchestrator' };
-      return { observation: capture.snapshot(), episode: result.episode };
+      return {
+        observation: capture.snapshot(),
+        episode: result.episode,
+        ...(options.snapshotAt ? { snapshots: capture.snapshots } : {}),
+      };
     } catch (error) {
       return {
         observation: capture.snapshot(),

@@ -1,10 +1,11 @@
 /**
- * The process-facing part of the replay: runs the orchestrator once per position (on the history prefix that ends
- * with that position's event) through a `ReplayHost`, and turns each run into a `Position`. Everything after
- * this is pure (`ReplayRuntime`).
+ * The process-facing part of the replay: runs the orchestrator through a `ReplayHost` and turns what it observed
+ * into one `Position` per event the orchestrator observes. Everything after this is pure (`ReplayRuntime`).
  *
- * Each prefix is a fresh replay from the start of the history, as the real host does for every episode, so a
- * position's state is exactly what the orchestrator had after that event, independent of any other position.
+ * A position's state is what the orchestrator has at the end of a replay of the history up to its event, as the
+ * real host replays each episode. The library applies history events one at a time, so one replay of the whole
+ * history, snapshotted after each position's event, reaches the same states (a unit test compares both on every
+ * golden history); one replay per prefix remains for histories the handler cannot replay whole.
  */
 import type { HistoryEvent } from '../emulator/engine/history.js';
 import type { EpisodeResult } from '../emulator/host/protocol.js';
@@ -19,15 +20,59 @@ export interface Position {
   /** How many history events the replay of this position ran on. */
   length: number;
   observation: Observation;
-  /** What the orchestrator returned after this event (actions, output, custom status, error). */
+  /** What the orchestrator returned after this event (actions, output, custom status, error); the last position. */
   episode?: EpisodeResult;
+  /** The custom status after this event, for the positions before the last. */
+  customStatus?: unknown;
   /** The handler could not run (e.g. the function no longer exists). */
   failure?: string;
   divergence?: Divergence;
 }
 
-/** Replays every prefix. Stops after the first divergence: later positions would only repeat its consequences. */
+/**
+ * Every position, from one replay of the whole history with a snapshot after each position's event (see
+ * `RunCapture.snapshotAt`): linear in the history's length. Stops after the first divergence: later positions would
+ * only repeat its consequences. A history the handler cannot replay whole is replayed prefix by prefix instead.
+ */
 export async function computePositions(host: ReplayHost, instance: ReplayInstance): Promise<Position[]> {
+  const indexes = positionIndexes(instance.history);
+  if (indexes.length === 0) return [];
+  const whole = await host.run(instance, instance.history.length, { snapshotAt: indexes });
+  if (whole.failure || !whole.snapshots) return computePositionsByPrefix(host, instance);
+  const snapshots = new Map(whole.snapshots.map((snapshot) => [snapshot.eventIndex, snapshot]));
+  const last = indexes.length - 1;
+  const positions: Position[] = [];
+  let ended = false;
+  for (let i = 0; i < indexes.length; i++) {
+    const eventIndex = indexes[i]!;
+    const snapshot = snapshots.get(eventIndex);
+    // The last position, and any after the orchestrator ended (it reads no further), are the whole replay's end.
+    ended ||= snapshot === undefined;
+    const final = i === last || ended;
+    const observation = final ? whole.observation : snapshot!.observation;
+    const position: Position = {
+      eventIndex,
+      event: instance.history[eventIndex]!,
+      length: i === last ? instance.history.length : eventIndex + 1,
+      observation,
+      ...(final && whole.episode ? { episode: whole.episode } : { customStatus: snapshot?.customStatus ?? null }),
+    };
+    const divergence = findDivergence(
+      instance.history,
+      eventIndex,
+      observation.tasks,
+      observation.allocatedIds,
+      i === last,
+    );
+    if (divergence) position.divergence = divergence;
+    positions.push(position);
+    if (divergence) break;
+  }
+  return positions;
+}
+
+/** One replay per position, of the history up to its event (as the host replays each episode). */
+export async function computePositionsByPrefix(host: ReplayHost, instance: ReplayInstance): Promise<Position[]> {
   const indexes = positionIndexes(instance.history);
   const positions: Position[] = [];
   for (let i = 0; i < indexes.length; i++) {

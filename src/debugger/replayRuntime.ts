@@ -204,7 +204,7 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
         instanceId: this.instance.instanceId,
         name: this.instance.name,
         input: this.instance.input === null ? undefined : (JSON.parse(this.instance.input) as unknown),
-        customStatus: episode?.customStatus ?? null,
+        customStatus: episode ? (episode.customStatus ?? null) : (position.customStatus ?? null),
         ...(episode?.isDone && episode.output !== undefined ? { output: episode.output } : {}),
         ...(episode?.error !== undefined ? { error: episode.error } : {}),
         completed: tasks.filter((t) => t.state !== 'running'),

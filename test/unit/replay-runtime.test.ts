@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyRowKey, inlineResults } from '../../src/debugger/inlineResults.js';
 import { loadHistoryFile } from '../../src/debugger/historyInput.js';
-import { InProcessReplayHost } from '../../src/debugger/replayHost.js';
-import { computePositions, type Position } from '../../src/debugger/replayRun.js';
+import { InProcessReplayHost, type ReplayHost } from '../../src/debugger/replayHost.js';
+import { computePositions, computePositionsByPrefix, type Position } from '../../src/debugger/replayRun.js';
 import { ReplayRuntime } from '../../src/debugger/replayRuntime.js';
 import { eventTypeName } from '../../src/emulator/engine/history.js';
 import { buildHistoryModel } from '../../src/webview/history/model.js';
@@ -263,6 +263,46 @@ describe('inline results and history rows at each position (golden histories)', 
       const row = rows.find((r) => r.key === historyRowKey(instance.history, p.eventIndex));
       assert.equal(row?.eventType, eventTypeName(p.event.EventType));
       assert.equal(row?.event['Timestamp'], p.event.Timestamp);
+    }
+  });
+});
+
+describe('positions from one replay of the whole history', () => {
+  it('take one run, and equal one replay per prefix on every golden history', async () => {
+    let runs = 0;
+    const counting: ReplayHost = {
+      start: () => host.start(),
+      run: (instance, length, options) => {
+        runs++;
+        return host.run(instance, length, options);
+      },
+      stop: async () => undefined,
+    };
+    for (const golden of [
+      'hello',
+      'fanout',
+      'timer',
+      'event',
+      'retry',
+      'suborch',
+      'entity',
+      'eternal',
+      'hello-status',
+    ]) {
+      const instance = loadHistoryFile(path.join(GOLDEN, `${golden}.json`));
+      runs = 0;
+      const fast = await computePositions(counting, instance);
+      assert.equal(runs, 1, `${golden}: one replay`);
+      const slow = await computePositionsByPrefix(host, instance);
+      const view = (positions: Position[]) =>
+        positions.map((p) => {
+          const variables = new ReplayRuntime(instance, positions);
+          variables.start(true);
+          for (let i = 0; i < positions.indexOf(p); i++) variables.step();
+          const { completed, pending, customStatus } = variables.variables()!.orchestration;
+          return { eventIndex: p.eventIndex, observation: p.observation, completed, pending, customStatus };
+        });
+      assert.deepEqual(view(fast), view(slow), golden);
     }
   });
 });
