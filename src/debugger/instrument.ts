@@ -100,7 +100,7 @@ class RunCapture {
   readonly created: Created[] = [];
   /**
    * "Inspect local variables": index in `created` of the task whose creation stops an attached JavaScript debugger
-   * (a `debugger` statement in the wrapper the orchestrator called; one step out is the orchestrator's own frame, on
+   * (a `debugger` statement in the wrapper the orchestrator called; the frame below is the orchestrator's own, on
    * that line, with its locals as they are at this replay position). Without an attached debugger nothing stops.
    */
   pauseAt: number | undefined;

@@ -31,7 +31,7 @@ export interface Position {
 
 /**
  * Every position, from one replay of the whole history with a snapshot after each position's event (see
- * `RunCapture.snapshotAt`): linear in the history's length. Stops after the first divergence: later positions would
+ * `RunCapture.snapshotAt`), rather than one replay per position. Stops after the first divergence: later positions would
  * only repeat its consequences. A history the handler cannot replay whole is replayed prefix by prefix instead.
  */
 export async function computePositions(host: ReplayHost, instance: ReplayInstance): Promise<Position[]> {

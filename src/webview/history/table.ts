@@ -45,10 +45,10 @@ export class HistoryTable {
   }
   private focused = 0;
   private frame = 0;
-  /** Restored from a saved state, applied with the first rows. */
-  /** The key of the row a replay debugger is paused on. */
+  /** The key of the row a replay debugger is paused on, and whether it was scrolled into view. */
   private replayKey: string | undefined;
   private replayRevealed = false;
+  /** Restored from a saved state, applied with the first rows. */
   private pendingAnchor: string | undefined;
   private pendingFocus: string | undefined;
 
