@@ -117,8 +117,8 @@ export async function computePositionsByPrefix(host: ReplayHost, instance: Repla
 /**
  * replay-check's question only: does today's code replay this history? One replay of the whole history answers it
  * (deterministic code makes, on every prefix, a subset of the calls it makes on the whole history, so a clean whole
- * replay means clean prefixes). Only a diverging history is replayed prefix by prefix, to name the first position
- * where it diverges. This keeps the check linear in the history's length for the usual, clean case.
+ * replay means clean prefixes). Only a diverging history is replayed again with its positions (`computePositions`),
+ * to name the first one where it diverges. This keeps the usual, clean case to one replay without snapshots.
  */
 export async function checkInstance(
   host: ReplayHost,
