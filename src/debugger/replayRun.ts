@@ -57,18 +57,18 @@ export async function computePositions(host: ReplayHost, instance: ReplayInstanc
       observation,
       ...(final && whole.episode ? { episode: whole.episode } : { customStatus: snapshot?.customStatus ?? null }),
     };
-    const divergence = findDivergence(
-      instance.history,
-      eventIndex,
-      observation.tasks,
-      observation.allocatedIds,
-      i === last,
-    );
-    if (divergence) position.divergence = divergence;
+    checkPosition(instance, position, i === last);
     positions.push(position);
-    if (divergence) break;
+    if (position.divergence) break;
   }
   return positions;
+}
+
+/** Sets the position's divergence, if what the code did there does not match the history (`final`: the last). */
+function checkPosition(instance: ReplayInstance, position: Position, final: boolean): void {
+  const { tasks, allocatedIds } = position.observation;
+  const divergence = findDivergence(instance.history, position.eventIndex, tasks, allocatedIds, final);
+  if (divergence) position.divergence = divergence;
 }
 
 /** One replay per position, of the history up to its event (as the host replays each episode). */
@@ -99,14 +99,7 @@ export async function computePositionsByPrefix(host: ReplayHost, instance: Repla
         message: `The orchestrator could not be replayed at history event ${eventIndex}: ${result.failure}`,
       };
     } else {
-      const divergence = findDivergence(
-        instance.history,
-        eventIndex,
-        result.observation.tasks,
-        result.observation.allocatedIds,
-        final,
-      );
-      if (divergence) position.divergence = divergence;
+      checkPosition(instance, position, final);
     }
     positions.push(position);
     if (position.divergence) break;

@@ -2,7 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType } from '../../src/emulator/engine/history.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
+import type { MemoryStoreData } from '../../src/emulator/store/memoryStore.js';
 import { createTestEngine, output } from './engineHarness.js';
+
+/** A promise and the function that resolves it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** What a crashed engine leaves: a copy of the store's data as it is now. */
+function storedNow(data: MemoryStoreData): MemoryStoreData {
+  return { instances: new Map(data.instances), entities: new Map(data.entities) };
+}
 
 /** Polls `done` (between turns of the event loop) until it holds; fails after `timeoutMs`. */
 async function waitUntil(done: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -161,27 +174,25 @@ test('recovery: completions that arrive while an episode runs survive a crash be
   // completion commits the record). A crash at that moment must lose none of the three completions.
   let episodes = 0;
   let activities = 0;
-  let episodeHeld!: () => void;
-  const held = new Promise<void>((resolve) => (episodeHeld = resolve));
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
+  const held = deferred();
+  const gate = deferred();
   const first = await createTestEngine(undefined, {
     beforeInvoke: async (call) => {
-      if (call.kind === 'activity' && ++activities > 1) await held;
+      if (call.kind === 'activity' && ++activities > 1) await held.promise;
       if (call.kind === 'orchestration' && ++episodes === 2) {
-        episodeHeld();
-        await gate;
+        held.resolve();
+        await gate.promise;
       }
     },
   });
   const { instanceId } = await first.engine.startNew('fanOutFanIn', { input: '3' });
-  await held;
+  await held.promise;
   const stored = () => JSON.parse(first.data.instances.get(instanceId)!) as InstanceRecord;
   await waitUntil(() => Object.values(stored().pending).every((task) => task.kind === 'activity' && task.done));
   // The crash: what is stored now is all a restarted engine gets.
-  const snapshot = { instances: new Map(first.data.instances), entities: new Map(first.data.entities) };
+  const snapshot = storedNow(first.data);
   first.engine.core.stop();
-  release();
+  gate.resolve();
   const second = await createTestEngine(snapshot);
   await second.settle();
   const record = second.engine.getInstance(instanceId)!;
@@ -192,25 +203,23 @@ test('recovery: completions that arrive while an episode runs survive a crash be
 
 test('recovery: signals queued while an entity batch runs survive a crash before its commit', async () => {
   let batches = 0;
-  let batchHeld!: () => void;
-  const held = new Promise<void>((resolve) => (batchHeld = resolve));
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
+  const held = deferred();
+  const gate = deferred();
   const first = await createTestEngine(undefined, {
     beforeInvoke: async (call) => {
       if (call.kind === 'entity' && ++batches === 1) {
-        batchHeld();
-        await gate;
+        held.resolve();
+        await gate.promise;
       }
     },
   });
   await first.engine.signalEntity('counter', 'crash', 'add', '1');
-  await held;
+  await held.promise;
   // Queued (and committed) while the first batch is in flight.
   await first.engine.signalEntity('counter', 'crash', 'add', '2');
-  const snapshot = { instances: new Map(first.data.instances), entities: new Map(first.data.entities) };
+  const snapshot = storedNow(first.data);
   first.engine.core.stop();
-  release();
+  gate.resolve();
   const second = await createTestEngine(snapshot);
   await second.settle();
   assert.equal(second.engine.getEntity('counter', 'crash')?.state, '3');
