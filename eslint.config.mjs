@@ -1,4 +1,4 @@
-// Lint rules that keep the layers honest (see ../shared/design/STYLE.md): the emulator never imports VS Code,
+// Lint rules that keep the layers honest (see docs/design/style.md): the emulator never imports VS Code,
 // no floating promises, type-only imports marked, no import cycles.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -80,7 +80,7 @@ export default tseslint.config(
   },
   {
     // The determinism linter runs in the CLI and the language server, never in VS Code's extension host, and shares
-    // nothing with the emulator (../shared/design/ARCHITECTURE.md).
+    // nothing with the emulator (docs/design/architecture.md).
     files: ['src/lint/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -7,7 +7,7 @@
 //   2. code-server@4.100.3 (VS Code 1.100.3, the newest release for Node 20) in a cache folder outside the
 //      repository: $DURABLE_STUDIO_CACHE or ~/.cache/durable-studio. Its install downloads ripgrep from GitHub,
 //      which is not reachable here, so the download cache is seeded with Debian's rg first.
-// See ../shared/reference/vscode-testing.md for why each step is needed.
+// See docs/design/vscode-testing.md for why each step is needed.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

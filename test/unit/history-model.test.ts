@@ -19,7 +19,7 @@ function kinds(model: HistoryModel): string[] {
 }
 
 test('the reference sample: rows, names, elapsed times and pairs', () => {
-  const raw = JSON.parse(readFileSync(join(FIXTURES, 'sample-raw-history.json'), 'utf8')) as HistoryEvent[];
+  const raw = JSON.parse(readFileSync(join(FIXTURES, 'sample-history.json'), 'utf8')) as HistoryEvent[];
   const model = buildHistoryModel(statusOf(raw, 'Completed', 'helloOrch', 'inst-1'));
   assert.deepEqual(
     model.rows.map((row) => row.eventType),

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventType, type HistoryEvent } from '../../src/emulator/engine/history.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
 import {
@@ -11,7 +12,9 @@ import {
   transformHistory,
 } from '../../src/emulator/http/statusPayload.js';
 
-const sample = JSON.parse(readFileSync('/work/shared/reference/sample-history.json', 'utf8')) as HistoryEvent[];
+const sample = JSON.parse(
+  readFileSync(join(__dirname, 'history-fixtures', 'sample-history.json'), 'utf8'),
+) as HistoryEvent[];
 
 function record(overrides: Partial<InstanceRecord> = {}): InstanceRecord {
   return {

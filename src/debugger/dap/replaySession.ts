@@ -1,6 +1,6 @@
 /**
- * The replay debugger's Debug Adapter Protocol session: a thin translator over `ReplayRuntime` (see
- * `../../../../shared/design/STYLE.md` principle 2, after vscode-mock-debug's `mockDebug.ts`). It loads the history
+ * The replay debugger's Debug Adapter Protocol session: a thin translator over `ReplayRuntime` (docs/design/style.md,
+ * principle 2, after vscode-mock-debug's `mockDebug.ts`). It loads the history
  * (a file, or an instance of a running emulator over HTTP), replays it through the app in a separate worker process
  * (`ChildProcessReplayHost`), and turns the runtime's stops, stack and variables into DAP.
  *
