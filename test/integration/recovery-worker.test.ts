@@ -41,8 +41,7 @@ before(() => {
 test('a crashed worker is replaced and in-flight work completes', async (t) => {
   const emu = await startEmulator({ app });
   t.after(() => emu.stop('SIGKILL'));
-  const restarts = () =>
-    (emu.output().match(/app worker exited unexpectedly \(SIGKILL\); restarting it/g) ?? []).length;
+  const restarts = () => (emu.output().match(/The app worker exited \(SIGKILL\)\..*Restarting it\./g) ?? []).length;
 
   // While idle.
   const first = workerPid(emu.process.pid!);

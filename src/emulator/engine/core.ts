@@ -45,6 +45,8 @@ export class EngineCore {
   private activeActivities = 0;
   readonly entityRunnable = new Set<string>();
   readonly entityRunning = new Set<string>();
+  /** Entities whose next operations run one per batch, and how many (see `runOperations` in entities.ts). */
+  readonly entitySingleSteps = new Map<string, number>();
   private readonly timers = new Map<string, () => void>();
   /** What the app worker holds of each execution's history (see host/historyCache.ts). */
   readonly workerHistories = new Map<string, { key: string; length: number }>();

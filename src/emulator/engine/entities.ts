@@ -21,9 +21,9 @@ type Step = { kind: 'operations'; requests: EntityRequest[] } | { kind: 'control
  * release messages are steps of their own so operations stay in order around them. The queue is left as it is:
  * a step's requests leave it when its outcome is applied, in the same change set (see `runEntityStep`).
  */
-function nextStep(entity: EntityRecord): Step | undefined {
+function nextStep(entity: EntityRecord, maxOperations: number): Step | undefined {
   const operations: EntityRequest[] = [];
-  for (let i = 0; i < entity.queue.length && operations.length < MAX_OPERATIONS_PER_BATCH; i++) {
+  for (let i = 0; i < entity.queue.length && operations.length < maxOperations; i++) {
     const request = entity.queue[i]!;
     const eligible = entity.lockedBy === null || request.parent === entity.lockedBy;
     if (!eligible) continue;
@@ -73,12 +73,17 @@ function applyControl(core: EngineCore, entity: EntityRecord, request: EntityReq
   }
 }
 
+/**
+ * Runs a batch of operations and applies its outcome. Returns false, applying nothing, when a batch of several
+ * operations timed out or took its worker down: the requests stay queued and run again one per batch, so that
+ * only the operation to blame fails (blame.ts judges calls, and a batch is one call).
+ */
 async function runOperations(
   core: EngineCore,
   entity: EntityRecord,
   requests: EntityRequest[],
   changes: Changes,
-): Promise<void> {
+): Promise<boolean> {
   const fn = core.findFunction(entity.name, 'entity');
   let result: EntityBatchResult;
   if (!fn) {
@@ -108,8 +113,12 @@ async function runOperations(
       if (outcome.kind !== 'entity') throw new Error(`unexpected ${outcome.kind} result for an entity`);
       result = outcome.batch;
     } catch (error) {
-      // The worker could not run it at all (shutting down): the requests stay queued for later.
+      // A plain Error: the emulator is shutting down, and the requests stay queued for later.
       if (!(error instanceof InvocationError)) throw error;
+      if (requests.length > 1) {
+        core.entitySingleSteps.set(entity.id, requests.length);
+        return false;
+      }
       const message = `Entity '${entity.name}@${entity.key}' failed: ${error.error.message}`;
       result = {
         results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })),
@@ -138,11 +147,13 @@ async function runOperations(
       changes,
     );
   }
+  return true;
 }
 
 /** Runs the next step of one entity and commits it together with everything it caused. */
 export async function runEntityStep(core: EngineCore, entity: EntityRecord): Promise<boolean> {
-  const step = nextStep(entity);
+  const singleSteps = core.entitySingleSteps.get(entity.id) ?? 0;
+  const step = nextStep(entity, singleSteps > 0 ? 1 : MAX_OPERATIONS_PER_BATCH);
   if (!step) return false;
   const changes = new Changes();
   changes.entities.add(entity);
@@ -150,7 +161,9 @@ export async function runEntityStep(core: EngineCore, entity: EntityRecord): Pro
     removeTaken(entity, [step.request]);
     applyControl(core, entity, step.request, changes);
   } else {
-    await runOperations(core, entity, step.requests, changes);
+    if (!(await runOperations(core, entity, step.requests, changes))) return true;
+    if (singleSteps > 1) core.entitySingleSteps.set(entity.id, singleSteps - 1);
+    else core.entitySingleSteps.delete(entity.id);
   }
   if (core.entities.get(entity.id) !== entity) return true;
   await core.commit(changes);

@@ -35,7 +35,8 @@ async function invokeOrchestrator(
     newEvents: newEvents.length,
     knownLeaves: record.actionCount,
   });
-  let result = await core.options.runner.invoke(call(base));
+  // Sent again to a new worker (this one died or was replaced), the episode carries its whole history.
+  let result = await core.options.runner.invoke(call(base), base === undefined ? undefined : () => call(undefined));
   if (result.kind === 'historyCacheMiss') result = await core.options.runner.invoke(call(undefined));
   if (result.kind !== 'orchestration') throw new Error(`unexpected ${result.kind} result for an orchestration`);
   core.workerHistories.set(record.instanceId, { key, length: record.history.length });
@@ -59,7 +60,8 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
   try {
     episode = await invokeOrchestrator(core, record, [started, ...delivered]);
   } catch (error) {
-    // The worker could not run it at all (shutting down): the batch stays in the inbox for later.
+    // The episode timed out or took its worker down (blame.ts): the orchestration fails with that error. (When
+    // the emulator shuts down the call rejects with a plain Error, and the batch stays in the inbox for later.)
     if (!(error instanceof InvocationError)) throw error;
     const leaves = {
       leaves: [],

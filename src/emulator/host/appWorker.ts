@@ -16,6 +16,7 @@ import { episodeFromFailure, episodeFromState } from './episode.js';
 import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
 import { toWorkerHttpResponse } from './httpResponse.js';
 import { HistoryCache } from './historyCache.js';
+import { unmarked, type MarkUserCode } from './userCodeMarker.js';
 
 export type WorkerLog = (level: LogLevel, message: string, functionName?: string) => void;
 
@@ -121,32 +122,34 @@ export class AppWorker {
     return [...this.registry.functions.values()].map(describe);
   }
 
-  async invoke(call: Invocation): Promise<InvocationResult> {
+  /** Runs one call; `mark` wraps every entry into user code (handlers and hooks) so a blocking call can be named. */
+  async invoke(call: Invocation, mark: MarkUserCode = unmarked): Promise<InvocationResult> {
     const registration = this.registry.functions.get(call.functionName.toLowerCase());
     if (!registration) throw new UnknownFunctionError(call.functionName);
     switch (call.kind) {
       case 'orchestration':
-        return this.invokeOrchestrator(registration, call);
+        return this.invokeOrchestrator(registration, call, mark);
       case 'activity': {
         const value = call.input === null ? undefined : tryJsonParse(call.input);
-        const result = await this.run(registration, { value });
+        const result = await this.run(registration, { value }, mark);
         return { kind: 'activity', resultJson: JSON.stringify(result) ?? 'null' };
       }
       case 'entity': {
-        const result = (await this.run(registration, { value: call.batch })) as Extract<
+        const result = (await this.run(registration, { value: call.batch }, mark)) as Extract<
           InvocationResult,
           { kind: 'entity' }
         >['batch'];
         return { kind: 'entity', batch: result };
       }
       case 'http':
-        return { kind: 'http', response: await this.invokeHttp(registration, call.request) };
+        return { kind: 'http', response: await this.invokeHttp(registration, call.request, mark) };
     }
   }
 
   private async invokeOrchestrator(
     registration: Registration,
     call: Extract<Invocation, { kind: 'orchestration' }>,
+    mark: MarkUserCode,
   ): Promise<InvocationResult> {
     const { payload, historyKey, historyBase } = call;
     let history = payload.history;
@@ -169,7 +172,7 @@ export class AppWorker {
     // events, in their stored order.
     this.histories.set(payload.instanceId, historyKey, history.slice(0, history.length - call.newEvents));
     try {
-      const state = await this.run(registration, { value: trigger });
+      const state = await this.run(registration, { value: trigger }, mark);
       return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves) };
     } catch (error) {
       const episode = episodeFromFailure(error, call.knownLeaves);
@@ -178,7 +181,11 @@ export class AppWorker {
     }
   }
 
-  private async invokeHttp(registration: Registration, request: WorkerHttpRequest): Promise<WorkerHttpResponse> {
+  private async invokeHttp(
+    registration: Registration,
+    request: WorkerHttpRequest,
+    mark: MarkUserCode,
+  ): Promise<WorkerHttpResponse> {
     if (this.httpStream) {
       const message =
         'HTTP streams (app.setup({ enableHttpStream: true })) are not supported by the Durable Studio emulator yet.';
@@ -201,9 +208,14 @@ export class AppWorker {
       ...(request.body && request.body.length > 0 ? { body: { bytes: Buffer.from(request.body) } } : {}),
     };
     let response: WorkerHttpResponse | undefined;
-    await this.run(registration, { rpc: { name: triggerName, data: { http } } }, async (model, context, result) => {
-      response = await toWorkerHttpResponse(model, context, result);
-    });
+    await this.run(
+      registration,
+      { rpc: { name: triggerName, data: { http } } },
+      mark,
+      async (model, context, result) => {
+        response = await toWorkerHttpResponse(model, context, result);
+      },
+    );
     return response!;
   }
 
@@ -215,6 +227,7 @@ export class AppWorker {
   private async run(
     registration: Registration,
     trigger: { value: unknown } | { rpc: { name: string; data: unknown } },
+    mark: MarkUserCode,
     onResult?: (
       model: ReturnType<NonNullable<CoreRegistry['programmingModel']>['getInvocationModel']>,
       context: InvocationContextLike,
@@ -249,13 +262,13 @@ export class AppWorker {
     const appHookData = this.registry.appHookData;
     coreCtx.state = 'preInvocationHooks';
     const pre = { hookData, appHookData, invocationContext: context, inputs, functionCallback: registration.callback };
-    for (const hook of this.registry.hooks.preInvocation) await hook(pre);
+    for (const hook of this.registry.hooks.preInvocation) await mark(() => hook(pre));
     coreCtx.state = 'invocation';
     let result: unknown;
     let error: unknown;
     let failed = false;
     try {
-      result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+      result = await mark(() => model.invokeFunction(context, pre.inputs, pre.functionCallback));
     } catch (thrown) {
       error = thrown;
       failed = true;
@@ -269,7 +282,7 @@ export class AppWorker {
       result,
       error,
     };
-    for (const hook of this.registry.hooks.postInvocation) await hook(post);
+    for (const hook of this.registry.hooks.postInvocation) await mark(() => hook(post));
     if (post['error'] !== error) failed = post['error'] !== undefined && post['error'] !== null;
     if (failed) throw post['error'];
     if (onResult) await onResult(model, context, post['result']);

@@ -131,6 +131,8 @@ export interface WorkerBootOptions {
   config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>;
   /** Origin of the emulator's HTTP server, e.g. `http://localhost:7071`. */
   origin: string;
+  /** Where the worker records which call's user code runs synchronously (see userCodeMarker.ts). */
+  markerFile?: string;
 }
 
 export function serializeError(error: unknown, system = false): SerializedError {

@@ -1,25 +1,21 @@
 /**
- * The engine's side of the app worker: forks the worker process, batches invocations over IPC, enforces the
- * function timeout, and restarts the worker when it dies, hangs or the code is reloaded. Invocations that were
- * in flight on a worker that went away are sent again to the new one (at-least-once, as on Azure).
+ * The engine's side of the app worker: a supervisor that batches invocations over IPC to the main worker,
+ * enforces the function timeout, replaces a worker that dies, blocks or is reloaded, and decides what happens
+ * to the calls that were in flight on it (blame.ts): the call that killed or blocked the worker fails, HTTP
+ * calls fail rather than run twice, everything else runs again. When the culprit cannot be named, the suspects
+ * run again in a second, isolation worker, away from everyone else, until it is found.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../appConfig.js';
-import { WORKER_OPTIONS_ENV } from './protocol.js';
-import type {
-  WorkerBootOptions,
-  EngineToWorker,
-  FunctionInfo,
-  Invocation,
-  InvocationResult,
-  LogLevel,
-  SerializedError,
-  WorkerToEngine,
-} from './protocol.js';
+import { judge, type Judgement, type WorkerDeath, type WorkerRole } from './blame.js';
+import type { FunctionInfo, Invocation, InvocationResult, LogLevel, Outcome, SerializedError } from './protocol.js';
+import { WorkerProcess } from './workerProcess.js';
 
-/** A user function failed (threw, or timed out). */
+export { defaultWorkerScript } from './workerProcess.js';
+
+/** A user function failed (threw, timed out, or took its worker down). */
 export class InvocationError extends Error {
   constructor(readonly error: SerializedError) {
     super(error.message);
@@ -32,7 +28,11 @@ export type WorkerLogSink = (level: LogLevel, message: string, functionName?: st
 /** What the engine needs from whatever runs user code. */
 export interface FunctionRunner {
   start(): Promise<FunctionInfo[]>;
-  invoke(call: Invocation): Promise<InvocationResult>;
+  /**
+   * Runs a call. `standalone` gives the same call in a form any worker can run (an orchestrator episode with its
+   * whole history rather than what the worker cached): used when the call has to be sent to a new worker.
+   */
+  invoke(call: Invocation, standalone?: () => Invocation): Promise<InvocationResult>;
   /** Reloads the user's code (for --watch); resolves with the new function list. */
   reload(): Promise<FunctionInfo[]>;
   stop(): Promise<void>;
@@ -42,7 +42,7 @@ export interface ChildWorkerOptions {
   config: AppConfig;
   origin: string;
   log: WorkerLogSink;
-  /** `--inspect[=port]` for the worker, so a debugger attaches to user code only. */
+  /** `--inspect[=port]` for the main worker, so a debugger attaches to user code only. */
   inspect?: string | undefined;
   workerScript?: string;
   /** How long a worker may take to answer a liveness ping after a timeout before it is killed. */
@@ -50,43 +50,47 @@ export interface ChildWorkerOptions {
 }
 
 interface InFlight {
+  id: number;
   call: Invocation;
+  standalone: (() => Invocation) | undefined;
   resolve: (value: InvocationResult) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
-  attempts: number;
+  /** The worker it was sent to; undefined while it waits in a queue. */
+  worker: WorkerProcess | undefined;
+  /** It ran on a worker that is gone: the next one gets the standalone form. */
+  resent: boolean;
+  outsideKills: number;
 }
 
-/** dist/worker.js next to the running bundle, or the repository's build when running from sources. */
-export function defaultWorkerScript(): string {
-  const candidates = [path.join(__dirname, 'worker.js'), path.resolve(__dirname, '../../../dist/worker.js')];
-  const found = candidates.find((file) => fs.existsSync(file));
-  if (!found)
-    throw new Error(`the app worker bundle was not found (looked for ${candidates.join(', ')}): run \`npm run build\``);
-  return found;
-}
-
-function describeTimeout(ms: number): string {
+/** `hh:mm:ss`, as the host writes functionTimeout in its messages. */
+export function describeTimeout(ms: number): string {
   const total = Math.round(ms / 1000);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
 }
 
-const MAX_ATTEMPTS_AFTER_CRASH = 3;
+function describeDeath(death: WorkerDeath): string {
+  if (death.kind === 'unresponsive') return 'was unresponsive (a blocked event loop) and was killed';
+  if (death.signal !== null) return `exited (${death.signal})`;
+  return `exited with code ${death.code} (0x${(death.code ?? 0).toString(16)})`;
+}
 
 export class ChildProcessWorker implements FunctionRunner {
-  private child: ChildProcess | undefined;
+  private main: WorkerProcess | undefined;
+  private isolation: WorkerProcess | undefined;
   private readonly inFlight = new Map<number, InFlight>();
-  private outbox: { id: number; call: Invocation }[] = [];
+  /** Calls waiting for the main worker, in call order. */
+  private mainQueue: number[] = [];
+  /** Suspects waiting for the isolation worker, one cohort after the other (see blame.ts). */
+  private cohorts: number[][] = [];
   private flushScheduled = false;
   private nextId = 1;
   private stopping = false;
-  private generation = 0;
-  private readonly pongs = new Map<number, () => void>();
-  /** The current worker has sent 'ready' (its app is loaded): only then are calls sent to it. */
-  private childReady = false;
-  /** A liveness ping after a timeout, pending: the worker it concerns and the calls that timed out meanwhile. */
-  private check: { child: ChildProcess; deferred: Set<number> } | undefined;
+  private markerCount = 0;
+  private markerDir: string | undefined;
+  /** Workers with a liveness ping pending after a timeout, and the calls that timed out on them meanwhile. */
+  private readonly checks = new Map<WorkerProcess, Set<number>>();
 
   constructor(private readonly options: ChildWorkerOptions) {}
 
@@ -96,183 +100,100 @@ export class ChildProcessWorker implements FunctionRunner {
   }
 
   start(): Promise<FunctionInfo[]> {
-    return this.spawn();
+    return this.spawnMain();
   }
 
   async reload(): Promise<FunctionInfo[]> {
-    await this.kill();
-    return this.start();
+    await this.killAll();
+    return this.spawnMain();
   }
 
-  invoke(call: Invocation): Promise<InvocationResult> {
+  invoke(call: Invocation, standalone?: () => Invocation): Promise<InvocationResult> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.inFlight.set(id, { call, resolve, reject, timer: undefined, attempts: 0 });
-      this.outbox.push({ id, call });
+      this.inFlight.set(id, {
+        id,
+        call,
+        standalone,
+        resolve,
+        reject,
+        timer: undefined,
+        worker: undefined,
+        resent: false,
+        outsideKills: 0,
+      });
+      this.mainQueue.push(id);
       this.scheduleFlush();
     });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    this.child = undefined;
     for (const entry of this.inFlight.values()) {
       clearTimeout(entry.timer);
       entry.reject(new Error('the emulator is shutting down'));
     }
     this.inFlight.clear();
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      if (child.connected) child.send({ type: 'shutdown' } satisfies EngineToWorker, () => undefined);
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    });
+    this.mainQueue = [];
+    this.cohorts = [];
+    const workers = [this.main, this.isolation].filter((w): w is WorkerProcess => w !== undefined);
+    this.main = this.isolation = undefined;
+    await Promise.all(workers.map((worker) => worker.shutdown()));
+    if (this.markerDir) fs.rmSync(this.markerDir, { recursive: true, force: true });
   }
 
-  private spawn(): Promise<FunctionInfo[]> {
-    const generation = ++this.generation;
-    const { config, origin, inspect } = this.options;
-    const boot: WorkerBootOptions = {
-      config: { appDir: config.appDir, mainFiles: config.mainFiles, values: config.values, hubName: config.hubName },
-      origin,
-    };
-    const host = new URL(origin).host;
-    const child = fork(this.options.workerScript ?? defaultWorkerScript(), [], {
-      cwd: config.appDir,
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: inspect !== undefined ? [inspect ? `--inspect=${inspect}` : '--inspect'] : [],
-      env: {
-        ...process.env,
-        [WORKER_OPTIONS_ENV]: JSON.stringify(boot),
-        // durable-functions rewrites client URLs to localhost:7071 unless this names the host (§1.1 quirk).
-        WEBSITE_HOSTNAME: host,
-        FUNCTIONS_WORKER_RUNTIME: 'node',
-        AZURE_FUNCTIONS_ENVIRONMENT: process.env['AZURE_FUNCTIONS_ENVIRONMENT'] ?? 'Development',
+  private spawn(role: WorkerRole): WorkerProcess {
+    this.markerDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'durable-studio-worker-'));
+    return new WorkerProcess(
+      {
+        role,
+        config: this.options.config,
+        origin: this.options.origin,
+        inspect: role === 'main' ? this.options.inspect : undefined,
+        ...(this.options.workerScript ? { workerScript: this.options.workerScript } : {}),
+        markerFile: path.join(this.markerDir, `${role}-${++this.markerCount}.marker`),
       },
-    });
-    this.child = child;
-    this.childReady = false;
-    // A send racing the worker's exit fails with EPIPE as an 'error' event: without a listener that would crash
-    // the emulator. The 'exit' handler below deals with the worker going away.
-    child.on('error', (error) => {
-      if (generation === this.generation && !this.stopping) this.options.log('warning', `app worker: ${error.message}`);
-    });
-    const pipeLines = (stream: NodeJS.ReadableStream | null, level: LogLevel) => {
-      let buffered = '';
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        buffered += chunk;
-        let newline: number;
-        while ((newline = buffered.indexOf('\n')) >= 0) {
-          this.options.log(level, buffered.slice(0, newline));
-          buffered = buffered.slice(newline + 1);
-        }
-      });
-    };
-    pipeLines(child.stdout, 'information');
-    pipeLines(child.stderr, 'warning');
-
-    return new Promise<FunctionInfo[]>((resolve, reject) => {
-      let settled = false;
-      child.on('message', (message: WorkerToEngine) => {
-        switch (message.type) {
-          case 'ready':
-            settled = true;
-            if (generation === this.generation) this.childReady = true;
-            resolve(message.functions);
-            this.flush();
-            break;
-          case 'loadError':
-            settled = true;
-            reject(new Error(`the app failed to load: ${message.message}`));
-            break;
-          case 'results':
-            for (const { id, outcome } of message.results) {
-              const entry = this.inFlight.get(id);
-              if (!entry) continue;
-              this.inFlight.delete(id);
-              clearTimeout(entry.timer);
-              if (outcome.ok) entry.resolve(outcome.value);
-              else entry.reject(new InvocationError(outcome.error));
-            }
-            break;
-          case 'pong':
-            this.pongs.get(message.id)?.();
-            break;
-          case 'log':
-            this.options.log(message.level, message.message, message.functionName);
-            break;
-        }
-      });
-      child.on('exit', (code, signal) => {
-        if (!settled) {
-          settled = true;
-          reject(new Error(`the app worker exited while loading (${signal ?? `exit code ${code}`})`));
-          return;
-        }
-        if (generation !== this.generation || this.stopping) return;
-        this.options.log(
-          'error',
-          `The app worker exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it.`,
-        );
-        this.restartAndRedispatch();
-      });
-    });
+      {
+        results: (worker, results) => this.onResults(worker, results),
+        log: this.options.log,
+        died: (worker, death) => this.onDeath(worker, death),
+      },
+    );
   }
 
-  /**
-   * The worker died or was killed: start a new one and give it everything in flight, each with a fresh timeout
-   * (time spent on a dead or blocked worker is not the function's). A call in flight through
-   * MAX_ATTEMPTS_AFTER_CRASH worker deaths fails, so a function that kills its worker cannot loop forever.
-   */
-  private restartAndRedispatch(): void {
-    this.child = undefined;
-    if (this.stopping) return;
-    for (const [id, entry] of this.inFlight) {
+  private async spawnMain(): Promise<FunctionInfo[]> {
+    const worker = this.spawn('main');
+    this.main = worker;
+    const functions = await worker.loaded;
+    this.scheduleFlush();
+    return functions;
+  }
+
+  /** Kills both workers (new code, or a reload); what ran on them waits for the next ones, blamed on no one. */
+  private async killAll(): Promise<void> {
+    const workers = [this.main, this.isolation].filter((w): w is WorkerProcess => w !== undefined);
+    this.main = this.isolation = undefined;
+    for (const worker of workers) this.requeue(worker);
+    await Promise.all(workers.map((worker) => worker.kill().then(() => worker.removeMarker())));
+  }
+
+  /** Calls of a worker that is going away go back in their queues (isolated ones as the next cohort). */
+  private requeue(worker: WorkerProcess): void {
+    this.checks.delete(worker);
+    const ids = this.callsOn(worker).map((entry) => {
       clearTimeout(entry.timer);
       entry.timer = undefined;
-      entry.attempts++;
-      if (entry.attempts >= MAX_ATTEMPTS_AFTER_CRASH) {
-        this.inFlight.delete(id);
-        entry.reject(
-          new InvocationError({
-            name: 'WorkerExitedError',
-            message: `The app worker exited ${entry.attempts} times while running '${entry.call.functionName}'.`,
-          }),
-        );
-      }
-    }
-    this.requeueInFlight();
-    this.spawn().catch((error: Error) => {
-      this.options.log('error', `The app worker could not be restarted: ${error.message}`);
-      for (const entry of this.inFlight.values()) entry.reject(error);
-      this.inFlight.clear();
-      this.outbox = [];
+      entry.worker = undefined;
+      entry.resent = true;
+      return entry.id;
     });
+    if (ids.length === 0) return;
+    if (worker.role === 'main') this.mainQueue.unshift(...ids);
+    else this.cohorts.unshift(ids);
   }
 
-  /** Resolves once the old worker is gone, so a new one can take over its inspector port. */
-  private kill(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    this.childReady = false;
-    this.check = undefined;
-    this.generation++;
-    child?.kill('SIGKILL');
-    for (const entry of this.inFlight.values()) {
-      clearTimeout(entry.timer);
-      entry.timer = undefined;
-    }
-    this.requeueInFlight();
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => child.once('exit', () => resolve()));
-  }
-
-  /** The outbox becomes exactly what is in flight, once each, in call order (never a call twice). */
-  private requeueInFlight(): void {
-    this.outbox = [...this.inFlight].map(([id, entry]) => ({ id, call: entry.call }));
+  private callsOn(worker: WorkerProcess): InFlight[] {
+    return [...this.inFlight.values()].filter((entry) => entry.worker === worker);
   }
 
   private scheduleFlush(): void {
@@ -285,106 +206,229 @@ export class ChildProcessWorker implements FunctionRunner {
   }
 
   /**
-   * Sends the outbox to the worker once it has loaded the app (a call sent earlier could reach an ES module app
-   * before its functions are registered). The timeout clock of a call starts when it is sent.
+   * Sends the main queue to the main worker once it has loaded the app (a call sent earlier could reach an ES
+   * module app before its functions are registered), and the next cohort of suspects to the isolation worker
+   * when it has nothing in flight. The timeout clock of a call starts when it is sent.
    */
   private flush(): void {
-    const child = this.child;
-    if (!child || !this.childReady || !child.connected || this.outbox.length === 0) return;
-    const calls = this.outbox;
-    this.outbox = [];
-    for (const { id } of calls) {
+    if (this.stopping) return;
+    if (this.main?.isReady && this.mainQueue.length > 0) {
+      const ids = this.mainQueue;
+      this.mainQueue = [];
+      this.sendTo(this.main, ids);
+    }
+    this.flushIsolation();
+  }
+
+  private flushIsolation(): void {
+    const isolation = this.isolation;
+    if (isolation && this.callsOn(isolation).length > 0) return;
+    while (this.cohorts.length > 0 && !this.cohorts[0]!.some((id) => this.inFlight.has(id))) this.cohorts.shift();
+    if (this.cohorts.length === 0) {
+      if (isolation) {
+        this.isolation = undefined;
+        void isolation.shutdown();
+      }
+      return;
+    }
+    if (!isolation) {
+      this.isolation = this.spawnIsolation();
+      return;
+    }
+    if (!isolation.isReady) return;
+    const cohort = this.cohorts.shift()!.filter((id) => this.inFlight.has(id));
+    const names = cohort.map((id) => this.inFlight.get(id)!.call.functionName);
+    this.options.log('warning', `Running ${names.join(', ')} again in an isolated app worker to find the culprit.`);
+    this.sendTo(isolation, cohort);
+  }
+
+  private spawnIsolation(): WorkerProcess {
+    const worker = this.spawn('isolation');
+    worker.loaded.then(
+      () => this.scheduleFlush(),
+      (error: Error) => {
+        // Without a second worker the suspects go back to the main one, as before the isolation existed.
+        this.options.log('error', `The isolated app worker could not start (${error.message}).`);
+        if (this.isolation === worker) this.isolation = undefined;
+        this.mainQueue.push(...this.cohorts.flat());
+        this.cohorts = [];
+        this.scheduleFlush();
+      },
+    );
+    return worker;
+  }
+
+  private sendTo(worker: WorkerProcess, ids: number[]): void {
+    const calls: { id: number; call: Invocation }[] = [];
+    for (const id of ids) {
       const entry = this.inFlight.get(id);
-      if (entry && entry.timer === undefined) this.arm(id, entry);
+      if (!entry) continue;
+      entry.worker = worker;
+      this.arm(entry);
+      calls.push({ id, call: entry.resent && entry.standalone ? entry.standalone() : entry.call });
     }
     try {
-      child.send({ type: 'invoke', calls } satisfies EngineToWorker, (error) => {
-        // The worker went away between the check and the send: its exit (or the kill) re-queues what is in
-        // flight. Only a worker that is still there gets the calls back here.
-        if (error && this.child === child && child.connected) {
-          this.outbox.push(...calls.filter((c) => this.inFlight.has(c.id)));
-          this.scheduleFlush();
-        }
-      });
+      worker.send(calls);
     } catch (error) {
       // Not serialisable: those calls can never run.
-      for (const { id } of calls) this.settleWithError(id, error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      for (const { id } of calls) this.settleWithError(id, { name: 'Error', message });
     }
   }
 
-  private arm(id: number, entry: InFlight): void {
-    const timeoutMs = this.options.config.functionTimeoutMs;
-    if (Number.isFinite(timeoutMs)) entry.timer = setTimeout(() => this.onTimeout(id), timeoutMs);
+  private onResults(worker: WorkerProcess, results: { id: number; outcome: Outcome }[]): void {
+    for (const { id, outcome } of results) {
+      const entry = this.inFlight.get(id);
+      if (!entry || entry.worker !== worker) continue;
+      this.inFlight.delete(id);
+      clearTimeout(entry.timer);
+      if (outcome.ok) entry.resolve(outcome.value);
+      else entry.reject(new InvocationError(outcome.error));
+    }
+    if (worker.role === 'isolation') this.flushIsolation();
   }
 
-  private settleWithError(id: number, message: string, name = 'Error'): void {
+  /** A worker died by itself, or was killed as unresponsive: judge the calls it had, then replace it. */
+  private onDeath(worker: WorkerProcess, death: WorkerDeath): void {
+    this.checks.delete(worker);
+    // Replaced meanwhile (a reload): its calls were requeued then.
+    if (worker !== this.main && worker !== this.isolation) return worker.removeMarker();
+    const calls = this.callsOn(worker);
+    const marker = worker.userCodeMarker();
+    worker.removeMarker();
+    for (const entry of calls) {
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+      entry.worker = undefined;
+      entry.resent = true;
+    }
+    const verdict = judge(
+      worker.role,
+      death,
+      marker,
+      calls.map((entry) => ({ id: entry.id, kind: entry.call.kind, outsideKills: entry.outsideKills })),
+    );
+    this.options.log('error', this.describeVerdict(worker, death, verdict));
+    this.apply(death, verdict);
+    if (this.stopping) return;
+    if (worker === this.main) {
+      this.main = undefined;
+      this.spawnMain().catch((error: Error) => {
+        this.options.log('error', `The app worker could not be restarted: ${error.message}`);
+        for (const entry of this.inFlight.values()) entry.reject(error);
+        this.inFlight.clear();
+        this.mainQueue = [];
+        this.cohorts = [];
+      });
+    } else if (worker === this.isolation) {
+      this.isolation = undefined;
+    }
+    this.scheduleFlush();
+  }
+
+  private apply(death: WorkerDeath, verdict: Judgement): void {
+    for (const id of verdict.guilty) {
+      const entry = this.inFlight.get(id);
+      if (!entry) continue;
+      const name = `Functions.${entry.call.functionName}`;
+      if (death.kind === 'unresponsive') this.failWithTimeout(id);
+      else
+        this.settleWithError(id, {
+          name: 'WorkerExitedError',
+          message: `The app worker ${describeDeath(death)} while running ${name}.`,
+        });
+    }
+    for (const id of verdict.dropped) {
+      this.settleWithError(id, {
+        name: 'WorkerExitedError',
+        message:
+          'The app worker went away while this HTTP-triggered function ran; it is not run again, since it may already have taken effect.',
+      });
+    }
+    for (const id of [...verdict.retry, ...verdict.cohorts.flat()]) {
+      const entry = this.inFlight.get(id);
+      if (entry && verdict.outside) entry.outsideKills++;
+    }
+    this.mainQueue.unshift(...verdict.retry.filter((id) => this.inFlight.has(id)));
+    this.cohorts.unshift(...verdict.cohorts);
+  }
+
+  private describeVerdict(worker: WorkerProcess, death: WorkerDeath, verdict: Judgement): string {
+    const name = (id: number) => this.inFlight.get(id)?.call.functionName ?? `#${id}`;
+    const subject = worker.role === 'main' ? 'The app worker' : 'The isolated app worker';
+    const parts = [`${subject} ${describeDeath(death)}.`];
+    if (verdict.guilty.length > 0) parts.push(`It was running ${verdict.guilty.map(name).join(', ')}, which fails.`);
+    if (verdict.dropped.length > 0)
+      parts.push(`HTTP-triggered calls in flight fail (never run twice): ${verdict.dropped.map(name).join(', ')}.`);
+    if (verdict.cohorts.length > 0)
+      parts.push(`Suspects to run again in isolation: ${verdict.cohorts.flat().map(name).join(', ')}.`);
+    if (verdict.retry.length > 0) parts.push(`${verdict.retry.length} other call(s) run again.`);
+    if (worker.role === 'main' && !this.stopping) parts.push('Restarting it.');
+    return parts.join(' ');
+  }
+
+  private arm(entry: InFlight): void {
+    clearTimeout(entry.timer);
+    const timeoutMs = this.options.config.functionTimeoutMs;
+    entry.timer = Number.isFinite(timeoutMs) ? setTimeout(() => this.onTimeout(entry.id), timeoutMs) : undefined;
+  }
+
+  private settleWithError(id: number, error: SerializedError): void {
     const entry = this.inFlight.get(id);
     if (!entry) return;
     this.inFlight.delete(id);
     clearTimeout(entry.timer);
-    entry.reject(new InvocationError({ name, message }));
+    entry.reject(new InvocationError(error));
   }
 
   private failWithTimeout(id: number): void {
     const entry = this.inFlight.get(id);
     if (!entry) return;
     const limit = describeTimeout(this.options.config.functionTimeoutMs);
-    this.settleWithError(
-      id,
-      `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
-      'FunctionTimeoutException',
-    );
+    this.settleWithError(id, {
+      name: 'FunctionTimeoutException',
+      message: `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
+    });
   }
 
   /**
-   * A call ran past functionTimeout. Which function is to blame depends on whether the worker still answers, so
+   * A call ran past functionTimeout. Whether it is to blame depends on whether its worker still answers, so
    * nothing is failed before a liveness ping:
-   * - it answers: the first call that timed out is hung (an awaited promise that never settles) and fails; calls
-   *   that timed out while the ping was pending get a fresh timeout (they may only have waited behind a long
-   *   synchronous stretch that has ended);
-   * - it does not (a blocked event loop): the worker is replaced. The timed-out activity, entity and HTTP calls
-   *   fail (user work, where a CPU loop lives); orchestrator episodes, which may just have been queued behind
-   *   the loop, go to the new worker with everything else in flight.
+   * - it answers: the call is hung (an awaited promise that never settles) and fails with the host's timeout
+   *   error; calls that timed out while the ping was pending get a fresh timeout (they may only have waited
+   *   behind a long synchronous stretch that has ended);
+   * - it does not: its event loop is blocked, and the worker is killed and judged (blame.ts) like a worker that
+   *   died, with every call it had in flight.
    */
   private onTimeout(id: number): void {
     const entry = this.inFlight.get(id);
-    if (!entry) return;
+    const worker = entry?.worker;
+    if (!entry || !worker) return;
     entry.timer = undefined;
-    const child = this.child;
-    if (this.check && this.check.child === child) {
-      this.check.deferred.add(id);
+    const pending = this.checks.get(worker);
+    if (pending) {
+      pending.add(id);
       return;
     }
-    if (!child) return this.failWithTimeout(id);
-    const check = { child, deferred: new Set<number>([id]) };
-    this.check = check;
-    const pingId = this.nextId++;
-    const deadline = setTimeout(() => {
-      this.pongs.delete(pingId);
-      if (this.check === check) this.check = undefined;
-      if (this.child !== child) return;
-      const stuck = [...check.deferred]
-        .map((deferredId) => this.inFlight.get(deferredId)?.call.functionName)
-        .filter(Boolean);
+    const deferred = new Set<number>([id]);
+    this.checks.set(worker, deferred);
+    void worker.ping(this.options.pingTimeoutMs ?? 2000).then((alive) => {
+      if (this.checks.get(worker) !== deferred) return;
+      this.checks.delete(worker);
+      if (alive) {
+        if (this.inFlight.get(id)?.worker === worker) this.failWithTimeout(id);
+        for (const other of deferred) {
+          const late = this.inFlight.get(other);
+          if (other !== id && late?.worker === worker && late.timer === undefined) this.arm(late);
+        }
+        return;
+      }
+      const stuck = [...deferred].map((d) => this.inFlight.get(d)?.call.functionName).filter(Boolean);
       this.options.log(
         'warning',
-        `The app worker is unresponsive (blocked event loop) with ${stuck.join(', ')} past the timeout; restarting it.`,
+        `The app worker is unresponsive (blocked event loop) with ${stuck.join(', ')} past the timeout; killing it.`,
       );
-      for (const deferredId of check.deferred) {
-        if (this.inFlight.get(deferredId)?.call.kind !== 'orchestration') this.failWithTimeout(deferredId);
-      }
-      void this.kill().then(() => this.restartAndRedispatch());
-    }, this.options.pingTimeoutMs ?? 2000);
-    this.pongs.set(pingId, () => {
-      clearTimeout(deadline);
-      this.pongs.delete(pingId);
-      if (this.check === check) this.check = undefined;
-      this.failWithTimeout(id);
-      for (const deferredId of check.deferred) {
-        const deferred = this.inFlight.get(deferredId);
-        if (deferred && deferred.timer === undefined) this.arm(deferredId, deferred);
-      }
+      void worker.kill().then(() => this.onDeath(worker, { kind: 'unresponsive' }));
     });
-    if (child.connected) child.send({ type: 'ping', id: pingId } satisfies EngineToWorker, () => undefined);
   }
 }

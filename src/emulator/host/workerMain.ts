@@ -3,6 +3,7 @@
  * it loads the user's app and runs invocations, replying once per tick with every result that is ready.
  */
 import { AppWorker } from './appWorker.js';
+import { unmarked, UserCodeMarker } from './userCodeMarker.js';
 import {
   serializeError,
   WORKER_OPTIONS_ENV,
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const options = JSON.parse(raw) as WorkerBootOptions;
+  const marker = options.markerFile ? new UserCodeMarker(options.markerFile) : undefined;
   const worker = new AppWorker(options.config, options.origin, (level, message, functionName) =>
     send({ type: 'log', level, message, ...(functionName ? { functionName } : {}) }),
   );
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
     switch (message.type) {
       case 'invoke':
         for (const { id, call } of message.calls) {
-          worker.invoke(call).then(
+          worker.invoke(call, marker ? marker.forCall(id) : unmarked).then(
             (value) => reply(id, { ok: true, value }),
             (error: unknown) => reply(id, { ok: false, error: serializeError(error) }),
           );
