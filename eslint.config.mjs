@@ -12,7 +12,18 @@ const HTTP_ONLY = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', 'bench/app/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'examples/**',
+      'test/fixtures/**',
+      'bench/app/**',
+      'bench/reliability-app/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   {
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],

@@ -22,6 +22,7 @@ import { createFileStore } from '../src/emulator/store/fileStore.js';
 import { benchExtension, EXTENSION_HEADING } from './extension.js';
 import { benchLint, lintMarkdown } from './lint.js';
 import { benchReplay, REPLAY_HEADING } from './replay.js';
+import { RELIABILITY_HEADING, reliabilityMarkdown, runReliabilityTrials } from './reliability.js';
 import { fmt, median, quantile } from './stats.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 
@@ -244,6 +245,7 @@ const PARTS = [
   { name: 'extension', heading: EXTENSION_HEADING, run: benchExtension },
   { name: 'lint', heading: LINT_HEADING, run: benchLintPart },
   { name: 'replay', heading: REPLAY_HEADING, run: benchReplayPart },
+  { name: 'reliability', heading: RELIABILITY_HEADING, run: benchReliabilityPart },
 ] as const;
 
 /** The previous results.md cut at the parts' headings. */
@@ -284,6 +286,20 @@ async function benchReplayPart(say: Say): Promise<void> {
       };
     }),
   );
+}
+
+/** Randomized kill -9 trials against the real CLI (bench/reliability.ts). */
+async function benchReliabilityPart(say: Say): Promise<void> {
+  const trials = Number(process.env['RELIABILITY_TRIALS'] ?? 100);
+  const seed = Number(process.env['RELIABILITY_SEED'] ?? 1);
+  say(RELIABILITY_HEADING);
+  say();
+  say(
+    `Measured ${new Date().toISOString().slice(0, 10)}: ${trials} trials of \`RELIABILITY_TRIALS=${trials} BENCH_ONLY=reliability npm run bench\`, each a kill -9 20–420 ms into a load of 3 fan-outs of 40 slow activities, 2 orchestrations awaiting an event raised through the management API, 4 clients POSTing to an HTTP-triggered client function that signals an entity, and 2 clients signalling it through the management API (bench/reliability-app).`,
+  );
+  say();
+  const results = await runReliabilityTrials({ trials, seed, log: (line) => process.stdout.write(`  ${line}\n`) });
+  say(reliabilityMarkdown(results, seed));
 }
 
 async function main(): Promise<void> {
