@@ -84,7 +84,7 @@ function mainWorkerPid(emu: Emulator): number | undefined {
   const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(emu.process.pid)])
     .toString()
     .split('\n');
-  const main = lines.find((line) => line.includes('--role=main'));
+  const main = lines.find((line) => line.trim() !== '' && !line.includes('--role=isolation'));
   return main ? Number(main.trim().split(/\s+/)[0]) : undefined;
 }
 
