@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { clientBindingJson } from '../../protocol/clientBinding.js';
 import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.js';
 import type { AppConfig } from '../appConfig.js';
+import { applyLocalSettings } from '../appSettings.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
 import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
@@ -80,9 +81,7 @@ export class AppWorker {
   /** Installs the core module, sets up the environment, loads `main` and runs the appStart hooks. */
   async load(): Promise<FunctionInfo[]> {
     installCoreModule(this.registry);
-    for (const [key, value] of Object.entries(this.config.values)) {
-      if (process.env[key] === undefined) process.env[key] = value;
-    }
+    applyLocalSettings(this.config.values, process.env);
     process.chdir(this.config.appDir);
     const appRequire = createRequire(path.join(this.config.appDir, 'package.json'));
     for (const file of this.config.mainFiles) {
