@@ -1,13 +1,22 @@
 /**
  * `%Name%` app-setting references in host.json: `"hubName": "%TASKHUB_NAME%"` (as in the Azure-Samples
  * quickstarts) runs with the hub the setting names, from local.settings.json Values or, when set, from the
- * environment (Core Tools' precedence). The resolved hub is in the start-up banner and in every client URL.
+ * environment (Core Tools' precedence). The resolved hub is in the start-up banner and in every client URL. A durable
+ * client binding's own `taskHub` is resolved the same way.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHECK_STATUS_LINKS, copyFixture, startEmulator, WEBHOOK, type Emulator } from './harness.js';
+import {
+  CHECK_STATUS_LINKS,
+  copyFixture,
+  FIXTURES,
+  startEmulator,
+  waitFor,
+  WEBHOOK,
+  type Emulator,
+} from './harness.js';
 
 interface CheckStatus extends Record<(typeof CHECK_STATUS_LINKS)[number], string> {
   id: string;
@@ -60,5 +69,25 @@ describe('host.json hubName from an app setting', () => {
     });
     t.after(() => emu.stop());
     await assertRunsWithHub(emu, 'EnvironmentHub');
+  });
+});
+
+describe('binding properties from app settings', () => {
+  test("a durable client's taskHub resolves; the emulator serves it from its one task hub and says so", async (t) => {
+    const emu = await startEmulator({ app: path.join(FIXTURES, 'bindings') });
+    t.after(() => emu.stop());
+    assert.match(
+      emu.output(),
+      /\[startInOtherHub\] durable client '\w+' names task hub 'OtherHub': the emulator runs one task hub \(FixtureBindings\), which serves this client too/,
+    );
+    const res = await fetch(`${emu.url}/api/start/notifyAll`, { method: 'POST' });
+    assert.equal(res.status, 202, await res.clone().text());
+    const body = (await res.json()) as CheckStatus;
+    assertHubInLinks(body, 'OtherHub');
+    const status = await waitFor(async () => {
+      const s = (await (await fetch(body.statusQueryGetUri)).json()) as { runtimeStatus: string; output: unknown };
+      return s.runtimeStatus === 'Completed' ? s : undefined;
+    }, 'the instance started through the other-hub client to complete');
+    assert.equal(status.output, 'done');
   });
 });

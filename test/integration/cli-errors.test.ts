@@ -136,6 +136,18 @@ describe('CLI start-up errors', () => {
     );
   });
 
+  test('a binding property naming an app setting that is not defined', async () => {
+    const app = copyFixture('bindings', 'cli');
+    const settingsFile = path.join(app, 'local.settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { Values: Record<string, string> };
+    delete settings.Values['WORK_QUEUE'];
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
+    assertOneLineFailure(
+      await start(app),
+      /^durable-studio: function 'queueWorker' binding '\w+' \(queueTrigger\) queueName "%WORK_QUEUE%": the app setting WORK_QUEUE is not defined \(add it to local\.settings\.json Values or the environment\)$/,
+    );
+  });
+
   test('invalid --port values', async () => {
     for (const port of ['abc', '70000', '-1', '1.5', '', ' ', '0x50']) {
       assertOneLineFailure(await runCli(['start', '--app', path.join(FIXTURES, 'js-cjs'), '--port', port]), /port/);

@@ -11,7 +11,8 @@ import { createRequire } from 'node:module';
 import { clientBindingJson } from '../../protocol/clientBinding.js';
 import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.js';
 import type { AppConfig } from '../appConfig.js';
-import { applyLocalSettings } from '../appSettings.js';
+import { AppConfigError } from '../appConfigError.js';
+import { applyLocalSettings, resolveBindings, settingsLookup } from '../appSettings.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
 import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
@@ -62,13 +63,15 @@ function isEsm(file: string, appDir: string): boolean {
 export class AppWorker {
   private readonly registry: CoreRegistry;
   private readonly clientBinding: string;
+  /** Client binding JSON for durable clients that name a task hub of their own, by `function/binding` name. */
+  private readonly hubClientBindings = new Map<string, string>();
   private readonly histories = new HistoryCache();
   /** The app enabled HTTP streaming, which needs the library's proxy protocol (not implemented yet). */
   private httpStream = false;
 
   constructor(
     private readonly config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>,
-    origin: string,
+    private readonly origin: string,
     private readonly log: WorkerLog,
   ) {
     this.registry = new CoreRegistry((level, category, message) => {
@@ -108,6 +111,7 @@ export class AppWorker {
       });
     }
     this.registry.lock();
+    this.checkBindings();
     // As the real worker does after loading: this locks `app.setup()` and reports what the app asked for.
     const capabilities = await this.registry.programmingModel?.getCapabilities?.({});
     if (capabilities?.['HttpUri']) {
@@ -227,7 +231,7 @@ export class AppWorker {
     for (const [name, binding] of Object.entries(metadata.bindings)) {
       const type = binding.type.toLowerCase();
       if (type === 'durableclient' || type === 'orchestrationclient') {
-        data.push({ name, data: { string: this.clientBinding } });
+        data.push({ name, data: { string: this.clientBindingFor(metadata.name, name) } });
       }
     }
     const invocationId = randomUUID();
@@ -273,6 +277,51 @@ export class AppWorker {
     if (failed) throw post['error'];
     if (onResult) await onResult(model, context, post['result']);
     return post['result'];
+  }
+
+  /**
+   * Resolves the `%Name%` references in binding properties as the host does when it indexes functions (an
+   * unresolved one stops start-up), and prepares the client JSON of durable clients with a task hub of their own.
+   * What the emulator cannot honour is said here, once.
+   */
+  private checkBindings(): void {
+    const lookup = settingsLookup({}, process.env);
+    const fail = (message: string): never => {
+      throw new AppConfigError(message);
+    };
+    // Every function is resolved before anything is said, so that a failed start-up prints its error alone.
+    const functions = [...this.registry.functions.values()].map((registration) => ({
+      registration,
+      resolved: resolveBindings(registration.metadata.name, registration.metadata.bindings, lookup, fail),
+    }));
+    for (const { registration, resolved } of functions) {
+      const { name } = registration.metadata;
+      for (const [bindingName, values] of resolved) {
+        const taskHub = values['taskHub'];
+        if (taskHub && taskHub.toLowerCase() !== this.config.hubName.toLowerCase()) {
+          this.hubClientBindings.set(`${name}/${bindingName}`, JSON.stringify(clientBindingJson(this.origin, taskHub)));
+          this.log(
+            'warning',
+            `durable client '${bindingName}' names task hub '${taskHub}': the emulator runs one task hub (${this.config.hubName}), which serves this client too`,
+            name,
+          );
+        }
+        for (const property of ['orchestration', 'activity', 'entityName']) {
+          const durableName = values[property];
+          if (durableName && durableName.toLowerCase() !== name.toLowerCase()) {
+            this.log(
+              'warning',
+              `the trigger's ${property} is '${durableName}' (its name on Azure): the emulator knows the function only as '${name}'`,
+              name,
+            );
+          }
+        }
+      }
+    }
+  }
+
+  private clientBindingFor(functionName: string, bindingName: string): string {
+    return this.hubClientBindings.get(`${functionName}/${bindingName}`) ?? this.clientBinding;
   }
 }
 

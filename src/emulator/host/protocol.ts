@@ -116,7 +116,8 @@ export type EngineToWorker =
 
 export type WorkerToEngine =
   | { type: 'ready'; functions: FunctionInfo[] }
-  | { type: 'loadError'; message: string }
+  /** `config`: the message is a configuration problem for the user (an AppConfigError), reported as is. */
+  | { type: 'loadError'; message: string; config?: boolean }
   | { type: 'results'; results: { id: number; outcome: Outcome }[] }
   | { type: 'pong'; id: number }
   | { type: 'log'; level: LogLevel; functionName?: string; message: string };
