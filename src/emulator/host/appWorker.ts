@@ -13,9 +13,17 @@ import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.
 import type { AppConfig } from '../appConfig.js';
 import { AppConfigError } from '../appConfigError.js';
 import { applyLocalSettings, resolveBindings, settingsLookup } from '../appSettings.js';
+import { discardedOutputMessages, isTrigger, unsupportedBindings } from './bindingSupport.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
-import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
+import type {
+  FunctionInfo,
+  Invocation,
+  InvocationResult,
+  LogLevel,
+  TriggerKind,
+  UnsupportedBinding,
+} from './protocol.js';
 import { toWorkerHttpResponse } from './httpResponse.js';
 import { HistoryCache } from './historyCache.js';
 
@@ -27,10 +35,6 @@ const TRIGGER_KINDS: Record<string, TriggerKind> = {
   entitytrigger: 'entity',
   httptrigger: 'http',
 };
-
-function isTrigger(type: string): boolean {
-  return /trigger$/i.test(type);
-}
 
 function tryJsonParse(text: string): unknown {
   try {
@@ -65,6 +69,8 @@ export class AppWorker {
   private readonly clientBinding: string;
   /** Client binding JSON for durable clients that name a task hub of their own, by `function/binding` name. */
   private readonly hubClientBindings = new Map<string, string>();
+  /** Per function, the outputs whose values are discarded (only functions that have some). */
+  private readonly discardedOutputs = new Map<Registration, UnsupportedBinding[]>();
   private readonly histories = new HistoryCache();
   /** The app enabled HTTP streaming, which needs the library's proxy protocol (not implemented yet). */
   private httpStream = false;
@@ -275,14 +281,15 @@ export class AppWorker {
     for (const hook of this.registry.hooks.postInvocation) await hook(post);
     if (post['error'] !== error) failed = post['error'] !== undefined && post['error'] !== null;
     if (failed) throw post['error'];
+    this.reportDiscardedOutputs(registration, context, post['result']);
     if (onResult) await onResult(model, context, post['result']);
     return post['result'];
   }
 
   /**
    * Resolves the `%Name%` references in binding properties as the host does when it indexes functions (an
-   * unresolved one stops start-up), and prepares the client JSON of durable clients with a task hub of their own.
-   * What the emulator cannot honour is said here, once.
+   * unresolved one stops start-up), and prepares what `run` needs: the client JSON of durable clients with a task
+   * hub of their own, and the outputs to watch. What the emulator cannot honour is said here, once.
    */
   private checkBindings(): void {
     const lookup = settingsLookup({}, process.env);
@@ -317,11 +324,23 @@ export class AppWorker {
           }
         }
       }
+      const info = describe(registration);
+      const outputs = (info.unsupportedBindings ?? []).filter((binding) => binding.direction === 'out');
+      if (outputs.length > 0) this.discardedOutputs.set(registration, outputs);
     }
   }
 
   private clientBindingFor(functionName: string, bindingName: string): string {
     return this.hubClientBindings.get(`${functionName}/${bindingName}`) ?? this.clientBinding;
+  }
+
+  /** Logs each value the invocation set on an output the emulator does not write (nothing when none was set). */
+  private reportDiscardedOutputs(registration: Registration, context: InvocationContextLike, result: unknown): void {
+    const outputs = this.discardedOutputs.get(registration);
+    if (!outputs) return;
+    for (const message of discardedOutputMessages(outputs, { extraOutputs: context.extraOutputs, result })) {
+      this.log('warning', message, registration.metadata.name);
+    }
   }
 }
 
@@ -355,6 +374,10 @@ function describe(registration: Registration): FunctionInfo {
   if (kind === 'http' && trigger) {
     info.route = typeof trigger.route === 'string' && trigger.route ? trigger.route : metadata.name;
     info.methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : [];
+  }
+  if (kind !== 'other') {
+    const unsupported = unsupportedBindings(metadata.bindings, kind);
+    if (unsupported.length > 0) info.unsupportedBindings = unsupported;
   }
   return info;
 }
