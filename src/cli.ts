@@ -32,14 +32,25 @@ function parsePort(value: string): number {
   return port;
 }
 
+/**
+ * One line per function, and under a function the emulator runs one line per binding it does not honour: nothing
+ * the emulator will not run or will discard goes unsaid (each discarded value is also logged when it is set).
+ */
 function describeFunctions(running: RunningEmulator): string[] {
   const prefix = running.config.routePrefix ? `/${running.config.routePrefix}` : '';
-  return running.engine.functions().map((fn) => {
-    if (fn.kind === 'http') {
-      const methods = fn.methods && fn.methods.length > 0 ? fn.methods.join(',') : 'ALL';
-      return `  ${fn.name}: [${methods}] ${running.url}${prefix}/${fn.route ?? fn.name}`;
-    }
-    return `  ${fn.name}: ${fn.kind}`;
+  return running.engine.core.functions.flatMap((fn) => {
+    if (fn.kind === 'other') return [`  ${fn.name}: ${fn.triggerType}, not run by the emulator (not supported yet)`];
+    const methods = fn.methods && fn.methods.length > 0 ? fn.methods.join(',') : 'ALL';
+    const line =
+      fn.kind === 'http'
+        ? `  ${fn.name}: [${methods}] ${running.url}${prefix}/${fn.route ?? fn.name}`
+        : `  ${fn.name}: ${fn.kind}`;
+    const bindings = (fn.unsupportedBindings ?? []).map((binding) =>
+      binding.direction === 'out'
+        ? `    output binding '${binding.name}' (${binding.type}): not supported by the emulator yet, values set by the function are discarded`
+        : `    input binding '${binding.name}' (${binding.type}): not supported by the emulator yet, the function receives no value`,
+    );
+    return [line, ...bindings];
   });
 }
 

@@ -6,13 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import fg from 'fast-glob';
+import { AppConfigError } from './appConfigError.js';
+import { hubNameError, resolveReferences, settingsLookup } from './appSettings.js';
 
-export class AppConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AppConfigError';
-  }
-}
+export { AppConfigError };
 
 export interface AppConfig {
   appDir: string;
@@ -20,6 +17,7 @@ export interface AppConfig {
   mainFiles: string[];
   /** The `main` pattern as written in package.json. */
   main: string;
+  /** host.json `extensions.durableTask.hubName` with its `%Name%` references resolved, or the default. */
   hubName: string;
   routePrefix: string;
   /** Milliseconds; Infinity when host.json says -1. */
@@ -98,6 +96,28 @@ function packageVersion(appRequire: NodeRequire, name: string, appDir: string): 
   return 'unknown';
 }
 
+/**
+ * The task hub name as the host computes it: host.json's value with every `%Name%` resolved from the app settings
+ * (`DurableTaskOptions.ResolveAppSettingOptions`), `TestHubName` when none is given, then checked by the Azure
+ * Storage provider's rule. The real host leaves an unresolved reference in place and then rejects the name; saying
+ * which setting is missing is more useful, so that is reported first.
+ */
+function resolveHubName(host: Record<string, unknown> | undefined, values: Record<string, string>): string {
+  const raw = get(host, 'extensions', 'durableTask', 'hubName');
+  const where = 'host.json extensions.durableTask.hubName';
+  // Configuration binding turns a JSON number or boolean into its text; an empty value means the default.
+  const text = typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+  if (text === '') return 'TestHubName';
+  const resolved = resolveReferences(text, settingsLookup(values, process.env));
+  if (!resolved.ok) throw new AppConfigError(`${where} "${text}": ${resolved.reason}`);
+  // Other storage providers (mssql, Netherite, ...) have rules of their own, which the emulator does not check.
+  const provider = get(host, 'extensions', 'durableTask', 'storageProvider', 'type');
+  if (typeof provider === 'string' && provider.toLowerCase() !== 'azurestorage') return resolved.value;
+  const invalid = hubNameError(resolved.value);
+  if (invalid) throw new AppConfigError(`${where}${resolved.value === text ? '' : ` "${text}"`}: ${invalid}`);
+  return resolved.value;
+}
+
 export function loadAppConfig(appDirInput: string): AppConfig {
   const appDir = path.resolve(appDirInput);
   if (!fs.existsSync(appDir) || !fs.statSync(appDir).isDirectory()) {
@@ -131,7 +151,7 @@ export function loadAppConfig(appDirInput: string): AppConfig {
   const azureFunctionsVersion = packageVersion(appRequire, '@azure/functions', appDir);
   const durableFunctionsVersion = packageVersion(appRequire, 'durable-functions', appDir);
 
-  const hubName = get(host, 'extensions', 'durableTask', 'hubName');
+  const hubName = resolveHubName(host, values);
   const routePrefix = get(host, 'extensions', 'http', 'routePrefix');
   const timeout = get(host, 'functionTimeout');
   const maxActivities = Number(get(host, 'extensions', 'durableTask', 'maxConcurrentActivityFunctions'));
@@ -140,7 +160,7 @@ export function loadAppConfig(appDirInput: string): AppConfig {
     appDir,
     main,
     mainFiles,
-    hubName: typeof hubName === 'string' && hubName ? hubName : 'TestHubName',
+    hubName,
     routePrefix: typeof routePrefix === 'string' ? routePrefix.replace(/^\/+|\/+$/g, '') : 'api',
     functionTimeoutMs: typeof timeout === 'string' ? parseTimeSpan(timeout) : DEFAULT_FUNCTION_TIMEOUT_MS,
     maxConcurrentActivityFunctions: Number.isFinite(maxActivities) && maxActivities > 0 ? maxActivities : 100,

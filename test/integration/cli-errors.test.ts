@@ -1,6 +1,7 @@
 /**
  * `durable-studio start` refuses to run, with one clear line on stderr and a non-zero exit, when: the app folder
- * is missing, `main` matches nothing, a durable package is not installed, an app file throws while loading, the
+ * is missing, `main` matches nothing, a durable package is not installed, an app file throws while loading, an
+ * app setting that host.json or a binding refers to (`%Name%`) is not defined, the task hub name is invalid, the
  * port is taken or invalid, or a store file is corrupt (moved aside, never overwritten).
  */
 import { after, describe, test } from 'node:test';
@@ -29,6 +30,13 @@ function assertOneLineFailure(
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
   for (const pattern of patterns) assert.match(lines[0]!, pattern);
   return lines[0]!;
+}
+
+function writeHubName(app: string, hubName: string): void {
+  fs.writeFileSync(
+    path.join(app, 'host.json'),
+    JSON.stringify({ version: '2.0', extensions: { durableTask: { hubName } } }),
+  );
 }
 
 /** Temp folders this file made, removed at the end. */
@@ -95,6 +103,49 @@ describe('CLI start-up errors', () => {
     assertOneLineFailure(await start(app), /host\.json is not valid JSON/);
     fs.writeFileSync(hostFile, JSON.stringify({ version: '2.0', functionTimeout: 'ten minutes' }));
     assertOneLineFailure(await start(app), /functionTimeout "ten minutes"/);
+  });
+
+  test('host.json hubName naming an app setting that is not defined', async () => {
+    const app = copyFixture('js-esm', 'cli');
+    writeHubName(app, '%TASKHUB_NAME%');
+    const line = assertOneLineFailure(await start(app));
+    assert.equal(
+      line,
+      'durable-studio: host.json extensions.durableTask.hubName "%TASKHUB_NAME%": the app setting TASKHUB_NAME is not ' +
+        'defined (add it to local.settings.json Values or the environment)',
+    );
+  });
+
+  test('an invalid task hub name, written or resolved, gets the host message', async () => {
+    const app = copyFixture('js-esm', 'cli');
+    writeHubName(app, 'my-hub');
+    assert.equal(
+      assertOneLineFailure(await start(app)),
+      "durable-studio: host.json extensions.durableTask.hubName: Task hub name 'my-hub' should contain only " +
+        'alphanumeric characters, start with a letter, and have length between 3 and 45.',
+    );
+    writeHubName(app, '%TASKHUB_NAME%');
+    const settingsFile = path.join(app, 'local.settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { Values: Record<string, string> };
+    settings.Values['TASKHUB_NAME'] = '2ndHub';
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
+    assert.equal(
+      assertOneLineFailure(await start(app)),
+      `durable-studio: host.json extensions.durableTask.hubName "%TASKHUB_NAME%": Task hub name '2ndHub' should ` +
+        'contain only alphanumeric characters, start with a letter, and have length between 3 and 45.',
+    );
+  });
+
+  test('a binding property naming an app setting that is not defined', async () => {
+    const app = copyFixture('bindings', 'cli');
+    const settingsFile = path.join(app, 'local.settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { Values: Record<string, string> };
+    delete settings.Values['WORK_QUEUE'];
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
+    assertOneLineFailure(
+      await start(app),
+      /^durable-studio: function 'queueWorker' binding '\w+' \(queueTrigger\) queueName "%WORK_QUEUE%": the app setting WORK_QUEUE is not defined \(add it to local\.settings\.json Values or the environment\)$/,
+    );
   });
 
   test('invalid --port values', async () => {

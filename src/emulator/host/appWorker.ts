@@ -11,9 +11,19 @@ import { createRequire } from 'node:module';
 import { clientBindingJson } from '../../protocol/clientBinding.js';
 import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.js';
 import type { AppConfig } from '../appConfig.js';
+import { AppConfigError } from '../appConfigError.js';
+import { applyLocalSettings, resolveBindings, settingsLookup } from '../appSettings.js';
+import { discardedOutputMessages, isTrigger, unsupportedBindings } from './bindingSupport.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
-import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
+import type {
+  FunctionInfo,
+  Invocation,
+  InvocationResult,
+  LogLevel,
+  TriggerKind,
+  UnsupportedBinding,
+} from './protocol.js';
 import { toWorkerHttpResponse } from './httpResponse.js';
 import { HistoryCache } from './historyCache.js';
 import { unmarked, type MarkUserCode } from './userCodeMarker.js';
@@ -26,10 +36,6 @@ const TRIGGER_KINDS: Record<string, TriggerKind> = {
   entitytrigger: 'entity',
   httptrigger: 'http',
 };
-
-function isTrigger(type: string): boolean {
-  return /trigger$/i.test(type);
-}
 
 function tryJsonParse(text: string): unknown {
   try {
@@ -62,13 +68,17 @@ function isEsm(file: string, appDir: string): boolean {
 export class AppWorker {
   private readonly registry: CoreRegistry;
   private readonly clientBinding: string;
+  /** Client binding JSON for durable clients that name a task hub of their own, by `function/binding` name. */
+  private readonly hubClientBindings = new Map<string, string>();
+  /** Per function, the outputs whose values are discarded (only functions that have some). */
+  private readonly discardedOutputs = new Map<Registration, UnsupportedBinding[]>();
   private readonly histories = new HistoryCache();
   /** The app enabled HTTP streaming, which needs the library's proxy protocol (not implemented yet). */
   private httpStream = false;
 
   constructor(
     private readonly config: Pick<AppConfig, 'appDir' | 'mainFiles' | 'values' | 'hubName'>,
-    origin: string,
+    private readonly origin: string,
     private readonly log: WorkerLog,
   ) {
     this.registry = new CoreRegistry((level, category, message) => {
@@ -81,9 +91,7 @@ export class AppWorker {
   /** Installs the core module, sets up the environment, loads `main` and runs the appStart hooks. */
   async load(): Promise<FunctionInfo[]> {
     installCoreModule(this.registry);
-    for (const [key, value] of Object.entries(this.config.values)) {
-      if (process.env[key] === undefined) process.env[key] = value;
-    }
+    applyLocalSettings(this.config.values, process.env);
     process.chdir(this.config.appDir);
     const appRequire = createRequire(path.join(this.config.appDir, 'package.json'));
     for (const file of this.config.mainFiles) {
@@ -110,6 +118,7 @@ export class AppWorker {
       });
     }
     this.registry.lock();
+    this.checkBindings();
     // As the real worker does after loading: this locks `app.setup()` and reports what the app asked for.
     const capabilities = await this.registry.programmingModel?.getCapabilities?.({});
     if (capabilities?.['HttpUri']) {
@@ -241,7 +250,7 @@ export class AppWorker {
     for (const [name, binding] of Object.entries(metadata.bindings)) {
       const type = binding.type.toLowerCase();
       if (type === 'durableclient' || type === 'orchestrationclient') {
-        data.push({ name, data: { string: this.clientBinding } });
+        data.push({ name, data: { string: this.clientBindingFor(metadata.name, name) } });
       }
     }
     const invocationId = randomUUID();
@@ -285,8 +294,66 @@ export class AppWorker {
     for (const hook of this.registry.hooks.postInvocation) await mark(() => hook(post));
     if (post['error'] !== error) failed = post['error'] !== undefined && post['error'] !== null;
     if (failed) throw post['error'];
+    this.reportDiscardedOutputs(registration, context, post['result']);
     if (onResult) await onResult(model, context, post['result']);
     return post['result'];
+  }
+
+  /**
+   * Resolves the `%Name%` references in binding properties as the host does when it indexes functions (an
+   * unresolved one stops start-up), and prepares what `run` needs: the client JSON of durable clients with a task
+   * hub of their own, and the outputs to watch. What the emulator cannot honour is said here, once.
+   */
+  private checkBindings(): void {
+    const lookup = settingsLookup({}, process.env);
+    const fail = (message: string): never => {
+      throw new AppConfigError(message);
+    };
+    // Every function is resolved before anything is said, so that a failed start-up prints its error alone.
+    const functions = [...this.registry.functions.values()].map((registration) => ({
+      registration,
+      resolved: resolveBindings(registration.metadata.name, registration.metadata.bindings, lookup, fail),
+    }));
+    for (const { registration, resolved } of functions) {
+      const { name } = registration.metadata;
+      for (const [bindingName, values] of resolved) {
+        const taskHub = values['taskHub'];
+        if (taskHub && taskHub.toLowerCase() !== this.config.hubName.toLowerCase()) {
+          this.hubClientBindings.set(`${name}/${bindingName}`, JSON.stringify(clientBindingJson(this.origin, taskHub)));
+          this.log(
+            'warning',
+            `durable client '${bindingName}' names task hub '${taskHub}': the emulator runs one task hub (${this.config.hubName}), which serves this client too`,
+            name,
+          );
+        }
+        for (const property of ['orchestration', 'activity', 'entityName']) {
+          const durableName = values[property];
+          if (durableName && durableName.toLowerCase() !== name.toLowerCase()) {
+            this.log(
+              'warning',
+              `the trigger's ${property} is '${durableName}' (its name on Azure): the emulator knows the function only as '${name}'`,
+              name,
+            );
+          }
+        }
+      }
+      const info = describe(registration);
+      const outputs = (info.unsupportedBindings ?? []).filter((binding) => binding.direction === 'out');
+      if (outputs.length > 0) this.discardedOutputs.set(registration, outputs);
+    }
+  }
+
+  private clientBindingFor(functionName: string, bindingName: string): string {
+    return this.hubClientBindings.get(`${functionName}/${bindingName}`) ?? this.clientBinding;
+  }
+
+  /** Logs each value the invocation set on an output the emulator does not write (nothing when none was set). */
+  private reportDiscardedOutputs(registration: Registration, context: InvocationContextLike, result: unknown): void {
+    const outputs = this.discardedOutputs.get(registration);
+    if (!outputs) return;
+    for (const message of discardedOutputMessages(outputs, { extraOutputs: context.extraOutputs, result })) {
+      this.log('warning', message, registration.metadata.name);
+    }
   }
 }
 
@@ -320,6 +387,10 @@ function describe(registration: Registration): FunctionInfo {
   if (kind === 'http' && trigger) {
     info.route = typeof trigger.route === 'string' && trigger.route ? trigger.route : metadata.name;
     info.methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : [];
+  }
+  if (kind !== 'other') {
+    const unsupported = unsupportedBindings(metadata.bindings, kind);
+    if (unsupported.length > 0) info.unsupportedBindings = unsupported;
   }
   return info;
 }

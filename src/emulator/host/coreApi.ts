@@ -50,6 +50,8 @@ export interface InvocationModel {
 export interface InvocationContextLike {
   functionName: string;
   invocationId: string;
+  /** What the handler set with `context.extraOutputs.set(binding, value)`. */
+  extraOutputs?: { get(name: string): unknown };
 }
 
 class Disposable {

@@ -16,6 +16,19 @@ export interface FunctionInfo {
   methods?: string[];
   /** The trigger binding type as registered, e.g. `timerTrigger` for kinds the emulator does not run. */
   triggerType: string;
+  /**
+   * Bindings of a function the emulator runs that it does not honour (see host/bindingSupport.ts): an input it
+   * does not provide, or an output whose values it discards. Absent for functions it does not run.
+   */
+  unsupportedBindings?: UnsupportedBinding[];
+}
+
+export interface UnsupportedBinding {
+  /** The binding's name as registered (`$return` for a `return` output). */
+  name: string;
+  /** Its type, as `@azure/functions` names it (`storageBlob` for a registered `blob`). */
+  type: string;
+  direction: 'in' | 'out';
 }
 
 export interface OrchestratorPayload {
@@ -116,7 +129,8 @@ export type EngineToWorker =
 
 export type WorkerToEngine =
   | { type: 'ready'; functions: FunctionInfo[] }
-  | { type: 'loadError'; message: string }
+  /** `config`: the message is a configuration problem for the user (an AppConfigError), reported as is. */
+  | { type: 'loadError'; message: string; config?: boolean }
   | { type: 'results'; results: { id: number; outcome: Outcome }[] }
   | { type: 'pong'; id: number }
   | { type: 'log'; level: LogLevel; functionName?: string; message: string };

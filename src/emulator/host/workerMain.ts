@@ -2,6 +2,7 @@
  * Entry point of the app worker process (dist/worker.js). The engine forks it with advanced IPC serialisation;
  * it loads the user's app and runs invocations, replying once per tick with every result that is ready.
  */
+import { AppConfigError } from '../appConfigError.js';
 import { AppWorker } from './appWorker.js';
 import { unmarked, UserCodeMarker } from './userCodeMarker.js';
 import {
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     send({ type: 'ready', functions });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    send({ type: 'loadError', message: detail });
+    send({ type: 'loadError', message: detail, ...(error instanceof AppConfigError ? { config: true } : {}) });
     // Give the IPC channel a chance to deliver the message before exiting.
     process.disconnect?.();
   }

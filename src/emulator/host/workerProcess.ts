@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../appConfig.js';
+import { AppConfigError } from '../appConfigError.js';
 import type { WorkerDeath, WorkerRole } from './blame.js';
 import { WORKER_OPTIONS_ENV } from './protocol.js';
 import type {
@@ -102,7 +103,11 @@ export class WorkerProcess {
             break;
           case 'loadError':
             settled = true;
-            reject(new Error(`the app failed to load: ${message.message}`));
+            reject(
+              message.config
+                ? new AppConfigError(message.message)
+                : new Error(`the app failed to load: ${message.message}`),
+            );
             break;
           case 'results':
             events.results(this, message.results);
