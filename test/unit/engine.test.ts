@@ -265,3 +265,17 @@ test('an orchestration that fails inside a critical section gives its lock back'
   assert.equal(engine.getEntity('counter', 'locked')?.state, '11', 'a later signal is not blocked by a dead lock');
   assert.equal(engine.core.entities.get('@counter@locked')?.lockedBy, null);
 });
+
+test('starting an instance again under the id of a finished one replaces its history under a new version', async () => {
+  // The memory store checks the file store's contract: a history only grows within one historyVersion.
+  const { run, engine, data } = await createTestEngine();
+  const first = await run('helloSequence', undefined, 'reused-id');
+  assert.equal(first.status, 'Completed');
+  const version = first.historyVersion;
+  const second = await run('helloSequence', undefined, 'reused-id');
+  assert.equal(second.status, 'Completed');
+  assert.ok(second.historyVersion > version);
+  const stored = JSON.parse(data.instances.get('reused-id') ?? '{}') as { historyVersion?: number };
+  assert.equal(stored.historyVersion, second.historyVersion);
+  assert.equal(engine.getInstance('reused-id'), second);
+});

@@ -89,6 +89,8 @@ export class Engine implements EngineApi {
       parent: null,
       now: this.core.clock.now(),
     });
+    // Reusing the id of a finished instance replaces its history: a new historyVersion says so to the store.
+    if (existing) record.historyVersion = existing.historyVersion + 1;
     this.core.instances.set(instanceId, record);
     const changes = new Changes();
     changes.instances.add(record);
