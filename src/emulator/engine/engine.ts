@@ -3,6 +3,7 @@
  * `EngineCore`, and owns the start-up and shutdown sequence.
  */
 import { randomUUID } from 'node:crypto';
+import { clockAdvanceProblem } from '../clock.js';
 import type { FunctionInfo } from '../host/protocol.js';
 import {
   EngineError,
@@ -208,8 +209,8 @@ export class Engine implements EngineApi {
   }
 
   async advanceClock(ms: number): Promise<void> {
-    if (!(ms >= 0) || !Number.isFinite(ms))
-      throw new EngineError('badRequest', 'Time can only move forward by a finite number of milliseconds.');
+    const problem = clockAdvanceProblem(ms, this.core.clock.now());
+    if (problem !== undefined) throw new EngineError('badRequest', problem);
     this.core.clock.advance(ms);
     this.core.emit({ type: 'clock', ...this.clockNow() });
   }
