@@ -7,7 +7,7 @@
  * | `/emulator/v1/events` | GET | Server-sent events: one message per engine change, `event: <type>` (`instance`, `instanceDeleted`, `entity`, `entityDeleted`, `clock`) and `data: <ChangeEvent as JSON>`. A `: heartbeat` comment every 15 s keeps proxies and clients from timing out. Starts with a `: connected` comment. |
  * | `/emulator/v1/clock` | GET | 200 `{"now": "<ISO>", "offsetMs": <number>}`: the emulated time and its offset from wall time. |
  * | `/emulator/v1/clock/advance` | POST | JSON body `{"ms": <number ≥ 0>}` or `{"to": "<ISO>"}` (not in the past). Moves emulated time forward, at most up to 9999-12-31T23:59:59.999Z (.NET's `DateTime.MaxValue`, the last time the real host can represent; see `MAX_EMULATED_TIME`); timers that become due fire. 200 with the new clock. 400 with the allowed range in `Message` for a malformed body, a move backwards or past that ceiling. |
- * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all. |
+ * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all (empty `instanceId` = all). 400 for a malformed `instanceId`. |
  * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
  * | `/emulator/v1/summary` | GET | 200 `{"instances": {"<status>": n, ...}, "entities": n}`: instance counts by runtime status and the number of entities with state (the editor's status bar). |
  * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
@@ -45,8 +45,11 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
   });
 
   addRoute('GET', `${base}/timers`, (ctx) => {
-    const instanceId = ctx.query.get('instanceId') ?? undefined;
-    const timers = engine.pendingTimers(instanceId === '' ? undefined : instanceId);
+    const raw = ctx.query.get('instanceId');
+    const instanceId = raw === null || raw === '' ? undefined : raw;
+    const problem = instanceId === undefined ? undefined : instanceIdProblem(instanceId);
+    if (problem !== undefined) return Promise.resolve(errorBody(400, problem));
+    const timers = engine.pendingTimers(instanceId);
     const body = timers.map((t) => ({ ...t, fireAt: new Date(t.fireAt).toISOString() }));
     return Promise.resolve(json(200, body));
   });
