@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EngineError } from '../../src/emulator/engine/api.js';
 import { EventType } from '../../src/emulator/engine/history.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
 import type { MemoryStoreData } from '../../src/emulator/store/memoryStore.js';
@@ -278,4 +279,28 @@ test('starting an instance again under the id of a finished one replaces its his
   const stored = JSON.parse(data.instances.get('reused-id') ?? '{}') as { historyVersion?: number };
   assert.equal(stored.historyVersion, second.historyVersion);
   assert.equal(engine.getInstance('reused-id'), second);
+});
+
+test('purge deletes only finished instances, one or by filter, whatever statuses the filter names', async () => {
+  const { run, engine } = await createTestEngine();
+  const from = engine.clockNow().now;
+  const done = await run('helloSequence', undefined, 'purge-done');
+  const failed = await run('failingOrchestrator', undefined, 'purge-failed');
+  const running = await run('waitForGo', undefined, 'purge-running');
+  assert.deepEqual([done.status, failed.status, running.status], ['Completed', 'Failed', 'Running']);
+  await assert.rejects(
+    engine.purge('purge-running'),
+    (error: unknown) =>
+      error instanceof EngineError && error.code === 'preconditionFailed' && /has status Running/.test(error.message),
+  );
+  // A filter naming only non-terminal statuses selects nothing (Azure Storage would take it as no filter).
+  assert.equal(await engine.purgeBy({ createdTimeFrom: from, runtimeStatus: ['Running', 'Pending', 'Suspended'] }), 0);
+  assert.equal(await engine.purgeBy({ createdTimeFrom: from, runtimeStatus: ['Running', 'Failed'] }), 1);
+  assert.equal(engine.getInstance('purge-failed'), undefined);
+  assert.equal(await engine.purgeBy({ createdTimeFrom: from }), 1, 'no status filter: every finished one');
+  assert.equal(engine.getInstance('purge-done'), undefined);
+  assert.equal(engine.getInstance('purge-running')?.status, 'Running');
+  assert.equal(await engine.purge('@counter@k'), 0, 'an entity id purges nothing');
+  await engine.terminate('purge-running', 'done with it');
+  assert.equal(await engine.purge('purge-running'), 1);
 });

@@ -237,7 +237,9 @@ test('list: continuation token loop ends, header absent on the last page', async
 test('purge: 412 running, 200 done, 404 unknown; purge by filter needs createdTimeFrom', async () => {
   engine.add('p-run', 'Running');
   engine.add('p-done', 'Completed');
-  assert.equal((await request('DELETE', `${WEBHOOK}/instances/p-run`)).status, 412);
+  const refused = await request('DELETE', `${WEBHOOK}/instances/p-run`);
+  assert.deepEqual([refused.status, refused.json()], [412, 'p-run has status Running']);
+  assert.equal((await request('DELETE', `${WEBHOOK}/instances/@counter@k`)).status, 404, 'entities are not purged');
   const ok = await request('DELETE', `${WEBHOOK}/instances/p-done`);
   assert.deepEqual([ok.status, ok.json()], [200, { instancesDeleted: 1 }]);
   assert.equal((await request('DELETE', `${WEBHOOK}/instances/p-done`)).status, 404);
