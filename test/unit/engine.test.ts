@@ -304,3 +304,37 @@ test('purge deletes only finished instances, one or by filter, whatever statuses
   await engine.terminate('purge-running', 'done with it');
   assert.equal(await engine.purge('purge-running'), 1);
 });
+
+test('an orchestrator that throws a value without a message fails with the value and a warning', async () => {
+  const { run, logs } = await createTestEngine();
+  const expected: Record<string, [string, unknown]> = {
+    string: ['boom', 'boom'],
+    number: ['7', 7],
+    object: ['{"code":42}', { code: 42 }],
+    null: ['null', null],
+    undefined: ['undefined', undefined],
+    emptyError: ['Error (empty message)', undefined],
+  };
+  for (const [kind, [text, value]] of Object.entries(expected)) {
+    for (const afterActivity of [false, true]) {
+      const record = await run('throwValue', { kind, afterActivity });
+      assert.equal(record.status, 'Failed', kind);
+      assert.equal(output(record), `Orchestrator function 'throwValue' failed: ${text}`);
+      assert.deepEqual(record.failureDetails?.Properties?.['thrownValue'], value);
+      assert.ok(
+        logs.some(
+          (l) => l.startsWith('warn:') && l.includes(record.instanceId) && /on Azure it would stay Running/.test(l),
+        ),
+        `${kind}: the warning names the difference`,
+      );
+    }
+  }
+  const withMessage = await run('throwValue', { kind: 'messageObject' });
+  assert.equal(output(withMessage), "Orchestrator function 'throwValue' failed: not an Error, but with a message");
+  assert.ok(!logs.some((l) => l.includes(withMessage.instanceId) && l.includes('stay Running')), 'as on Azure');
+  const parent = await run('parentOfThrowValue', { kind: 'string' });
+  assert.match(
+    String((output(parent) as { message: string }).message),
+    /^Orchestrator function 'throwValue' failed: boom/,
+  );
+});

@@ -13,6 +13,7 @@ import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.
 import type { AppConfig } from '../appConfig.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
+import { watchOrchestratorThrow } from './thrown.js';
 import type { FunctionInfo, Invocation, InvocationResult, LogLevel, TriggerKind } from './protocol.js';
 import { toWorkerHttpResponse } from './httpResponse.js';
 import { HistoryCache } from './historyCache.js';
@@ -168,11 +169,14 @@ export class AppWorker {
     // The past events are what the next episode builds on; the new events come back from the engine as past
     // events, in their stored order.
     this.histories.set(payload.instanceId, historyKey, history.slice(0, history.length - call.newEvents));
+    // What the orchestrator itself threw: the library reports only a message, and none for `throw "boom"`.
+    let thrownBy: (() => { value: unknown } | undefined) | undefined;
+    const watch = (context: object): void => void (thrownBy = watchOrchestratorThrow(context));
     try {
-      const state = await this.run(registration, { value: trigger });
-      return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves) };
+      const state = await this.run(registration, { value: trigger }, undefined, watch);
+      return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves, thrownBy?.()) };
     } catch (error) {
-      const episode = episodeFromFailure(error, call.knownLeaves);
+      const episode = episodeFromFailure(error, call.knownLeaves, thrownBy?.());
       if (episode) return { kind: 'orchestration', episode };
       throw error;
     }
@@ -220,6 +224,8 @@ export class AppWorker {
       context: InvocationContextLike,
       result: unknown,
     ) => Promise<void>,
+    /** Sees the invocation context before any hook or the handler does. */
+    watch?: (context: object) => void,
   ): Promise<unknown> {
     const programmingModel = this.registry.programmingModel;
     if (!programmingModel) throw new Error('@azure/functions did not register its programming model');
@@ -244,6 +250,7 @@ export class AppWorker {
     };
     const model = programmingModel.getInvocationModel(coreCtx);
     const { context, inputs: converted } = await model.getArguments();
+    watch?.(context as object);
     const inputs = 'value' in trigger ? [trigger.value, ...converted] : converted;
     const hookData: Record<string, unknown> = {};
     const appHookData = this.registry.appHookData;
