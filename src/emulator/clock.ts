@@ -8,13 +8,53 @@ export interface Clock {
   now(): number;
   /** Calls `callback` once `now() >= at`; returns a cancel function. */
   schedule(at: number, callback: () => void): () => void;
-  /** Moves time forward by `ms`; callbacks that become due run. */
+  /**
+   * Moves time forward by `ms`; callbacks that become due run. Throws a RangeError (and does not move) unless `ms`
+   * is finite, non-negative and keeps `now()` at or before `MAX_EMULATED_TIME`.
+   */
   advance(ms: number): void;
   offsetMs(): number;
 }
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits re-arm. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The latest instant the emulated clock may be moved to: 9999-12-31T23:59:59.999Z, .NET's `DateTime.MaxValue` at
+ * millisecond precision. The real host keeps every timestamp in a `DateTime`, so no later time exists on Azure.
+ *
+ * Invariant: every date the emulator derives from its clock stays a valid JavaScript date (which ends at
+ * +275760-09-13, 8.64e15 ms). From this ceiling, a delay of up to `MAX_DELAY_MS` still lands near year 39,000.
+ */
+export const MAX_EMULATED_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * The longest delay the emulator schedules from now (retry back-off, HTTP 202 polling): .NET's
+ * `TimeSpan.MaxValue` (about 29,227 years), the longest the real host can represent. Longer delays are cut to it.
+ */
+export const MAX_DELAY_MS = 922_337_203_685_477;
+
+/** Milliseconds the clock may still move forward from `now` (0 once it has reached `MAX_EMULATED_TIME`). */
+export function maxAdvanceMs(now: number): number {
+  return Math.max(0, MAX_EMULATED_TIME - now);
+}
+
+/**
+ * Why the clock cannot move forward by `ms` from `now`, or undefined when it can: `ms` must be a finite,
+ * non-negative number that keeps the clock at or before `MAX_EMULATED_TIME`. The message names the allowed range.
+ */
+export function clockAdvanceProblem(ms: number, now: number): string | undefined {
+  if (typeof ms === 'number' && ms >= 0 && Number.isFinite(ms) && ms <= maxAdvanceMs(now)) return undefined;
+  return (
+    `The clock can move forward by 0 to ${maxAdvanceMs(now)} ms: from now (${new Date(now).toISOString()}) ` +
+    `up to ${new Date(MAX_EMULATED_TIME).toISOString()}, the latest time the Durable host can represent.`
+  );
+}
+
+function checkAdvance(now: number, ms: number): void {
+  const problem = clockAdvanceProblem(ms, now);
+  if (problem !== undefined) throw new RangeError(problem);
+}
 
 export class SystemClock implements Clock {
   private offset = 0;
@@ -39,7 +79,7 @@ export class SystemClock implements Clock {
   }
 
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError('time can only move forward');
+    checkAdvance(this.now(), ms);
     this.offset += ms;
     for (const entry of this.waiting) {
       clearTimeout(entry.handle);
@@ -90,7 +130,7 @@ export class ManualClock implements Clock {
   }
 
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError('time can only move forward');
+    checkAdvance(this.current, ms);
     this.current += ms;
     const due = [...this.waiting].filter((entry) => entry.at <= this.current).sort((a, b) => a.at - b.at);
     for (const entry of due) {

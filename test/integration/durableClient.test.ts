@@ -136,6 +136,20 @@ test('purgeInstanceHistory of one instance, and of an unknown one', async () => 
   assert.equal((await client.purgeInstanceHistory(id)).instancesDeleted, 0);
 });
 
+test('purge never deletes a running instance: one by id rejects, by a Running filter deletes nothing', async () => {
+  const from = new Date(Date.now() - 1000);
+  const id = await client.startNew('waitForGo', { instanceId: 'dc-purge-running' });
+  await waitForStatus(emu, id, 'Running');
+  await assert.rejects(client.purgeInstanceHistory(id), /412/);
+  const byFilter = await client.purgeInstanceHistoryBy({
+    createdTimeFrom: from,
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Running],
+  });
+  assert.equal(byFilter.instancesDeleted, 0);
+  assert.equal((await getStatus(emu, id))?.runtimeStatus, 'Running');
+  await client.terminate(id, 'cleanup');
+});
+
 test('signalEntity and readEntityState', async () => {
   const entity = new df.EntityId('counter', 'dc-counter');
   assert.equal((await client.readEntityState(entity)).entityExists, false);

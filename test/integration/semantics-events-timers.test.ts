@@ -175,6 +175,19 @@ test('virtual clock: advancing one hour makes waitForGo time out at once', async
     body: JSON.stringify({ ms: -1 }),
   });
   assert.equal(back.status, 400);
+  // So is a move past the last date the host can represent; the clock and new instances keep working.
+  const tooFar = await emulatorApi(emu, 'clock/advance', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ms: 8.64e15 }),
+  });
+  assert.equal(tooFar.status, 400);
+  assert.match(((await tooFar.json()) as { Message: string }).Message, /up to 9999-12-31T23:59:59\.999Z/);
+  const nowAfter = await emulatorNow(emu);
+  assert.ok(Number.isFinite(nowAfter) && nowAfter < Date.UTC(9999, 0, 1), 'the clock did not move');
+  const afterRefusal = uid('after-refusal');
+  await startOrchestration(emu, 'helloSequence', undefined, afterRefusal);
+  assert.equal((await waitForStatus(emu, afterRefusal)).runtimeStatus, 'Completed');
 });
 
 async function waitForTimers(id: string, count: number) {

@@ -194,11 +194,22 @@ test('purge one instance: then 404; a running one cannot be purged', async () =>
   const running = uid('purge-run');
   await startOrchestration(emu, 'waitForGo', undefined, running);
   await waiting(running);
-  assert.equal((await webhook(emu, `instances/${running}`, { method: 'DELETE' })).status, 412);
+  const refused = await webhook(emu, `instances/${running}`, { method: 'DELETE' });
+  assert.equal(refused.status, 412);
+  assert.match(
+    String(await refused.json()),
+    /Only orchestrations in a terminal state can be purged.* has status Running/,
+  );
+  assert.equal((await getStatus(emu, running))?.runtimeStatus, 'Running');
   assert.equal((await operation(running, 'terminate')).status, 202);
+  // Entities are never purged: an entity id is not an instance here.
+  assert.equal(
+    (await webhook(emu, `instances/${encodeURIComponent('@counter@purge')}`, { method: 'DELETE' })).status,
+    404,
+  );
 });
 
-test('purge by filter: only terminal instances in the time window and with the status asked for', async () => {
+test('purge by filter: only terminal instances in the time window and with the status asked for; never running ones', async () => {
   const from = new Date(await emulatorNow(emu)).toISOString();
   const prefix = uid('pbf');
   const done = [`${prefix}-a`, `${prefix}-b`];
@@ -222,6 +233,18 @@ test('purge by filter: only terminal instances in the time window and with the s
     method: 'DELETE',
   });
   assert.equal(none.status, 404);
+  // Non-terminal statuses select nothing, alone (404, the running instance stays) or next to a terminal one.
+  const purgeBy = (statuses: string) =>
+    webhook(emu, `instances?createdTimeFrom=${encodeURIComponent(from)}&runtimeStatus=${statuses}`, {
+      method: 'DELETE',
+    });
+  assert.equal((await purgeBy('Running')).status, 404);
+  assert.equal((await purgeBy('Running,Pending,Suspended')).status, 404);
+  assert.equal((await getStatus(emu, running))?.runtimeStatus, 'Running');
+  const mixed = await purgeBy('Running,Failed');
+  assert.deepEqual([mixed.status, await mixed.json()], [200, { instancesDeleted: 1 }]);
+  assert.equal(await getStatus(emu, failed), undefined);
+  assert.equal((await getStatus(emu, running))?.runtimeStatus, 'Running');
   assert.equal((await operation(running, 'terminate')).status, 202);
 });
 

@@ -6,7 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { FIXTURES, getStatus, startEmulator, startOrchestration, waitForStatus, type Emulator } from './harness.js';
+import {
+  FIXTURES,
+  getStatus,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  type Emulator,
+} from './harness.js';
 import { history, ofType, raiseEvent, storedEpisodes, timers, uid, waitForInstance } from './semantics-helpers.js';
 
 let emu: Emulator;
@@ -199,6 +207,34 @@ test('an uncaught orchestrator error: Failed, with the message in the output', a
   const completed = ofType(events, 'ExecutionCompleted');
   assert.equal(completed.length, 1);
   assert.equal(completed[0]!.OrchestrationStatus, 'Failed');
+});
+
+test('an orchestrator that throws a string, number, object, null or undefined fails with that value', async () => {
+  // On Azure these stay Running (durable-functions reports only a message); the emulator fails them and warns.
+  const cases: [string, string, unknown][] = [
+    ['string', 'boom', 'boom'],
+    ['number', '7', 7],
+    ['object', '{"code":42}', { code: 42 }],
+    ['null', 'null', null],
+    ['undefined', 'undefined', undefined],
+  ];
+  const ids = await Promise.all(
+    cases.map(([kind]) => startOrchestration(emu, 'throwValue', { kind, afterActivity: true }, uid(`throw-${kind}`))),
+  );
+  for (const [i, [kind, text, value]] of cases.entries()) {
+    const status = await waitForStatus(emu, ids[i]!);
+    assert.equal(status.runtimeStatus, 'Failed', kind);
+    assert.equal(status.output, `Orchestrator function 'throwValue' failed: ${text}`);
+    const completed = ofType(await history(emu, ids[i]!), 'ExecutionCompleted')[0];
+    const details = completed?.['FailureDetails'] as { ErrorMessage: string; Properties: Record<string, unknown> };
+    assert.equal(details.ErrorMessage, status.output);
+    assert.deepEqual(
+      details.Properties,
+      value === undefined ? { thrownType: kind } : { thrownType: kind, thrownValue: value },
+    );
+    await waitFor(() => emu.output().includes(`(${ids[i]!}) threw`) || undefined, `the warning for ${kind}`);
+  }
+  assert.match(emu.output(), /threw the string "boom"\. .*on Azure it would stay Running for ever/);
 });
 
 test('an unknown activity fails the orchestration with a message naming it', async () => {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EngineError } from '../../src/emulator/engine/api.js';
 import { EventType } from '../../src/emulator/engine/history.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
 import type { MemoryStoreData } from '../../src/emulator/store/memoryStore.js';
@@ -264,4 +265,76 @@ test('an orchestration that fails inside a critical section gives its lock back'
   await settle();
   assert.equal(engine.getEntity('counter', 'locked')?.state, '11', 'a later signal is not blocked by a dead lock');
   assert.equal(engine.core.entities.get('@counter@locked')?.lockedBy, null);
+});
+
+test('starting an instance again under the id of a finished one replaces its history under a new version', async () => {
+  // The memory store checks the file store's contract: a history only grows within one historyVersion.
+  const { run, engine, data } = await createTestEngine();
+  const first = await run('helloSequence', undefined, 'reused-id');
+  assert.equal(first.status, 'Completed');
+  const version = first.historyVersion;
+  const second = await run('helloSequence', undefined, 'reused-id');
+  assert.equal(second.status, 'Completed');
+  assert.ok(second.historyVersion > version);
+  const stored = JSON.parse(data.instances.get('reused-id') ?? '{}') as { historyVersion?: number };
+  assert.equal(stored.historyVersion, second.historyVersion);
+  assert.equal(engine.getInstance('reused-id'), second);
+});
+
+test('purge deletes only finished instances, one or by filter, whatever statuses the filter names', async () => {
+  const { run, engine } = await createTestEngine();
+  const from = engine.clockNow().now;
+  const done = await run('helloSequence', undefined, 'purge-done');
+  const failed = await run('failingOrchestrator', undefined, 'purge-failed');
+  const running = await run('waitForGo', undefined, 'purge-running');
+  assert.deepEqual([done.status, failed.status, running.status], ['Completed', 'Failed', 'Running']);
+  await assert.rejects(
+    engine.purge('purge-running'),
+    (error: unknown) =>
+      error instanceof EngineError && error.code === 'preconditionFailed' && /has status Running/.test(error.message),
+  );
+  // A filter naming only non-terminal statuses selects nothing (Azure Storage would take it as no filter).
+  assert.equal(await engine.purgeBy({ createdTimeFrom: from, runtimeStatus: ['Running', 'Pending', 'Suspended'] }), 0);
+  assert.equal(await engine.purgeBy({ createdTimeFrom: from, runtimeStatus: ['Running', 'Failed'] }), 1);
+  assert.equal(engine.getInstance('purge-failed'), undefined);
+  assert.equal(await engine.purgeBy({ createdTimeFrom: from }), 1, 'no status filter: every finished one');
+  assert.equal(engine.getInstance('purge-done'), undefined);
+  assert.equal(engine.getInstance('purge-running')?.status, 'Running');
+  assert.equal(await engine.purge('@counter@k'), 0, 'an entity id purges nothing');
+  await engine.terminate('purge-running', 'done with it');
+  assert.equal(await engine.purge('purge-running'), 1);
+});
+
+test('an orchestrator that throws a value without a message fails with the value and a warning', async () => {
+  const { run, logs } = await createTestEngine();
+  const expected: Record<string, [string, unknown]> = {
+    string: ['boom', 'boom'],
+    number: ['7', 7],
+    object: ['{"code":42}', { code: 42 }],
+    null: ['null', null],
+    undefined: ['undefined', undefined],
+    emptyError: ['Error (empty message)', undefined],
+  };
+  for (const [kind, [text, value]] of Object.entries(expected)) {
+    for (const afterActivity of [false, true]) {
+      const record = await run('throwValue', { kind, afterActivity });
+      assert.equal(record.status, 'Failed', kind);
+      assert.equal(output(record), `Orchestrator function 'throwValue' failed: ${text}`);
+      assert.deepEqual(record.failureDetails?.Properties?.['thrownValue'], value);
+      assert.ok(
+        logs.some(
+          (l) => l.startsWith('warn:') && l.includes(record.instanceId) && /on Azure it would stay Running/.test(l),
+        ),
+        `${kind}: the warning names the difference`,
+      );
+    }
+  }
+  const withMessage = await run('throwValue', { kind: 'messageObject' });
+  assert.equal(output(withMessage), "Orchestrator function 'throwValue' failed: not an Error, but with a message");
+  assert.ok(!logs.some((l) => l.includes(withMessage.instanceId) && l.includes('stay Running')), 'as on Azure');
+  const parent = await run('parentOfThrowValue', { kind: 'string' });
+  assert.match(
+    String((output(parent) as { message: string }).message),
+    /^Orchestrator function 'throwValue' failed: boom/,
+  );
 });

@@ -98,9 +98,21 @@ test('clock advance body and SSE framing', () => {
     '{"to":"2023-01-01T00:00:00Z"}',
     '{}',
     '{"ms":1,"to":"x"}',
+    '{"ms":8.64e15}',
+    '{"ms":1e400}',
+    '{"to":"+275760-09-13T00:00:00Z"}',
   ]) {
     assert.equal(typeof parseAdvanceBody(Buffer.from(bad), now), 'string', bad);
   }
+  assert.match(
+    String(parseAdvanceBody(Buffer.from('{"ms":8.64e15}'), now)),
+    /^"ms" must be a number of milliseconds in range\. The clock can move forward by 0 to \d+ ms: .* up to 9999-12-31T23:59:59\.999Z/,
+  );
+  assert.match(String(parseAdvanceBody(Buffer.from('{"to":"+010000-01-01T00:00:00Z"}'), now)), /^"to" is too late\./);
+  assert.equal(
+    parseAdvanceBody(Buffer.from('{"to":"9999-12-31T23:59:59.999Z"}'), now),
+    Date.UTC(9999, 11, 31, 23, 59, 59, 999) - now,
+  );
   assert.equal(
     formatSseEvent({ type: 'instanceDeleted', instanceId: 'a' }),
     'event: instanceDeleted\ndata: {"type":"instanceDeleted","instanceId":"a"}\n\n',

@@ -124,6 +124,13 @@ test('oversized body: 413 with a message, and the server stays up', async () => 
   assert.equal((await request('GET', '/admin/host/status')).status, 200);
 });
 
+test("a request line past Node's header limit: 431 with a message, and the server stays up", async () => {
+  const r = await request('GET', `/emulator/v1/instances/${'x'.repeat(20_000)}`);
+  assert.equal(r.status, 431);
+  assert.match((r.json() as { Message: string }).Message, /too large: the limit is \d+ bytes/);
+  assert.equal((await request('GET', '/admin/host/status')).status, 200);
+});
+
 test('start: 202 check-status with the request origin, Location, Retry-After; bad JSON 400; unknown 400', async () => {
   const r = await request('POST', `${WEBHOOK}/orchestrators/orch/my-id?taskHub=x&code=y`, {
     headers: JSON_HEADERS,
@@ -230,7 +237,9 @@ test('list: continuation token loop ends, header absent on the last page', async
 test('purge: 412 running, 200 done, 404 unknown; purge by filter needs createdTimeFrom', async () => {
   engine.add('p-run', 'Running');
   engine.add('p-done', 'Completed');
-  assert.equal((await request('DELETE', `${WEBHOOK}/instances/p-run`)).status, 412);
+  const refused = await request('DELETE', `${WEBHOOK}/instances/p-run`);
+  assert.deepEqual([refused.status, refused.json()], [412, 'p-run has status Running']);
+  assert.equal((await request('DELETE', `${WEBHOOK}/instances/@counter@k`)).status, 404, 'entities are not purged');
   const ok = await request('DELETE', `${WEBHOOK}/instances/p-done`);
   assert.deepEqual([ok.status, ok.json()], [200, { instancesDeleted: 1 }]);
   assert.equal((await request('DELETE', `${WEBHOOK}/instances/p-done`)).status, 404);
@@ -314,6 +323,12 @@ test('emulator API: clock, advance, timers, fire, functions', async () => {
   assert.equal((await request('POST', '/emulator/v1/instances/t1/timers/fire?timerId=2')).status, 202);
   assert.equal((await request('POST', '/emulator/v1/instances/t1/timers/fire?timerId=x')).status, 400);
   assert.equal((await request('POST', '/emulator/v1/instances/zz/timers/fire')).status, 404);
+  const badId = await request('GET', '/emulator/v1/timers?instanceId=..%2F..%2Fx');
+  assert.deepEqual(
+    [badId.status, badId.json()],
+    [400, { Message: 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.' }],
+  );
+  assert.equal((await request('GET', '/emulator/v1/timers?instanceId=')).status, 200, 'empty means every instance');
   assert.deepEqual((await request('GET', '/emulator/v1/functions')).json(), [{ name: 'orch', kind: 'orchestration' }]);
 });
 

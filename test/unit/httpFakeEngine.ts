@@ -118,6 +118,9 @@ export class FakeEngine implements EngineApi {
     return this.startNew(r.name, withNewId ? { input: r.input } : { instanceId: id, input: r.input });
   }
   purge(id: string): Promise<number> {
+    const r = this.instances.get(id);
+    if (r && !isTerminal(r.status))
+      return Promise.reject(new EngineError('preconditionFailed', `${id} has status ${r.status}`));
     return Promise.resolve(this.instances.delete(id) ? 1 : 0);
   }
   purgeBy(): Promise<number> {

@@ -79,7 +79,7 @@ export interface TimerInfo {
 
 export class EngineError extends Error {
   constructor(
-    readonly code: 'badRequest' | 'notFound' | 'conflict' | 'gone' | 'unavailable',
+    readonly code: 'badRequest' | 'notFound' | 'conflict' | 'gone' | 'preconditionFailed' | 'unavailable',
     message: string,
   ) {
     super(message);
@@ -101,7 +101,16 @@ export interface EngineApi {
   rewind(instanceId: string, reason: string | null): Promise<OperationOutcome>;
   /** Restarts with the original input; returns the new instance. Throws EngineError('notFound'). */
   restart(instanceId: string, restartWithNewInstanceId: boolean): Promise<InstanceRecord>;
+  /**
+   * Deletes one instance in a terminal state (Completed, Failed, Terminated, Canceled); resolves with the number
+   * deleted (0 when there is no such instance, entity ids included: entities are never purged). Throws
+   * EngineError('preconditionFailed') for an instance that has not finished.
+   */
   purge(instanceId: string): Promise<number>;
+  /**
+   * Deletes the instances created in the window that are in a terminal state and, when `runtimeStatus` is given,
+   * in one of those statuses; non-terminal statuses in it select nothing. Resolves with the number deleted.
+   */
   purgeBy(filter: PurgeFilter): Promise<number>;
   getEntity(name: string, key: string): EntityRecord | undefined;
   listEntities(query: EntityQuery): Page<EntityRecord>;

@@ -3,6 +3,7 @@
  * `EngineCore`, and owns the start-up and shutdown sequence.
  */
 import { randomUUID } from 'node:crypto';
+import { clockAdvanceProblem } from '../clock.js';
 import type { FunctionInfo } from '../host/protocol.js';
 import {
   EngineError,
@@ -89,6 +90,8 @@ export class Engine implements EngineApi {
       parent: null,
       now: this.core.clock.now(),
     });
+    // Reusing the id of a finished instance replaces its history: a new historyVersion says so to the store.
+    if (existing) record.historyVersion = existing.historyVersion + 1;
     this.core.instances.set(instanceId, record);
     const changes = new Changes();
     changes.instances.add(record);
@@ -137,9 +140,24 @@ export class Engine implements EngineApi {
     });
   }
 
+  /*
+   * Purge rule, one instance or many: only instances in a terminal state are deleted. A running instance's
+   * history is what its next episode replays, its timers and pending work point at it, and a parent may still
+   * wait for it; deleting it would lose that work silently. The current Durable extension refuses a single
+   * non-terminal purge the same way (azure-functions-durable-extension#3311), and the storage providers purge by
+   * filter only terminal instances, except for a filter naming only non-terminal statuses, which they treat as
+   * no filter at all and purge everything in the window; here such a filter selects nothing. Entities live apart
+   * from instances here and are never purged (on Azure Storage an unfiltered purge deletes them too).
+   */
   async purge(instanceId: string): Promise<number> {
     const record = this.core.instances.get(instanceId);
     if (!record) return 0;
+    if (!isTerminal(record.status)) {
+      throw new EngineError(
+        'preconditionFailed',
+        `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${record.status}`,
+      );
+    }
     await this.deleteInstances([record]);
     return 1;
   }
@@ -152,7 +170,8 @@ export class Engine implements EngineApi {
       (r) =>
         r.createdTime >= filter.createdTimeFrom &&
         r.createdTime <= to &&
-        (statuses ? statuses.has(r.status) : isTerminal(r.status)),
+        isTerminal(r.status) &&
+        (statuses === undefined || statuses.has(r.status)),
     );
     await this.deleteInstances(victims);
     return victims.length;
@@ -206,8 +225,8 @@ export class Engine implements EngineApi {
   }
 
   async advanceClock(ms: number): Promise<void> {
-    if (!(ms >= 0) || !Number.isFinite(ms))
-      throw new EngineError('badRequest', 'Time can only move forward by a finite number of milliseconds.');
+    const problem = clockAdvanceProblem(ms, this.core.clock.now());
+    if (problem !== undefined) throw new EngineError('badRequest', problem);
     this.core.clock.advance(ms);
     this.core.emit({ type: 'clock', ...this.clockNow() });
   }

@@ -366,12 +366,20 @@ export function applyEpisode(
     );
     writer.effects.splice(0, writer.effects.length, ...kept);
     const message = `Orchestrator function '${record.name}' failed: ${result.error}`;
+    // A thrown value without a message (host/thrown.ts) also travels as itself: its kind and, if JSON holds it, it.
+    const { type: thrownType, value: thrownValue } = result.thrown ?? {};
+    const details = thrownType === undefined ? {} : { Properties: { thrownType, thrownValue } };
     writer.add({ EventType: EventType.OrchestratorCompleted });
     writer.add({
       EventType: EventType.ExecutionCompleted,
       OrchestrationStatus: 'Failed',
       Result: JSON.stringify(message),
-      FailureDetails: { ErrorType: 'OrchestrationFailureException', ErrorMessage: message, StackTrace: null },
+      FailureDetails: {
+        ErrorType: 'OrchestrationFailureException',
+        ErrorMessage: message,
+        StackTrace: null,
+        ...details,
+      },
     });
     outcome = { status: 'Failed', output: JSON.stringify(message) };
   } else if (result.isDone && continueAt >= 0) {

@@ -2,6 +2,7 @@
  * What goes into an orchestration episode: which inbox messages it delivers (batching without breaking the
  * library's sequence ids, see episode.ts) and the trigger payload the orchestrator handler receives.
  */
+import { MAX_DELAY_MS } from '../clock.js';
 import type { OrchestratorPayload } from '../host/protocol.js';
 import { EventType, type HistoryEvent } from './history.js';
 import type { InboxMessage, InstanceRecord } from './model.js';
@@ -26,7 +27,9 @@ export function isAsync202(result: string | null): { location: string; retryAfte
     const location = header('location');
     if (!location) return undefined;
     const retryAfter = Number(header('retry-after'));
-    return { location, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : DEFAULT_HTTP_POLL_MS };
+    // A Retry-After beyond TimeSpan.MaxValue would put the poll timer past the last valid date.
+    const retryAfterMs = Number.isFinite(retryAfter) ? Math.min(retryAfter * 1000, MAX_DELAY_MS) : DEFAULT_HTTP_POLL_MS;
+    return { location, retryAfterMs };
   } catch {
     return undefined;
   }

@@ -91,9 +91,25 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     record.status = 'Running';
     core.markRunnable(record);
   } else if (completion) {
-    if (completion.status === 'Failed')
+    if (completion.status === 'Failed') {
       core.log('warn', `Orchestration '${record.name}' (${record.instanceId}) failed: ${episode.error ?? ''}`);
+      if (episode.thrown) core.log('warn', azureWouldHang(record, episode.thrown.phrase));
+    }
     finishExecution(core, record, completion.status, completion.output, changes);
   }
   await core.commit(changes);
+}
+
+/**
+ * The warning for an orchestrator that threw something without a message. durable-functions reports a failure
+ * only by the thrown value's `message`; without one the Durable extension takes the episode for unfinished work,
+ * so on Azure the instance stays Running with no output (durable-js #390/#391). Failing it here is a deliberate
+ * difference: a hang would hide the bug.
+ */
+function azureWouldHang(record: InstanceRecord, phrase: string): string {
+  return (
+    `Orchestration '${record.name}' (${record.instanceId}) threw ${phrase}. Durable Studio fails the instance, ` +
+    `but on Azure it would stay Running for ever with no output: durable-functions reports only errors with a ` +
+    `message. Throw an Error instead, e.g. throw new Error('...').`
+  );
 }

@@ -16,6 +16,7 @@ import { applyLocalSettings, resolveBindings, settingsLookup } from '../appSetti
 import { discardedOutputMessages, isTrigger, unsupportedBindings } from './bindingSupport.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
+import { watchOrchestratorThrow } from './thrown.js';
 import type {
   FunctionInfo,
   Invocation,
@@ -180,11 +181,14 @@ export class AppWorker {
     // The past events are what the next episode builds on; the new events come back from the engine as past
     // events, in their stored order.
     this.histories.set(payload.instanceId, historyKey, history.slice(0, history.length - call.newEvents));
+    // What the orchestrator itself threw: the library reports only a message, and none for `throw "boom"`.
+    let thrownBy: (() => { value: unknown } | undefined) | undefined;
+    const watch = (context: object): void => void (thrownBy = watchOrchestratorThrow(context));
     try {
-      const state = await this.run(registration, { value: trigger }, mark);
-      return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves) };
+      const state = await this.run(registration, { value: trigger }, mark, undefined, watch);
+      return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves, thrownBy?.()) };
     } catch (error) {
-      const episode = episodeFromFailure(error, call.knownLeaves);
+      const episode = episodeFromFailure(error, call.knownLeaves, thrownBy?.());
       if (episode) return { kind: 'orchestration', episode };
       throw error;
     }
@@ -242,6 +246,8 @@ export class AppWorker {
       context: InvocationContextLike,
       result: unknown,
     ) => Promise<void>,
+    /** Sees the invocation context before any hook or the handler does. */
+    watch?: (context: object) => void,
   ): Promise<unknown> {
     const programmingModel = this.registry.programmingModel;
     if (!programmingModel) throw new Error('@azure/functions did not register its programming model');
@@ -266,6 +272,7 @@ export class AppWorker {
     };
     const model = programmingModel.getInvocationModel(coreCtx);
     const { context, inputs: converted } = await model.getArguments();
+    watch?.(context as object);
     const inputs = 'value' in trigger ? [trigger.value, ...converted] : converted;
     const hookData: Record<string, unknown> = {};
     const appHookData = this.registry.appHookData;

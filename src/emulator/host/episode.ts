@@ -8,6 +8,7 @@
  * That is only possible here, on the raw objects, before anything is serialised.
  */
 import type { EpisodeResult, WireAction } from './protocol.js';
+import { unreportedThrow, type ThrownValue } from './thrown.js';
 
 const WHEN_ANY = 11;
 const WHEN_ALL = 12;
@@ -94,19 +95,46 @@ function describeLeaves(
   return { leaves: fresh, leafOffset: offset, leafCount: leaves.length, canceledTimers, waitNames };
 }
 
-export function episodeFromState(value: unknown, knownLeaves: number): EpisodeResult {
+/**
+ * The state the handler returned. `thrown` is what the orchestrator's generator threw, if it did: the library
+ * returns normally after `throw undefined` (it takes `undefined` for "no exception"), as if the orchestrator were
+ * waiting, or even as if it had returned, when more events follow the throw; that is a failure all the same.
+ */
+export function episodeFromState(value: unknown, knownLeaves: number, thrown?: { value: unknown }): EpisodeResult {
   const state = (value ?? {}) as RawState;
-  const result: EpisodeResult = {
-    isDone: state.isDone === true,
-    ...describeLeaves(uniqueLeaves(state.actions), knownLeaves),
-  };
-  if (state.output !== undefined) result.output = state.output;
+  const leaves = describeLeaves(uniqueLeaves(state.actions), knownLeaves);
+  const result: EpisodeResult =
+    thrown === undefined
+      ? { isDone: state.isDone === true, ...leaves }
+      : { isDone: false, ...leaves, ...failure(undefined, thrown) };
+  if (state.output !== undefined && thrown === undefined) result.output = state.output;
   if (state.customStatus !== undefined) result.customStatus = state.customStatus;
   return result;
 }
 
-/** The library reports an orchestrator failure by throwing an error whose message carries the state. */
-export function episodeFromFailure(error: unknown, knownLeaves: number): EpisodeResult | undefined {
+/** Reported when a value without a message was thrown but could not be observed (see thrown.ts). */
+const UNOBSERVED: ThrownValue = {
+  type: 'unknown',
+  phrase: 'a value that is not an Error with a message',
+  text: 'a value that is not an Error with a message (durable-functions reports nothing more)',
+};
+
+/** The failure of an episode: the library's message when it reported one, else the thrown value described. */
+function failure(reported: unknown, thrown: { value: unknown } | undefined): Pick<EpisodeResult, 'error' | 'thrown'> {
+  if (reported) return { error: typeof reported === 'string' ? reported : (JSON.stringify(reported) ?? '') };
+  const { type, phrase, text, ...value } = unreportedThrow(thrown, reported) ?? UNOBSERVED;
+  return { error: text, thrown: { type, phrase, ...value } };
+}
+
+/**
+ * The library reports an orchestrator failure by throwing an error whose message carries the state; its `error`
+ * is the thrown value's message, absent when that is empty or missing (then `thrown` tells what it was).
+ */
+export function episodeFromFailure(
+  error: unknown,
+  knownLeaves: number,
+  thrown?: { value: unknown },
+): EpisodeResult | undefined {
   if (!(error instanceof Error)) return undefined;
   const at = error.message.indexOf(OUT_OF_PROC_LABEL);
   if (at < 0) return undefined;
@@ -119,7 +147,7 @@ export function episodeFromFailure(error: unknown, knownLeaves: number): Episode
   const result: EpisodeResult = {
     isDone: false,
     ...describeLeaves(uniqueLeavesFromJson(state.actions), knownLeaves),
-    error: state.error ?? error.message.slice(0, at),
+    ...failure(state.error, thrown),
   };
   if (state.customStatus !== undefined) result.customStatus = state.customStatus;
   if (state.failureDetails !== undefined) result.failureDetails = state.failureDetails;

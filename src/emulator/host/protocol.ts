@@ -94,9 +94,14 @@ export interface EpisodeResult {
   waitNames: string[];
   output?: unknown;
   customStatus?: unknown;
-  /** Set when the orchestrator threw: its message (the library's `state.error`). */
+  /** Set when the orchestrator threw: its message (the library's `state.error`), or a description of the value. */
   error?: string;
   failureDetails?: unknown;
+  /**
+   * Set when the orchestrator threw something durable-functions reports no message for (anything but an Error
+   * with one: on Azure the instance would stay Running). `error` then describes the value (host/thrown.ts).
+   */
+  thrown?: { type: string; phrase: string; value?: unknown };
 }
 
 export interface EntityBatchResult {

@@ -6,14 +6,15 @@
  * |---|---|---|
  * | `/emulator/v1/events` | GET | Server-sent events: one message per engine change, `event: <type>` (`instance`, `instanceDeleted`, `entity`, `entityDeleted`, `clock`) and `data: <ChangeEvent as JSON>`. A `: heartbeat` comment every 15 s keeps proxies and clients from timing out. Starts with a `: connected` comment. |
  * | `/emulator/v1/clock` | GET | 200 `{"now": "<ISO>", "offsetMs": <number>}`: the emulated time and its offset from wall time. |
- * | `/emulator/v1/clock/advance` | POST | JSON body `{"ms": <number ≥ 0>}` or `{"to": "<ISO>"}` (not in the past). Moves emulated time forward; timers that become due fire. 200 with the new clock. 400 for a malformed body or a move backwards. |
- * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all. |
+ * | `/emulator/v1/clock/advance` | POST | JSON body `{"ms": <number ≥ 0>}` or `{"to": "<ISO>"}` (not in the past). Moves emulated time forward, at most up to 9999-12-31T23:59:59.999Z (.NET's `DateTime.MaxValue`, the last time the real host can represent; see `MAX_EMULATED_TIME`); timers that become due fire. 200 with the new clock. 400 with the allowed range in `Message` for a malformed body, a move backwards or past that ceiling. |
+ * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all (empty `instanceId` = all). 400 for a malformed `instanceId`. |
  * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
  * | `/emulator/v1/summary` | GET | 200 `{"instances": {"<status>": n, ...}, "entities": n}`: instance counts by runtime status and the number of entities with state (the editor's status bar). |
  * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
  * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes"}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
  */
 import type { ServerResponse } from 'node:http';
+import { clockAdvanceProblem } from '../clock.js';
 import type { ChangeEvent, EngineApi } from '../engine/api.js';
 import { EventType } from '../engine/history.js';
 import { instanceIdProblem } from './guards.js';
@@ -44,8 +45,11 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
   });
 
   addRoute('GET', `${base}/timers`, (ctx) => {
-    const instanceId = ctx.query.get('instanceId') ?? undefined;
-    const timers = engine.pendingTimers(instanceId === '' ? undefined : instanceId);
+    const raw = ctx.query.get('instanceId');
+    const instanceId = raw === null || raw === '' ? undefined : raw;
+    const problem = instanceId === undefined ? undefined : instanceIdProblem(instanceId);
+    if (problem !== undefined) return Promise.resolve(errorBody(400, problem));
+    const timers = engine.pendingTimers(instanceId);
     const body = timers.map((t) => ({ ...t, fireAt: new Date(t.fireAt).toISOString() }));
     return Promise.resolve(json(200, body));
   });
@@ -134,15 +138,16 @@ export function parseAdvanceBody(body: Buffer, now: number): number | string {
   const { ms, to } = value as { ms?: unknown; to?: unknown };
   if (ms !== undefined && to !== undefined) return 'Give either "ms" or "to", not both.';
   if (ms !== undefined) {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '"ms" must be a non-negative number.';
-    return ms;
+    const problem = clockAdvanceProblem(typeof ms === 'number' ? ms : NaN, now);
+    return problem === undefined ? (ms as number) : `"ms" must be a number of milliseconds in range. ${problem}`;
   }
   if (to !== undefined) {
     const target = typeof to === 'string' ? parseDateTime(to) : undefined;
     if (target === undefined) return '"to" must be an ISO date-time.';
     if (target < now)
       return `"to" is in the past (now is ${new Date(now).toISOString()}); the clock only moves forward.`;
-    return target - now;
+    const problem = clockAdvanceProblem(target - now, now);
+    return problem === undefined ? target - now : `"to" is too late. ${problem}`;
   }
   return 'Body must contain "ms" or "to".';
 }

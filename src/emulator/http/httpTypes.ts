@@ -64,6 +64,8 @@ export function engineErrorStatus(code: EngineError['code']): number {
       return 409;
     case 'gone':
       return 410;
+    case 'preconditionFailed':
+      return 412;
     case 'unavailable':
       return 503;
   }

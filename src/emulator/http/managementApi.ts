@@ -167,24 +167,21 @@ class ManagementHandlers {
     return json(200, body, continuationHeaders(page.continuationToken));
   }
 
-  // DELETE instances/{id}
+  // DELETE instances/{id}: 200 `{"instancesDeleted":1}`; 404 (empty) for an unknown id, and for an entity id
+  // (entities are never purged here); 412 (a JSON string) for an instance that has not finished.
   async purge(id: string): Promise<HttpResult> {
-    // Entities share the instance namespace under '@'; the real host skips the status check for them.
-    if (!id.startsWith('@')) {
-      const record = this.engine.getInstance(id);
-      if (record === undefined) return empty(404);
-      if (!isTerminal(record.status)) {
-        return json(
-          412,
-          `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${id} has status ${record.status}`,
-        );
-      }
+    let deleted: number;
+    try {
+      deleted = await this.engine.purge(id);
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'preconditionFailed') return json(412, error.message);
+      throw error;
     }
-    const deleted = await this.engine.purge(id);
-    return json(200, { instancesDeleted: deleted });
+    return deleted === 0 ? empty(404) : json(200, { instancesDeleted: deleted });
   }
 
-  // DELETE instances/?createdTimeFrom=&createdTimeTo=&runtimeStatus=
+  // DELETE instances/?createdTimeFrom=&createdTimeTo=&runtimeStatus=: only finished instances are deleted (see
+  // Engine.purge); 404 when nothing was, which the JS client reports as `instancesDeleted: 0`.
   async purgeBy(ctx: RequestContext): Promise<HttpResult> {
     const from = queryDateTime(ctx.query, 'createdTimeFrom');
     // The real host answers with a bare JSON string here, not an HttpError object.

@@ -93,9 +93,9 @@ export function createHttpServer(options: HttpServerOptions): EmulatorHttpServer
       res.destroy();
     });
   });
-  server.on('clientError', (error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     log?.('warn', `HTTP client error: ${describe(error)}`);
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (socket.writable) socket.end(clientErrorResponse(error));
     else socket.destroy();
   });
 
@@ -270,6 +270,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
     req.on('error', onError);
     req.on('aborted', onAborted);
   });
+}
+
+/**
+ * The raw answer to a request Node's HTTP parser refused (no route ever sees it): 431 when the request line and
+ * headers pass Node's limit (a very long URL), 400 otherwise; a JSON message either way, then the connection closes.
+ */
+function clientErrorResponse(error: NodeJS.ErrnoException): string {
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const message = tooLarge
+    ? `The request line and headers are too large: the limit is ${http.maxHeaderSize} bytes.`
+    : `Malformed HTTP request (${error.code ?? 'parse error'}).`;
+  const body = JSON.stringify({ Message: message });
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  return (
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
