@@ -3,133 +3,27 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import type { HistoryEvent } from '../../src/emulator/engine/history.js';
-import type { EntityRecord, InstanceRecord } from '../../src/emulator/engine/model.js';
-import { createFileStore, type FileStoreOptions } from '../../src/emulator/store/fileStore.js';
-import { fileNameForId, instancePath } from '../../src/emulator/store/layout.js';
-import { storeLayout } from '../../src/emulator/store/layout.js';
+import { describe, test } from 'node:test';
+import type { InstanceRecord } from '../../src/emulator/engine/model.js';
+import { createFileStore } from '../../src/emulator/store/fileStore.js';
+import { fileNameForId, instancePath, storeLayout } from '../../src/emulator/store/layout.js';
 import { createMemoryStore, createMemoryStoreData } from '../../src/emulator/store/memoryStore.js';
-import { CorruptStoreError, type Store, type StoreContents } from '../../src/emulator/store/types.js';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Factories
-
-let clock = Date.parse('2024-05-01T10:00:00.000Z');
-
-function event(type: number, extra: Record<string, unknown> = {}): HistoryEvent {
-  return {
-    EventType: type,
-    EventId: -1,
-    IsPlayed: false,
-    Timestamp: new Date(clock++).toISOString(),
-    ...extra,
-  } as unknown as HistoryEvent;
-}
-
-/** An instance with `events` history events shaped like a hello-3 history. */
-function makeInstance(id: string, events = 15, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
-  const record = {
-    instanceId: id,
-    name: 'helloSequence',
-    version: '',
-    executionId: `exec-${id}`,
-    status: 'Running',
-    input: '"x"',
-    output: null,
-    customStatus: null,
-    failureDetails: null,
-    createdTime: clock,
-    lastUpdatedTime: clock,
-    parent: null,
-    history: [] as HistoryEvent[],
-    historyVersion: 0,
-    inbox: [],
-    nextSequenceId: 0,
-    actionCount: 0,
-    pending: {},
-    waitingFor: [],
-    lockSet: null,
-    episodes: 0,
-    ...overrides,
-  } as InstanceRecord;
-  appendEvents(record, events);
-  return record;
-}
-
-function appendEvents(record: InstanceRecord, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const n = record.history.length;
-    record.history.push(
-      n % 4 === 2 ? event(4, { Name: 'sayHello', Input: `"city ${n}"`, EventId: n }) : event(n % 4 === 0 ? 12 : 13),
-    );
-  }
-}
-
-function makeEntity(name: string, key: string, state: unknown = 0): EntityRecord {
-  return {
-    id: `@${name.toLowerCase()}@${key}`,
-    name,
-    key,
-    exists: true,
-    state: JSON.stringify(state),
-    queue: [],
-    lockedBy: null,
-    lastOperationTime: clock,
-  } as unknown as EntityRecord;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers
-
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ds-store-test-'));
-  dirs.push(dir);
-  return join(dir, 'store'); // not created yet: the store must create it
-}
-
-async function open(
-  dir: string,
-  options: FileStoreOptions = {},
-): Promise<{ store: ReturnType<typeof createFileStore>; contents: StoreContents }> {
-  const store = createFileStore(dir, options);
-  return { store, contents: await store.load() };
-}
-
-/** Loaded contents as plain maps, for order-independent comparison. */
-function byId(contents: StoreContents): {
-  instances: Map<string, InstanceRecord>;
-  entities: Map<string, EntityRecord>;
-} {
-  return {
-    instances: new Map(contents.instances.map((r) => [r.instanceId, r])),
-    entities: new Map(contents.entities.map((r) => [r.id, r])),
-  };
-}
-
-/** What a JSON round trip makes of a record: what the store must give back. */
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-async function journalFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => /^journal-\d+\.jsonl$/.test(n)).sort();
-}
-
-async function journalLines(dir: string): Promise<Array<Record<string, unknown>>> {
-  const lines: Array<Record<string, unknown>> = [];
-  for (const name of await journalFiles(dir)) {
-    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n'))
-      if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-  }
-  return lines;
-}
+import { CorruptStoreError, type Store } from '../../src/emulator/store/types.js';
+import {
+  appendEvents,
+  byId,
+  event,
+  journalFiles,
+  journalLines,
+  makeEntity,
+  makeInstance,
+  open,
+  plain,
+  tempDir,
+} from './store-factory.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // File store
