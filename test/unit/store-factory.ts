@@ -1,5 +1,5 @@
 /**
- * Records, temporary stores and journal readers shared by the store tests.
+ * Records, temporary stores and journal readers shared by the store tests (store.test.ts, store-damage.test.ts).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
