@@ -5,7 +5,10 @@
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
+import { defaultStoreDir, startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
+import { describeDamage, isDamaged, StoreDamagedError } from './emulator/store/damage.js';
+import { inspectStore } from './emulator/store/fileStore.js';
+import { EXIT_FAILURE, EXIT_STORE_DAMAGED, STORE_DAMAGED_PREFIX } from './protocol/cliExit.js';
 import type { main as lintMain } from './lint/cliMain.js';
 import type { main as replayCheckMain } from './debugger/replayCheckMain.js';
 
@@ -17,11 +20,23 @@ function log(level: Level, message: string): void {
   (level === 'info' ? process.stdout : process.stderr).write(line);
 }
 
-/** Errors are one line: a multi-line message (a stack, a require chain) keeps only its first line. */
-function fail(message: string): never {
+/**
+ * Errors are one line: a multi-line message (a stack, a require chain) keeps only its first line. Exit codes are
+ * in src/protocol/cliExit.ts (a damaged store has its own, for the editor).
+ */
+function fail(message: string, code = EXIT_FAILURE): never {
   const line = message.split(/\r?\n/).find((text) => text.trim() !== '') ?? 'failed';
   process.stderr.write(`durable-studio: ${line.trim()}\n`);
-  process.exit(1);
+  process.exit(code);
+}
+
+/** A damaged store: what is wrong, that nothing changed, and exactly which option to pass. */
+function failDamaged(error: StoreDamagedError): never {
+  fail(
+    `${STORE_DAMAGED_PREFIX}${error.message}; nothing was changed: start with --repair to keep what is valid ` +
+      `(the damaged files are kept as <file>.corrupt-<time>), or with --repair --dry-run to list what it would drop`,
+    EXIT_STORE_DAMAGED,
+  );
 }
 
 /** Decimal digits only: `Number()` alone would take '', ' ', '0x50' and '1e3' as ports. */
@@ -61,8 +76,24 @@ async function start(options: {
   inspect?: string | boolean;
   watch?: boolean;
   fsync?: boolean;
+  repair?: boolean;
+  dryRun?: boolean;
   stopWithStdin?: boolean;
 }) {
+  if (options.dryRun) {
+    if (!options.repair)
+      fail('--dry-run goes with --repair: `start --repair --dry-run` lists what a repair would drop');
+    // Reads the store only: the app is not loaded and nothing is written (the lock is taken and released).
+    const storeDir = path.resolve(options.store ?? defaultStoreDir(options.app));
+    let report;
+    try {
+      report = await inspectStore(storeDir);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+    process.stdout.write(`${describeDamage(report).join('\n')}\n`);
+    process.exit(isDamaged(report) ? EXIT_STORE_DAMAGED : 0);
+  }
   // Signals are handled from the start: one that arrives while the app loads stops the emulator cleanly as soon
   // as it is up (the store lock released), instead of killing the process half-started.
   let running: RunningEmulator | undefined;
@@ -99,10 +130,12 @@ async function start(options: {
             : options.inspect,
       watch: options.watch ?? false,
       fsync: options.fsync ?? false,
+      repair: options.repair ?? false,
       log,
     });
   } catch (error) {
-    // AppConfigError and CorruptStoreError messages are written for users; anything else is reported the same way.
+    if (error instanceof StoreDamagedError) failDamaged(error);
+    // AppConfigError and StoreAccessError messages are written for users; anything else is reported the same way.
     fail(error instanceof Error ? error.message : String(error));
   }
   const lines = [
@@ -127,6 +160,11 @@ program
   .option('--inspect [port]', "start the app worker with the Node inspector (for VS Code's debugger)")
   .option('--watch', 'reload the app when its function files change')
   .option('--fsync', 'fsync every group commit (survives power loss, not just crashes)')
+  .option(
+    '--repair',
+    'repair a damaged store: keep every valid record and journal line, move the damaged files aside (exit code 3 without it)',
+  )
+  .option('--dry-run', 'with --repair: list what the repair would keep and drop, change nothing, and exit')
   .addOption(new Option('--stop-with-stdin', 'stop when stdin closes (used by the editor)').hideHelp())
   .action(start);
 

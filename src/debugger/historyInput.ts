@@ -3,8 +3,8 @@
  * array as the emulator stores it), or an emulator store folder, read without taking its lock.
  *
  * The store is read directly (documents, then journal segments replayed over them with the journal's own pure
- * functions) rather than through `openStoreDir`/`loadContents`: those take the store's lock, and remove temp
- * files or move corrupt files aside, which must never happen to the store of a running emulator.
+ * functions) rather than through `openStoreDir`/`loadContents`: those take the store's lock, create missing
+ * folders and remove temp files, which must never happen to the store of a running emulator.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   inspect?: string | undefined;
   watch?: boolean;
   fsync?: boolean;
+  /** Repair a damaged store (keep what is valid, move the damaged files aside) instead of refusing to start. */
+  repair?: boolean;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -33,6 +35,11 @@ export interface RunningEmulator {
   config: AppConfig;
   engine: Engine;
   stop(): Promise<void>;
+}
+
+/** Where the store is when `--store` is not given: `.durable-studio` in the app folder. */
+export function defaultStoreDir(appDir: string): string {
+  return path.join(path.resolve(appDir), '.durable-studio');
 }
 
 function workerLog(log: EmulatorOptions['log']) {
@@ -65,9 +72,10 @@ function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerIn
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const config = loadAppConfig(options.appDir);
-  const storeDir = path.resolve(options.storeDir ?? path.join(config.appDir, '.durable-studio'));
+  const storeDir = path.resolve(options.storeDir ?? defaultStoreDir(config.appDir));
   const fileStore = createFileStore(storeDir, {
     fsync: options.fsync ?? false,
+    repair: options.repair ?? false,
     log: (msg) => options.log('info', msg),
   });
   // The engine loads the store and the app in parallel; if the app fails first, the store must finish loading

@@ -7,6 +7,7 @@ export const COMMAND_IDS = [
   'durableStudio.emulator.showLog',
   'durableStudio.emulator.menu',
   'durableStudio.emulator.selectApp',
+  'durableStudio.emulator.repairStore',
   'durableStudio.connection.connectToHost',
   'durableStudio.connection.useEmulator',
   'durableStudio.connection.forgetKey',

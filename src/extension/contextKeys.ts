@@ -5,6 +5,8 @@ export interface ContextKeys {
   /** `connected` while the explorer has a host; otherwise the local emulator's state. */
   'durableStudio.connectionState': 'stopped' | 'starting' | 'connected' | 'failed';
   'durableStudio.emulatorRunning': boolean;
+  /** The emulator refused to start because its store is damaged (Repair Store… can fix it). */
+  'durableStudio.storeDamaged': boolean;
   /** The explorer looks at a host other than the local emulator. */
   'durableStudio.remote': boolean;
   'durableStudio.groupBy': 'name' | 'status';

@@ -2,7 +2,8 @@
  * `durable-studio start` refuses to run, with one clear line on stderr and a non-zero exit, when: the app folder
  * is missing, `main` matches nothing, a durable package is not installed, an app file throws while loading, an
  * app setting that host.json or a binding refers to (`%Name%`) is not defined, the task hub name is invalid, the
- * port is taken or invalid, or a store file is corrupt (moved aside, never overwritten).
+ * port is taken or invalid, a store file or folder is not what the store expects, or the store is damaged (exit
+ * code 3, nothing changed, on every start until `--repair`).
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import {
   FIXTURES,
   REPO,
+  getStatus,
   runCli,
   startEmulator,
   startOrchestration,
@@ -172,7 +174,7 @@ describe('CLI start-up errors', () => {
   });
 });
 
-describe('corrupt store', () => {
+describe('damaged store', () => {
   /**
    * Runs a hello sequence to completion on a fresh store and returns the store folder. A clean stop folds the
    * journal into the documents; a SIGKILL leaves the journal segments in place.
@@ -186,64 +188,126 @@ describe('corrupt store', () => {
     return emu.storeDir;
   }
 
-  function listFiles(dir: string): string[] {
-    return fs
-      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => fs.statSync(path.join(dir, f)).isFile())
-      .sort();
+  /** Every file under `dir` but the lock, with its bytes. */
+  function snapshot(dir: string): Map<string, Buffer> {
+    return new Map(
+      fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f !== 'store.lock' && fs.statSync(path.join(dir, f)).isFile())
+        .sort()
+        .map((f) => [f, fs.readFileSync(path.join(dir, f))]),
+    );
   }
 
-  async function expectRefusal(storeDir: string, file: string, garbage: Buffer): Promise<void> {
-    // The lock file of a killed emulator is stale: the failed start may take it over, but must release it.
-    const before = new Map<string, Buffer>(
-      listFiles(storeDir)
-        .filter((f) => f !== 'store.lock')
-        .map((f) => [f, fs.readFileSync(path.join(storeDir, f))]),
-    );
-    fs.writeFileSync(file, garbage);
-    before.set(path.relative(storeDir, file), garbage);
-    const result = await runCli(['start', '--app', path.join(FIXTURES, 'js-cjs'), '--port', '0', '--store', storeDir]);
-    const line = assertOneLineFailure(result, /[Cc]orrupt/);
-    assert.ok(line.includes(file), `the message names ${file}: ${line}`);
-    const moved = /moved it to (\S+)$/.exec(line)?.[1];
-    assert.ok(moved, `the message says where the file went: ${line}`);
-    assert.ok(fs.existsSync(moved), `${moved} exists`);
-    assert.deepEqual(fs.readFileSync(moved), garbage, 'the corrupt bytes are kept in the moved file');
-    assert.ok(!fs.existsSync(file), 'the corrupt file itself was moved, not rewritten');
-    // Nothing else changed: every other file is byte for byte what it was (no write happened).
-    const after = listFiles(storeDir);
-    assert.ok(!after.includes('store.lock'), 'the failed start released the store lock');
-    for (const [name, bytes] of before) {
-      if (name === path.relative(storeDir, file)) continue;
-      assert.ok(after.includes(name), `${name} still exists`);
-      assert.deepEqual(fs.readFileSync(path.join(storeDir, name)), bytes, `${name} unchanged`);
+  const startOn = (storeDir: string, ...extra: string[]) =>
+    runCli(['start', '--app', path.join(FIXTURES, 'js-cjs'), '--port', '0', '--store', storeDir, ...extra]);
+
+  /**
+   * Damages `file` with `bytes`, then checks that a start refuses (exit code 3, one line naming the file and the
+   * option), and that so does the next one (what Restart in the editor does): the store is left byte for byte as
+   * it was, with no file added and the lock released. `--repair --dry-run` lists what a repair would drop, also
+   * changing nothing. Returns the dry run's output.
+   */
+  async function expectRefusal(storeDir: string, file: string, bytes: Buffer, ...patterns: RegExp[]): Promise<string> {
+    fs.writeFileSync(file, bytes);
+    const before = snapshot(storeDir);
+    const lines: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const result = await startOn(storeDir);
+      assert.equal(result.code, 3, `exit code 3 for a damaged store\n${result.stderr}`);
+      const line = assertOneLineFailure(result, /^durable-studio: store damaged: /, /start with --repair/, ...patterns);
+      assert.ok(line.includes(file), `the message names ${file}: ${line}`);
+      assert.deepEqual(snapshot(storeDir), before, 'nothing renamed, written or removed');
+      assert.ok(!fs.existsSync(path.join(storeDir, 'store.lock')), 'the failed start released the store lock');
+      lines.push(line);
     }
-    assert.deepEqual(
-      after.filter((name) => !before.has(name)),
-      [path.relative(storeDir, moved)],
-      'the only new file is the moved-aside one',
-    );
+    assert.equal(lines[0], lines[1], 'every start refuses the same way');
+    const dryRun = await startOn(storeDir, '--repair', '--dry-run');
+    assert.equal(dryRun.code, 3, dryRun.stderr);
+    assert.match(dryRun.stdout, /A repair \(--repair\) would:/);
+    assert.ok(dryRun.stdout.includes(file), dryRun.stdout);
+    assert.deepEqual(snapshot(storeDir), before, 'the dry run changed nothing');
+    return dryRun.stdout;
   }
 
-  test('garbage in a journal segment', async () => {
+  /** Starts with --repair, checks the damaged bytes were kept next to `file`, and returns the running emulator. */
+  async function repairAndStart(storeDir: string, file: string, bytes: Buffer) {
+    const emu = await startEmulator({ app: path.join(FIXTURES, 'js-cjs'), storeDir, args: ['--repair'] });
+    assert.match(emu.output(), /Repaired the store/);
+    const aside = fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
+    assert.equal(aside.length, 1, `one moved-aside copy of ${file}`);
+    assert.deepEqual(fs.readFileSync(path.join(path.dirname(file), aside[0]!)), bytes, 'the damaged bytes, kept');
+    return emu;
+  }
+
+  test('a bad line in a journal segment: refused on every start; --repair keeps the lines around it', async () => {
     const storeDir = await populatedStore('SIGKILL');
     const journals = fs.readdirSync(storeDir).filter((f) => /^journal-\d+\.jsonl$/.test(f));
     assert.ok(journals.length > 0, `a journal segment exists in ${fs.readdirSync(storeDir).join(', ')}`);
     const file = path.join(storeDir, journals.sort().at(-1)!);
-    await expectRefusal(storeDir, file, Buffer.from('{"instances": [ this is not json\n\u0000\u0001garbage\n'));
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    assert.ok(lines.length > 3, `several lines in ${file}`);
+    lines.splice(1, 0, '{"instances": [ this is not json \u0000\u0001garbage');
+    const damaged = Buffer.from(lines.join('\n'));
+    const report = await expectRefusal(storeDir, file, damaged, / line 2 does not parse/);
+    assert.match(report, /drop 1 line and 0 documents/);
+
+    const emu = await repairAndStart(storeDir, file, damaged);
+    try {
+      const status = await getStatus(emu, 'corrupt-me');
+      assert.equal(status?.runtimeStatus, 'Completed', 'the instance, from the lines after the bad one');
+      assert.deepEqual(status?.output, ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+    } finally {
+      assert.equal(await emu.stop(), 0);
+    }
+    // Repaired for good: a plain start runs.
+    const again = await startEmulator({ app: path.join(FIXTURES, 'js-cjs'), storeDir });
+    assert.equal((await getStatus(again, 'corrupt-me'))?.runtimeStatus, 'Completed');
+    assert.equal(await again.stop(), 0);
   });
 
-  test('garbage in an instance document', async () => {
+  test('garbage in an instance document: refused; --repair drops it and names the instance', async () => {
     const storeDir = await populatedStore('SIGTERM');
-    const docs = fs.readdirSync(path.join(storeDir, 'instances')).filter((f) => f.endsWith('.json'));
-    if (docs.length === 0) {
-      // The journal may not have been checkpointed into documents yet: write a document of our own.
-      docs.push('corrupt-me.0000000000000000.json');
-    }
-    await expectRefusal(
-      storeDir,
-      path.join(storeDir, 'instances', docs[0]!),
-      Buffer.from('{"instanceId": "corrupt-me", "history": [ garbage'),
-    );
+    const docs = fs.readdirSync(path.join(storeDir, 'instances')).filter((f) => f.startsWith('corrupt-me.'));
+    assert.equal(docs.length, 1, 'a clean stop wrote the document');
+    const file = path.join(storeDir, 'instances', docs[0]!);
+    const garbage = Buffer.from('{"instanceId": "corrupt-me", "history": [ garbage');
+    const report = await expectRefusal(storeDir, file, garbage, /does not parse/);
+    assert.match(report, /lose the instances: "corrupt-me"/);
+    const emu = await repairAndStart(storeDir, file, garbage);
+    assert.equal(await getStatus(emu, 'corrupt-me'), undefined);
+    assert.equal(await emu.stop(), 0);
+  });
+
+  test('an instance document holding null is damaged, not a missing file', async () => {
+    const storeDir = await populatedStore('SIGTERM');
+    const [doc] = fs.readdirSync(path.join(storeDir, 'instances')).filter((f) => f.startsWith('corrupt-me.'));
+    await expectRefusal(storeDir, path.join(storeDir, 'instances', doc!), Buffer.from('null'), /holds JSON null/);
+  });
+
+  test('a folder where the store keeps a file, or a file where it keeps a folder: exit 1, the path, what to do', async () => {
+    const storeDir = temp('ds-store-');
+    fs.mkdirSync(path.join(storeDir, 'store.json'));
+    const result = await startOn(storeDir);
+    assert.equal(result.code, 1);
+    assertOneLineFailure(result, /store\.json is a folder where the store keeps a file: move it out of/);
+    const file = path.join(temp('ds-'), 'store-file');
+    fs.writeFileSync(file, '');
+    assertOneLineFailure(await startOn(file), /store-file is a file where the store keeps a folder/, /--store/);
+  });
+
+  test('stray files with 250-character names in the store folders are left alone', async () => {
+    const storeDir = temp('ds-store-');
+    const names = [
+      path.join(storeDir, 'instances', `${'n'.repeat(245)}.json`),
+      path.join(storeDir, 'entities', `${'n'.repeat(245)}.json`),
+      path.join(storeDir, `${'n'.repeat(250)}`),
+    ];
+    fs.mkdirSync(path.join(storeDir, 'instances'));
+    fs.mkdirSync(path.join(storeDir, 'entities'));
+    for (const name of names) fs.writeFileSync(name, 'not JSON');
+    const emu = await startEmulator({ app: path.join(FIXTURES, 'js-cjs'), storeDir });
+    assert.equal(await emu.stop(), 0);
+    for (const name of names) assert.equal(fs.readFileSync(name, 'utf8'), 'not JSON');
   });
 });

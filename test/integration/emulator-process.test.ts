@@ -1,21 +1,24 @@
 /**
  * The extension's EmulatorProcess (src/extension/local/emulatorProcess.ts, no VS Code) against the real CLI: it
  * reports `running` with the URL the emulator chose, a start failure in the emulator's own words, a crash as
- * `failed`, a clean stop as `stopped`, and the emulator stops by itself when the editor's end of stdin closes.
+ * `failed`, a clean stop as `stopped`, and the emulator stops by itself when the editor's end of stdin closes. A
+ * damaged store is told apart from other failures, its repair previewed, and a start with `repair` runs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
   EmulatorProcess,
   EmulatorStartError,
+  previewStoreRepair,
   type EmulatorLaunch,
   type EmulatorState,
   type OutputLevel,
 } from '../../src/extension/local/emulatorProcess.js';
-import { CLI, FIXTURES, REPO, tempDir, waitFor } from './harness.js';
+import { CLI, FIXTURES, REPO, startOrchestration, tempDir, waitFor, waitForStatus } from './harness.js';
 
 const APP = path.join(FIXTURES, 'js-cjs');
 
@@ -114,6 +117,44 @@ test('the emulator stops by itself when the editor’s end of stdin closes (the 
   child.stdin.end();
   assert.equal(await exited, 0);
   assert.match(output, /the editor closed: stopping/);
+});
+
+test('a damaged store: failed with storeDamaged, the repair previewed, and a start with repair runs', async () => {
+  const storeDir = tempDir();
+  const { emulator } = recorder();
+  const first = await emulator.start(launch({ storeDir }));
+  const emu = { url: first.url } as Parameters<typeof startOrchestration>[0];
+  for (const id of ['kept', 'damaged']) {
+    await startOrchestration(emu, 'helloSequence', undefined, id);
+    await waitForStatus(emu, id);
+  }
+  await emulator.stop(); // a clean stop: one document per instance
+  const [doc] = fs.readdirSync(path.join(storeDir, 'instances')).filter((f) => f.startsWith('damaged.'));
+  fs.writeFileSync(path.join(storeDir, 'instances', doc!), '{"instanceId": "damaged", "hist');
+
+  await assert.rejects(emulator.start(launch({ storeDir })), /^EmulatorStartError: store damaged: /);
+  const state = emulator.state;
+  assert.equal(state.kind, 'failed');
+  assert.equal(state.kind === 'failed' && state.storeDamaged, true);
+  assert.match(state.kind === 'failed' ? state.reason : '', /start with --repair/);
+
+  const preview = await previewStoreRepair(launch({ storeDir }));
+  assert.equal(preview.damaged, true);
+  assert.match(preview.report, /lose the instances: "damaged"/);
+  assert.match(preview.report, /keep 0 of 0 journal lines and 1 of 2 documents/);
+
+  await emulator.stop();
+  const running = await emulator.start(launch({ storeDir, repair: true }));
+  const status = await fetch(`${running.url}/runtime/webhooks/durabletask/instances/kept`);
+  assert.equal(((await status.json()) as { runtimeStatus: string }).runtimeStatus, 'Completed');
+  await emulator.stop();
+  assert.deepEqual(await previewStoreRepair(launch({ storeDir })), {
+    damaged: false,
+    report: `The store ${storeDir} is not damaged: nothing to repair.`,
+  });
+  // Other failures are not a damaged store.
+  await assert.rejects(emulator.start(launch({ appDir: path.join(REPO, 'no-such-app') })));
+  assert.equal(emulator.state.kind === 'failed' && emulator.state.storeDamaged === true, false);
 });
 
 /** The child's pid, read through the process object the class owns (tests only). */

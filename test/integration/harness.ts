@@ -52,17 +52,30 @@ export interface StartOptions {
   port?: number;
   args?: string[];
   env?: Record<string, string>;
+  /** Run as this user (tests running as root use it to see permissions enforced). */
+  user?: RunAs;
   /** How long to wait for readiness. */
   timeoutMs?: number;
+}
+
+/** A user and group id to run a child process as (root only). */
+export interface RunAs {
+  uid: number;
+  gid: number;
 }
 
 /** Runs the CLI to completion (for error cases) and returns its exit code and output. */
 export function runCli(
   args: string[],
   timeoutMs = 30_000,
+  user?: RunAs,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user ?? {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -95,6 +108,7 @@ export async function startEmulator(options: StartOptions): Promise<Emulator> {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
+    ...(options.user ?? {}),
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

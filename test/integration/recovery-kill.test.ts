@@ -2,7 +2,8 @@
  * kill -9 in the middle of a 300-way fan-out, with a durable timer pending and an external event acknowledged
  * just before the kill. After a restart on the same store: the fan-out completes with the exact sum, every
  * activity appears exactly once in the history (re-run activities are at-least-once in execution, exactly-once
- * in history), the timer re-arms and fires, and the event is not lost.
+ * in history), the timer re-arms and fires, and the event is not lost, even with the torn bytes of one more
+ * append after the last acknowledged line.
  * Runs on a copy of js-cjs whose `double` activity is slower and whose activity concurrency is capped, so the
  * fan-out is still running when the kill lands (under test/fixtures/ so the packages resolve from the repo root).
  */
@@ -80,10 +81,19 @@ test('kill -9 mid fan-out: restart completes everything exactly once', async (t)
   assert.equal(await emu.stop('SIGKILL'), 'SIGKILL');
   // The worker notices its parent is gone and exits: no orphan keeps running activities.
   await waitFor(() => !running(worker), `the orphaned worker ${worker} to exit`);
+  // The bytes a kill in the middle of one more append would leave (a line without its newline): a commit that was
+  // never acknowledged, so the restart ignores it and loses nothing that was (checked below).
+  const segments = fs.readdirSync(emu.storeDir).filter((f) => /^journal-\d+\.jsonl$/.test(f));
+  assert.ok(segments.length > 0, 'the killed emulator left its journal');
+  fs.appendFileSync(
+    path.join(emu.storeDir, segments.sort().at(-1)!),
+    '{"t":1,"instances":[{"record":{"instanceId":"kill-fan","status":"Compl',
+  );
 
   // Where things stood: the store on disk is all there is now (read through a fresh emulator below).
   const again = await startEmulator({ app, storeDir: emu.storeDir });
   t.after(() => again.stop('SIGKILL'));
+  assert.match(again.output(), /ignoring a torn last line \(\d+ bytes without a newline/);
   const before = await history(again, fan);
   const completedAtKill = before.filter((e) => e['EventType'] === 'TaskCompleted').length;
   assert.ok(completedAtKill >= 30, `${completedAtKill} activities had completed before the kill`);

@@ -1,135 +1,30 @@
 /**
  * File store and memory store. Run: node --import tsx --test test/unit/store.test.ts
+ * A damaged store (refusal, repair, torn tails, file system errors): store-damage.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import type { HistoryEvent } from '../../src/emulator/engine/history.js';
-import type { EntityRecord, InstanceRecord } from '../../src/emulator/engine/model.js';
-import { createFileStore, type FileStoreOptions } from '../../src/emulator/store/fileStore.js';
-import { fileNameForId, instancePath } from '../../src/emulator/store/layout.js';
-import { storeLayout } from '../../src/emulator/store/layout.js';
+import { describe, test } from 'node:test';
+import type { InstanceRecord } from '../../src/emulator/engine/model.js';
+import { createFileStore } from '../../src/emulator/store/fileStore.js';
+import { fileNameForId, instancePath, storeLayout } from '../../src/emulator/store/layout.js';
 import { createMemoryStore, createMemoryStoreData } from '../../src/emulator/store/memoryStore.js';
-import { CorruptStoreError, type Store, type StoreContents } from '../../src/emulator/store/types.js';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Factories
-
-let clock = Date.parse('2024-05-01T10:00:00.000Z');
-
-function event(type: number, extra: Record<string, unknown> = {}): HistoryEvent {
-  return {
-    EventType: type,
-    EventId: -1,
-    IsPlayed: false,
-    Timestamp: new Date(clock++).toISOString(),
-    ...extra,
-  } as unknown as HistoryEvent;
-}
-
-/** An instance with `events` history events shaped like a hello-3 history. */
-function makeInstance(id: string, events = 15, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
-  const record = {
-    instanceId: id,
-    name: 'helloSequence',
-    version: '',
-    executionId: `exec-${id}`,
-    status: 'Running',
-    input: '"x"',
-    output: null,
-    customStatus: null,
-    failureDetails: null,
-    createdTime: clock,
-    lastUpdatedTime: clock,
-    parent: null,
-    history: [] as HistoryEvent[],
-    historyVersion: 0,
-    inbox: [],
-    nextSequenceId: 0,
-    actionCount: 0,
-    pending: {},
-    waitingFor: [],
-    lockSet: null,
-    episodes: 0,
-    ...overrides,
-  } as InstanceRecord;
-  appendEvents(record, events);
-  return record;
-}
-
-function appendEvents(record: InstanceRecord, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const n = record.history.length;
-    record.history.push(
-      n % 4 === 2 ? event(4, { Name: 'sayHello', Input: `"city ${n}"`, EventId: n }) : event(n % 4 === 0 ? 12 : 13),
-    );
-  }
-}
-
-function makeEntity(name: string, key: string, state: unknown = 0): EntityRecord {
-  return {
-    id: `@${name.toLowerCase()}@${key}`,
-    name,
-    key,
-    exists: true,
-    state: JSON.stringify(state),
-    queue: [],
-    lockedBy: null,
-    lastOperationTime: clock,
-  } as unknown as EntityRecord;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers
-
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ds-store-test-'));
-  dirs.push(dir);
-  return join(dir, 'store'); // not created yet: the store must create it
-}
-
-async function open(
-  dir: string,
-  options: FileStoreOptions = {},
-): Promise<{ store: ReturnType<typeof createFileStore>; contents: StoreContents }> {
-  const store = createFileStore(dir, options);
-  return { store, contents: await store.load() };
-}
-
-/** Loaded contents as plain maps, for order-independent comparison. */
-function byId(contents: StoreContents): {
-  instances: Map<string, InstanceRecord>;
-  entities: Map<string, EntityRecord>;
-} {
-  return {
-    instances: new Map(contents.instances.map((r) => [r.instanceId, r])),
-    entities: new Map(contents.entities.map((r) => [r.id, r])),
-  };
-}
-
-/** What a JSON round trip makes of a record: what the store must give back. */
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-async function journalFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => /^journal-\d+\.jsonl$/.test(n)).sort();
-}
-
-async function journalLines(dir: string): Promise<Array<Record<string, unknown>>> {
-  const lines: Array<Record<string, unknown>> = [];
-  for (const name of await journalFiles(dir)) {
-    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n'))
-      if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-  }
-  return lines;
-}
+import type { Store } from '../../src/emulator/store/types.js';
+import {
+  appendEvents,
+  byId,
+  event,
+  journalFiles,
+  journalLines,
+  makeEntity,
+  makeInstance,
+  open,
+  plain,
+  tempDir,
+} from './store-factory.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // File store
@@ -319,51 +214,6 @@ describe('file store', () => {
     assert.deepEqual(byId((await open(dir)).contents).instances.get('t'), plain(r), 'after close');
   });
 
-  test('a corrupt line in the middle of the journal: CorruptStoreError, file moved aside intact', async () => {
-    const dir = await tempDir();
-    const { store } = await open(dir);
-    await store.commit({ instances: [makeInstance('a')] });
-    const [segment] = await journalFiles(dir);
-    const path = join(dir, segment!);
-    await appendFile(path, 'this is not json\n');
-    await store.commit({ instances: [makeInstance('b')] });
-    const original = await readFile(path);
-    const err = await createFileStore(dir)
-      .load()
-      .then(
-        () => assert.fail('load must throw'),
-        (e: unknown) => e,
-      );
-    assert.ok(err instanceof CorruptStoreError, String(err));
-    assert.ok(err.message.includes(path) && err.message.includes(err.movedTo), err.message);
-    assert.equal(err.message.includes('\n'), false, 'one-line message');
-    assert.match(err.movedTo, /journal-\d+\.jsonl\.corrupt-/);
-    assert.deepEqual(await readFile(err.movedTo), original);
-    assert.deepEqual(await journalFiles(dir), []);
-  });
-
-  test('a corrupt document: CorruptStoreError, file moved aside intact; commits after a failed load reject', async () => {
-    const dir = await tempDir();
-    let { store } = await open(dir);
-    await store.commit({ instances: [makeInstance('a'), makeInstance('b')] });
-    await store.close();
-    const path = instancePath(storeLayout(dir), 'b');
-    const bad = Buffer.from('{"instanceId": "b", "history": [ {"EventType": 12,');
-    await writeFile(path, bad);
-    store = createFileStore(dir);
-    const err = await store.load().then(
-      () => assert.fail('load must throw'),
-      (e: unknown) => e,
-    );
-    assert.ok(err instanceof CorruptStoreError, String(err));
-    assert.ok(err.message.includes(path), err.message);
-    assert.deepEqual(await readFile(err.movedTo), bad);
-    await assert.rejects(store.commit({ instances: [makeInstance('c')] }));
-    await store.close();
-    // The next load sees the store without the moved file.
-    assert.deepEqual([...byId((await open(dir)).contents).instances.keys()], ['a']);
-  });
-
   test('checkpoint idempotency: crash after documents were written, before the journal was removed', async () => {
     const dir = await tempDir();
     const saved = join(dir, '..', 'saved');
@@ -491,48 +341,56 @@ describe('file store', () => {
 
   // STORE_KILL_TRIALS=50 runs more trials (kill points spread from 300 to ~1,500 acks).
   const trials = Math.max(1, Number(process.env.STORE_KILL_TRIALS ?? 2));
-  test('kill -9 of a committing process loses no acknowledged commit', { timeout: 60_000 * trials }, async () => {
-    for (let trial = 0; trial < trials; trial++) {
-      const killAfter = 300 + Math.round((trial * 1_237) % 1_200);
-      const dir = await tempDir();
-      const acked = await runAndKill(dir, killAfter);
-      assert.ok(acked.length >= killAfter, `acks: ${acked.length}`);
-      const logs: string[] = [];
-      const loaded = byId(await createFileStore(dir, { log: (m) => logs.push(m) }).load());
-      const max = Math.max(...acked);
-      const ackedSet = new Set(acked);
-      for (const n of acked) {
-        const c = loaded.instances.get(`c-${n}`);
-        const deletedBy = n + 7;
-        if (n % 7 === 0 && ackedSet.has(deletedBy))
-          assert.equal(c, undefined, `c-${n} was deleted by acked commit ${deletedBy}`);
-        else if (n % 7 !== 0) assert.ok(c, `c-${n} acknowledged but missing`);
-      }
-      for (let k = 0; k < 10; k++) {
-        const hot = loaded.instances.get(`hot-${k}`);
-        assert.ok(hot, `hot-${k}`);
-        const inHistory = hot.history.map((e) => Number((e as { Input: string }).Input));
-        assert.deepEqual(
-          inHistory,
-          [...inHistory].sort((x, y) => x - y),
-          'events in commit order',
-        );
-        const since = inHistory[0]!; // the last replacement that landed
+  test(
+    'kill -9 of a committing process, then torn bytes, loses no acknowledged commit',
+    { timeout: 60_000 * trials },
+    async () => {
+      for (let trial = 0; trial < trials; trial++) {
+        const killAfter = 300 + Math.round((trial * 1_237) % 1_200);
+        const dir = await tempDir();
+        const acked = await runAndKill(dir, killAfter);
+        assert.ok(acked.length >= killAfter, `acks: ${acked.length}`);
+        // Whatever the kill cut off, plus torn bytes of one more append that never finished: never acknowledged.
+        const segments = await journalFiles(dir);
+        if (segments.length > 0)
+          await appendFile(join(dir, segments.at(-1)!), '{"t":1,"instances":[{"record":{"instanceI');
+        const logs: string[] = [];
+        const loaded = byId(await createFileStore(dir, { log: (m) => logs.push(m) }).load());
+        const max = Math.max(...acked);
+        const ackedSet = new Set(acked);
         for (const n of acked) {
-          if (n % 10 !== k) continue;
-          if (Math.floor(n / 10) % 5 === 0)
-            assert.ok(since >= n, `hot-${k}: acked replacement ${n} lost (history starts at ${since})`);
-          if (n >= since) assert.ok(inHistory.includes(n), `hot-${k}: acked event ${n} missing`);
+          const c = loaded.instances.get(`c-${n}`);
+          const deletedBy = n + 7;
+          if (n % 7 === 0 && ackedSet.has(deletedBy))
+            assert.equal(c, undefined, `c-${n} was deleted by acked commit ${deletedBy}`);
+          else if (n % 7 !== 0) assert.ok(c, `c-${n} acknowledged but missing`);
         }
+        for (let k = 0; k < 10; k++) {
+          const hot = loaded.instances.get(`hot-${k}`);
+          assert.ok(hot, `hot-${k}`);
+          const inHistory = hot.history.map((e) => Number((e as { Input: string }).Input));
+          assert.deepEqual(
+            inHistory,
+            [...inHistory].sort((x, y) => x - y),
+            'events in commit order',
+          );
+          const since = inHistory[0]!; // the last replacement that landed
+          for (const n of acked) {
+            if (n % 10 !== k) continue;
+            if (Math.floor(n / 10) % 5 === 0)
+              assert.ok(since >= n, `hot-${k}: acked replacement ${n} lost (history starts at ${since})`);
+            if (n >= since) assert.ok(inHistory.includes(n), `hot-${k}: acked event ${n} missing`);
+          }
+        }
+        assert.ok(Number(JSON.parse(loaded.entities.get('@counter@k')!.state!)) >= max);
+        assert.deepEqual(
+          logs.filter((m) => !m.includes('torn') && !m.includes('stale lock')),
+          [],
+          'no suspect records',
+        );
       }
-      assert.ok(Number(JSON.parse(loaded.entities.get('@counter@k')!.state!)) >= max);
-      assert.deepEqual(
-        logs.filter((m) => !m.includes('torn') && !m.includes('stale lock')),
-        [],
-        'no suspect records',
-      );
-    }
-  });
+    },
+  );
 });
 
 /** Starts the committing child, kills it with SIGKILL after `killAfter` acks, and returns every ack it printed. */

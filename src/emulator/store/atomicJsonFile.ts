@@ -4,8 +4,11 @@
  * With `fsync`, the temporary file is flushed before the rename; syncing the directory (to make the rename
  * itself durable) is left to the caller, which does it once per batch of documents rather than once per file.
  *
- * Unlike lowdb's stock `JSONFile`, `read` distinguishes "missing" (null) from "present but unparseable"
- * (`DocumentParseError`), because the store must move unparseable files aside instead of treating them as empty.
+ * Unlike lowdb's stock `JSONFile`, `read` distinguishes "missing" (null) from "present but not a document"
+ * (`DocumentParseError`), because the store must refuse damaged files instead of treating them as empty. A document
+ * is a JSON object: every file the store writes holds one. Any other JSON value is refused too, because lowdb's
+ * `read` keeps its default data (null: "missing") for every falsy value, so a file holding `null`, `0`, `false` or
+ * `""` would otherwise look like a file that is not there.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
@@ -120,11 +123,17 @@ export class AtomicJsonFileSync<T> implements SyncAdapter<T> {
 }
 
 function parseDocument<T>(path: string, text: string): T {
+  let value: unknown;
   try {
-    return JSON.parse(text) as T;
+    value = JSON.parse(text);
   } catch (err) {
     throw new DocumentParseError(path, err instanceof Error ? err.message : String(err));
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new DocumentParseError(path, `holds JSON ${kind}, not a JSON object`);
+  }
+  return value as T;
 }
 
 function serialise(data: unknown, options: AtomicJsonFileOptions): Buffer {

@@ -19,7 +19,7 @@ import type { EntityRecord, InstanceRecord } from '../engine/model.js';
 import { AtomicJsonFile, isNotFound } from './atomicJsonFile.js';
 import { applyLine, emptyReplayState, isInstanceRecord, parseSegment, type JournalLine } from './journal.js';
 import { entityPath, instancePath, type StoreLayout } from './layout.js';
-import type { IoOptions, SegmentInfo } from './loader.js';
+import type { IoOptions, SegmentInfo } from './types.js';
 
 export interface CheckpointResult {
   documentsWritten: number;
@@ -100,7 +100,7 @@ export async function runCheckpoint(
   return result;
 }
 
-async function writeOrRemove<T>(
+export async function writeOrRemove<T>(
   path: string,
   record: T | null,
   options: ConstructorParameters<typeof AtomicJsonFile>[1],

@@ -20,15 +20,31 @@ import type { CommitBatch, Store, StoreContents, StoreStats } from './types.js';
 import { runCheckpoint, syncDir } from './checkpoint.js';
 import { splitInstance, type JournalInstanceEntry, type JournalLine } from './journal.js';
 import { segmentFileName, storeLayout, type StoreLayout } from './layout.js';
-import { loadContents, openStoreDir, releaseLock, type IoOptions, type SegmentInfo } from './loader.js';
+import { describeDamage, type DamageReport } from './damage.js';
+import { explainFsError } from './fsErrors.js';
+import {
+  inspectStoreDir,
+  loadContents,
+  openStoreDir,
+  releaseLock,
+  type IoOptions,
+  type OpenedStore,
+  type SegmentInfo,
+} from './loader.js';
 
 export interface FileStoreOptions {
   /** fdatasync each journal append (one per group commit) and each checkpointed document. Default false. */
   fsync?: boolean;
   /** Checkpoint once the journal holds more than this many bytes. Default 4 MiB. */
   checkpointBytes?: number;
-  /** Diagnostics (torn journal tails, checkpoint failures). Default: discarded. */
+  /** Diagnostics (torn journal tails, checkpoint failures, what a repair did). Default: discarded. */
   log?: (msg: string) => void;
+  /**
+   * What `load` does with a damaged store. false (default): throw `StoreDamagedError` and change nothing, so every
+   * later load refuses too. true: move the damaged files aside, keep everything valid (recovery.ts, repair.ts),
+   * log what was kept and dropped, and load the result.
+   */
+  repair?: boolean;
 }
 
 export interface FileStoreStats extends StoreStats {
@@ -47,6 +63,11 @@ export const DEFAULT_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export function createFileStore(dir: string, options: FileStoreOptions = {}): FileStore {
   return new FileStoreImpl(dir, options);
+}
+
+/** What a repair of the store in `dir` would keep and drop, changing nothing (see `inspectStoreDir`). */
+export function inspectStore(dir: string, log: (msg: string) => void = () => undefined): Promise<DamageReport> {
+  return inspectStoreDir(storeLayout(dir), log);
 }
 
 interface Waiter {
@@ -70,10 +91,12 @@ class FileStoreImpl implements FileStore {
   private readonly fsync: boolean;
   private readonly checkpointBytes: number;
   private readonly log: (msg: string) => void;
+  private readonly repair: boolean;
   private readonly io: IoOptions;
   private readonly counters = { commits: 0, bytesWritten: 0, fsyncs: 0, checkpoints: 0, journalAppends: 0 };
 
   private init: Promise<void> | null = null;
+  private opened: OpenedStore | null = null;
   private loadCalled = false;
   private commitCalled = false;
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -105,6 +128,7 @@ class FileStoreImpl implements FileStore {
     this.fsync = options.fsync ?? false;
     this.checkpointBytes = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
     this.log = options.log ?? (() => undefined);
+    this.repair = options.repair ?? false;
     this.io = {
       fsync: this.fsync,
       log: this.log,
@@ -116,11 +140,16 @@ class FileStoreImpl implements FileStore {
   }
 
   private ensureInit(): Promise<void> {
-    this.init ??= openStoreDir(this.layout, this.io).then((segments) => {
-      this.closedSegments = segments;
-      this.nextSegmentNo = segments.length > 0 ? segments[segments.length - 1]!.no + 1 : 1;
+    this.init ??= openStoreDir(this.layout, this.io).then((opened) => {
+      this.opened = opened;
+      this.useSegments(opened.segments);
     });
     return this.init;
+  }
+
+  private useSegments(segments: SegmentInfo[]): void {
+    this.closedSegments = segments;
+    this.nextSegmentNo = segments.length > 0 ? segments[segments.length - 1]!.no + 1 : 1;
   }
 
   async load(): Promise<StoreContents> {
@@ -131,7 +160,16 @@ class FileStoreImpl implements FileStore {
     let contents: StoreContents;
     try {
       await this.ensureInit();
-      contents = await loadContents(this.layout, this.closedSegments, this.io);
+      const loaded = await loadContents(this.layout, this.opened!, this.io, { repair: this.repair });
+      if (loaded.repaired) {
+        // The repair folded every segment it read into documents (or moved a damaged one aside).
+        const { movedAside, ...report } = loaded.repaired;
+        for (const line of describeDamage(report, movedAside)) this.log(line);
+        this.useSegments(this.opened!.segments);
+      } else if (this.repair) {
+        this.log(`store: ${this.dir} is not damaged: nothing to repair`);
+      }
+      contents = { instances: loaded.instances, entities: loaded.entities };
     } catch (err) {
       // Nothing may be written over a store that did not load: commits reject and close() skips the checkpoint.
       this.failure = err instanceof Error ? err : new Error(String(err));
@@ -249,7 +287,12 @@ class FileStoreImpl implements FileStore {
     if (this.active === null) {
       const no = this.nextSegmentNo++;
       const path = join(this.dir, segmentFileName(no));
-      const fd = await openFd(path, 'a');
+      let fd: number;
+      try {
+        fd = await openFd(path, 'a');
+      } catch (err) {
+        throw explainFsError(err, path, 'file', 'create', this.dir);
+      }
       this.active = { no, path, bytes: 0, fd };
       // The new file's directory entry must be durable before anything in it is acknowledged.
       if (this.fsync) this.counters.fsyncs += await syncDir(this.dir);
@@ -274,7 +317,7 @@ class FileStoreImpl implements FileStore {
       } catch {
         this.failure = new Error(`Store ${this.dir} failed to write its journal and cannot continue: ${String(err)}`);
       }
-      throw err;
+      throw explainFsError(err, segment.path, 'file', 'write', this.dir);
     }
     segment.bytes += bytes.length;
     this.counters.bytesWritten += bytes.length;

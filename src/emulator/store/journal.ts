@@ -45,15 +45,23 @@ export interface ReplayState {
   instances: Map<string, InstanceRecord | null>;
   entities: Map<string, EntityRecord | null>;
   /**
-   * Instances whose last applied entry was a delta over a base that could not be its true prefix (missing base,
-   * shorter history, other historyVersion). Legitimate only transiently (a later full entry or delete fixes it);
-   * anything left at the end of a replay means documents or journal segments are missing.
+   * Instances whose history may not be their true history: an entry was a delta over a base that could not be
+   * its true prefix (missing base, shorter history, other historyVersion). Sticky: once suspect, an instance stays
+   * suspect until an entry with its full history (historyFrom 0) or a delete, because a later delta can look
+   * consistent with a wrong base (same version, long enough) without fixing it. Legitimate only transiently (when
+   * documents are newer than the start of the journal, the journal holds the full entry that resolves it);
+   * anything left at the end of a replay means documents or journal lines are missing.
    */
   suspect: Map<string, string>;
+  /**
+   * For each suspect instance, its last state that was not suspect (null: it never had one), copied when it
+   * became suspect. A repair rolls a suspect instance back to it: a true state at an earlier point.
+   */
+  lastGood: Map<string, InstanceRecord | null>;
 }
 
 export function emptyReplayState(): ReplayState {
-  return { instances: new Map(), entities: new Map(), suspect: new Map() };
+  return { instances: new Map(), entities: new Map(), suspect: new Map(), lastGood: new Map() };
 }
 
 export function splitInstance(record: InstanceRecord): { head: InstanceHead; history: HistoryEvent[] } {
@@ -75,10 +83,14 @@ export function applyLine(state: ReplayState, line: JournalLine): void {
             : base.history.length < from
               ? `base history has ${base.history.length} events, entry starts at ${from}`
               : null;
-      if (reason === null) state.suspect.delete(id);
-      else state.suspect.set(id, reason);
+      if (reason !== null && !state.suspect.has(id)) {
+        state.suspect.set(id, reason);
+        // Copied before the in-place extension below changes the base's history array.
+        state.lastGood.set(id, base === null ? null : { ...base, history: base.history.slice() });
+      }
     } else {
       state.suspect.delete(id);
+      state.lastGood.delete(id);
     }
     // The replay state owns every record it holds (parsed from disk), so the base history is extended in place:
     // replaying a segment in which one history grows by k events per line stays linear, not quadratic.
@@ -96,14 +108,36 @@ export function applyLine(state: ReplayState, line: JournalLine): void {
   for (const id of line.deletedInstances ?? []) {
     state.instances.set(id, null);
     state.suspect.delete(id);
+    state.lastGood.delete(id);
   }
   for (const id of line.deletedEntities ?? []) state.entities.set(id, null);
 }
 
 export interface ParsedSegment {
   lines: JournalLine[];
-  /** Bytes after the last newline: a torn append from a killed process (never acknowledged), ignored. */
+  /**
+   * Bytes after the last newline: a torn append. An append is acknowledged only once the whole line including
+   * its newline is written (and fdatasynced with --fsync), so these bytes belong to a commit that was never
+   * acknowledged, and ignoring them loses nothing that was promised. Only the end of a segment can be torn: a
+   * killed process never appends again, and the next process starts a new segment.
+   */
   tornTailBytes: number;
+}
+
+/** A newline-terminated line that does not parse or has the wrong shape: damage, never a torn tail. */
+export interface BadLine {
+  lineNumber: number;
+  /** False when the line is not JSON; true when it is JSON but not a journal line. */
+  parses: boolean;
+  detail: string;
+  /** The line's text, for naming the records it mentions in a report. */
+  text: string;
+}
+
+export interface ScannedSegment extends ParsedSegment {
+  /** The terminated non-blank lines, good and bad. */
+  lineCount: number;
+  bad: BadLine[];
 }
 
 export class JournalLineError extends Error {
@@ -117,14 +151,15 @@ export class JournalLineError extends Error {
 }
 
 /**
- * Parses a segment's bytes. Only newline-terminated lines count: an append is acknowledged only after the whole
- * line including its newline is written, so an unterminated tail is a torn, unacknowledged commit. A terminated
- * line that does not parse is corruption and throws `JournalLineError`.
+ * Parses a segment's bytes, keeping every good line and listing the bad ones. Only newline-terminated lines count
+ * (see `tornTailBytes`); a terminated line that does not parse, or is not a journal line, is damage.
  */
-export function parseSegment(bytes: Buffer): ParsedSegment {
+export function scanSegment(bytes: Buffer): ScannedSegment {
   const lines: JournalLine[] = [];
+  const bad: BadLine[] = [];
   let start = 0;
   let lineNumber = 0;
+  let lineCount = 0;
   for (;;) {
     const end = bytes.indexOf(0x0a, start);
     if (end < 0) break;
@@ -132,17 +167,30 @@ export function parseSegment(bytes: Buffer): ParsedSegment {
     const text = bytes.toString('utf8', start, end);
     start = end + 1;
     if (text.trim() === '') continue;
+    lineCount++;
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new JournalLineError(lineNumber, err instanceof Error ? err.message : String(err));
+      bad.push({ lineNumber, parses: false, detail: err instanceof Error ? err.message : String(err), text });
+      continue;
     }
     const problem = checkLine(value);
-    if (problem) throw new JournalLineError(lineNumber, problem);
+    if (problem) {
+      bad.push({ lineNumber, parses: true, detail: problem, text });
+      continue;
+    }
     lines.push(value as JournalLine);
   }
-  return { lines, tornTailBytes: bytes.length - start };
+  return { lines, bad, lineCount, tornTailBytes: bytes.length - start };
+}
+
+/** Like `scanSegment`, but the first bad line throws `JournalLineError` (for readers that must not skip any). */
+export function parseSegment(bytes: Buffer): ParsedSegment {
+  const scanned = scanSegment(bytes);
+  const first = scanned.bad[0];
+  if (first) throw new JournalLineError(first.lineNumber, first.detail);
+  return { lines: scanned.lines, tornTailBytes: scanned.tornTailBytes };
 }
 
 /** A cheap shape check, enough to refuse lines that would crash replay; not a full schema validation. */

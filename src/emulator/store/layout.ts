@@ -11,8 +11,8 @@
  * Anything else in the directories (moved-aside `*.corrupt-*` files, the user's own notes) is ignored.
  */
 import { createHash } from 'node:crypto';
-import { rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export const STORE_FORMAT = 'durable-studio-store';
 export const STORE_FORMAT_VERSION = 1;
@@ -54,13 +54,21 @@ export function parseSegmentFileName(name: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Documents are `*.json`; temporary files (`*.json.tmp-…`) and moved-aside files never match. */
+/**
+ * Exactly the names `fileNameForId` makes: a sanitised prefix of 1 to 80 characters that does not start with a
+ * dot, a dot, 16 hex digits, `.json`. Anything else in the document folders (moved-aside `*.corrupt-*` files, a
+ * user's notes, a stray file with a 250-character name) is not a store file and is never read, renamed or removed.
+ */
+const DOCUMENT_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}\.[0-9a-f]{16}\.json$/;
+
 export function isDocumentFileName(name: string): boolean {
-  return name.endsWith('.json');
+  return DOCUMENT_RE.test(name);
 }
 
+/** A temporary file of an interrupted document write (`<document name>.tmp-<pid>-<n>`, see atomicJsonFile.ts). */
 export function isTempFileName(name: string): boolean {
-  return /\.tmp-\d+-\d+$/.test(name);
+  const m = /^(.+)\.tmp-\d+-\d+$/.exec(name);
+  return m !== null && DOCUMENT_RE.test(m[1]!);
 }
 
 /**
@@ -88,15 +96,37 @@ export function entityPath(layout: StoreLayout, entityId: string): string {
   return join(layout.entitiesDir, fileNameForId(entityId));
 }
 
+/** Longest file name (in UTF-8 bytes) that common file systems accept (NAME_MAX on Linux and macOS). */
+const NAME_MAX_BYTES = 255;
+
 /**
- * Renames a file that could not be parsed to `<name>.corrupt-<timestamp>` (never overwriting anything) and
- * returns the new path. The bytes are kept exactly as they were, for the user to inspect or repair.
+ * `<name><suffix>`, shortened to fit NAME_MAX_BYTES: the end of `name` is cut (never inside a character) and
+ * replaced by `~` and 8 hex digits of the SHA-256 of the whole name, so two long names cut alike stay distinct.
+ */
+export function fitFileName(name: string, suffix: string): string {
+  if (Buffer.byteLength(name + suffix) <= NAME_MAX_BYTES) return name + suffix;
+  const mark = `~${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8)}`;
+  const room = NAME_MAX_BYTES - Buffer.byteLength(mark + suffix);
+  let kept = '';
+  for (const char of name) {
+    if (Buffer.byteLength(kept + char) > room) break;
+    kept += char;
+  }
+  return kept + mark + suffix;
+}
+
+/**
+ * Renames a damaged file (or folder) to `<name>.corrupt-<timestamp>` next to it, never overwriting anything, and
+ * returns the new path. A rename keeps the bytes exactly as they were, for the user to inspect or repair. The
+ * name is shortened when the suffix would make it longer than the file system allows.
  */
 export async function moveAside(path: string): Promise<string> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = dirname(path);
+  const name = basename(path);
   for (let attempt = 0; ; attempt++) {
-    const target = `${path}.corrupt-${stamp}${attempt === 0 ? '' : `-${attempt}`}`;
-    const exists = await stat(target).then(
+    const target = join(dir, fitFileName(name, `.corrupt-${stamp}${attempt === 0 ? '' : `-${attempt}`}`));
+    const exists = await lstat(target).then(
       () => true,
       () => false,
     );

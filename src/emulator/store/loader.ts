@@ -1,92 +1,69 @@
 /**
- * Opening a store directory: create it when missing, check the format marker, list the journal segments, read
- * every document and replay the segments over them.
+ * Opening a store directory: create it when missing, take the lock, check the format marker, list the journal
+ * segments, then read everything (recovery.ts). A damaged store is refused, unchanged, with a report of what a
+ * repair would keep and drop (`StoreDamagedError`), unless the caller asked for the repair (repair.ts). Every
+ * other problem with a store file or folder is a `StoreAccessError`: one line with the path and what to do.
  */
 import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Low, LowSync } from 'lowdb';
 import type { EntityRecord, InstanceRecord } from '../engine/model.js';
-import { CorruptStoreError } from './types.js';
-import {
-  AtomicJsonFile,
-  AtomicJsonFileSync,
-  DocumentParseError,
-  type AtomicJsonFileOptions,
-} from './atomicJsonFile.js';
-import {
-  applyLine,
-  emptyReplayState,
-  isEntityRecord,
-  isInstanceRecord,
-  isObject,
-  JournalLineError,
-  parseSegment,
-  type ReplayState,
-} from './journal.js';
-import {
-  isDocumentFileName,
-  isTempFileName,
-  moveAside,
-  parseSegmentFileName,
-  STORE_FORMAT,
-  STORE_FORMAT_VERSION,
-  type StoreLayout,
-  type StoreMarker,
-} from './layout.js';
+import { isNotFound } from './atomicJsonFile.js';
+import { emptyReport, isDamaged, StoreDamagedError, type DamageReport } from './damage.js';
+import { atPath, explainFsError, StoreAccessError } from './fsErrors.js';
+import { isObject } from './journal.js';
+import { parseSegmentFileName, type StoreLayout } from './layout.js';
+import { readMarker, writeMarker } from './marker.js';
+import { assessStore, type Assessment } from './recovery.js';
+import { repairStore } from './repair.js';
+import type { IoOptions, SegmentInfo } from './types.js';
 
-export interface SegmentInfo {
-  no: number;
-  path: string;
-  bytes: number;
+export type { IoOptions, SegmentInfo } from './types.js';
+
+export interface OpenedStore {
+  segments: SegmentInfo[];
+  /** What is wrong with store.json, when it is damaged (it is then left as it is until a repair). */
+  markerProblem: string | null;
 }
 
-export interface IoOptions {
-  fsync: boolean;
-  log: (msg: string) => void;
-  onWrite: AtomicJsonFileOptions['onWrite'];
-}
-
-/** Creates the directories and the marker if needed, checks the marker, and lists the journal segments in order. */
-export async function openStoreDir(layout: StoreLayout, io: IoOptions): Promise<SegmentInfo[]> {
-  await mkdir(layout.instancesDir, { recursive: true });
-  await mkdir(layout.entitiesDir, { recursive: true });
+/** Creates the folders and the marker if needed, takes the lock, checks the marker, lists the journal segments. */
+export async function openStoreDir(layout: StoreLayout, io: IoOptions): Promise<OpenedStore> {
+  for (const dir of [layout.dir, layout.instancesDir, layout.entitiesDir]) await ensureFolder(dir, layout.dir);
   await acquireLock(layout, io.log);
-  const markerDb = new Low<StoreMarker | null>(
-    new AtomicJsonFile(layout.marker, { fsync: io.fsync, onWrite: io.onWrite }),
-    null,
-  );
-  try {
-    await markerDb.read();
-  } catch (err) {
-    if (err instanceof DocumentParseError) throw await corrupt(layout.marker, err.message);
-    throw err;
-  }
-  const marker = markerDb.data;
-  if (marker === null) {
-    markerDb.data = {
-      format: STORE_FORMAT,
-      version: STORE_FORMAT_VERSION,
-      createdAt: new Date().toISOString(),
-      description:
-        'Durable Studio store. instances/ and entities/ hold one JSON document per record as of the last checkpoint; ' +
-        'journal-*.jsonl hold one line per commit since then, replayed over the documents in file order.',
-    };
-    await markerDb.write();
-  } else if (!isObject(marker) || marker.format !== STORE_FORMAT || typeof marker.version !== 'number') {
-    throw await corrupt(layout.marker, 'not a Durable Studio store marker');
-  } else if (marker.version > STORE_FORMAT_VERSION) {
-    throw new Error(
-      `Store ${layout.dir} has format version ${marker.version}; this version of Durable Studio reads up to ${STORE_FORMAT_VERSION}`,
+  const marker = await readMarker(layout);
+  if (marker.kind === 'missing') await writeMarker(layout, io);
+  return {
+    segments: await listSegments(layout),
+    markerProblem: marker.kind === 'damaged' ? marker.problem : null,
+  };
+}
+
+/** A folder of the store: created when missing; a file in its place is named, never replaced. */
+async function ensureFolder(dir: string, storeDir: string): Promise<void> {
+  const existing = await stat(dir).catch((err: unknown) => {
+    if (isNotFound(err)) return null;
+    throw explainFsError(err, dir, 'folder', 'read', storeDir);
+  });
+  if (existing && !existing.isDirectory()) {
+    throw new StoreAccessError(
+      `${dir} is a file where the store keeps a folder: move the file away, or start with --store <another folder>`,
+      dir,
+      'ENOTDIR',
     );
   }
+  if (!existing) await atPath(dir, 'folder', 'create', storeDir, () => mkdir(dir, { recursive: true }));
+}
 
+export async function listSegments(layout: StoreLayout): Promise<SegmentInfo[]> {
   const segments: SegmentInfo[] = [];
-  for (const name of await readdir(layout.dir)) {
+  const names = await atPath(layout.dir, 'folder', 'read', layout.dir, () => readdir(layout.dir));
+  for (const name of names) {
     const no = parseSegmentFileName(name);
     if (no === null) continue;
     const path = join(layout.dir, name);
-    segments.push({ no, path, bytes: (await stat(path)).size });
+    const info = await atPath(path, 'file', 'read', layout.dir, () => stat(path));
+    if (!info.isFile()) throw explainFsError({ code: 'EISDIR' }, path, 'file', 'read', layout.dir);
+    segments.push({ no, path, bytes: info.size });
   }
   return segments.sort((a, b) => a.no - b.no);
 }
@@ -102,13 +79,17 @@ async function acquireLock(layout: StoreLayout, log: (msg: string) => void): Pro
     await writeFile(layout.lock, mine, { flag: 'wx' });
     return;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw explainFsError(err, layout.lock, 'file', 'create', layout.dir);
   }
   let holder: unknown = null;
   try {
     holder = JSON.parse(await readFile(layout.lock, 'utf8'));
-  } catch {
-    // unreadable: treat as stale
+  } catch (err) {
+    // Unreadable content: treat as stale. A folder in its place, or no permission, is said as such.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR' || code === 'EACCES' || code === 'EPERM')
+      throw explainFsError(err, layout.lock, 'file', 'read', layout.dir);
   }
   if (
     isObject(holder) &&
@@ -123,7 +104,7 @@ async function acquireLock(layout: StoreLayout, log: (msg: string) => void): Pro
   }
   if (isObject(holder) && holder.pid !== process.pid)
     log(`store: taking over the stale lock ${layout.lock} of process ${String(holder.pid)}`);
-  await writeFile(layout.lock, mine);
+  await atPath(layout.lock, 'file', 'write', layout.dir, () => writeFile(layout.lock, mine));
 }
 
 function isAlive(pid: number): boolean {
@@ -145,86 +126,65 @@ export async function releaseLock(layout: StoreLayout): Promise<void> {
   }
 }
 
+/**
+ * What a repair of the store in `layout` would keep and drop, read without changing anything (a dry run). The lock
+ * is taken while reading, so a store in use by a running emulator is refused rather than read mid-write.
+ */
+export async function inspectStoreDir(layout: StoreLayout, log: (msg: string) => void): Promise<DamageReport> {
+  const existing = await stat(layout.dir).catch((err: unknown) => {
+    if (isNotFound(err)) return null;
+    throw explainFsError(err, layout.dir, 'folder', 'read', layout.dir);
+  });
+  if (!existing) return emptyReport(layout.dir);
+  await ensureFolder(layout.dir, layout.dir);
+  await acquireLock(layout, log);
+  try {
+    const marker = await readMarker(layout);
+    const segments = await listSegments(layout);
+    const markerProblem = marker.kind === 'damaged' ? marker.problem : null;
+    return (await assessStore(layout, segments, markerProblem, { log, removeTemp: false })).report;
+  } finally {
+    await releaseLock(layout);
+  }
+}
+
 export interface Loaded {
   instances: InstanceRecord[];
   entities: EntityRecord[];
-}
-
-/** Reads all documents and replays `segments` over them. Throws `CorruptStoreError` (file moved aside) on bad data. */
-export async function loadContents(layout: StoreLayout, segments: SegmentInfo[], io: IoOptions): Promise<Loaded> {
-  const state = emptyReplayState();
-  await readDocuments(layout.instancesDir, (value) => {
-    if (!isInstanceRecord(value)) return 'not an instance record';
-    state.instances.set(value.instanceId, value);
-    return null;
-  });
-  await readDocuments(layout.entitiesDir, (value) => {
-    if (!isEntityRecord(value)) return 'not an entity record';
-    state.entities.set(value.id, value);
-    return null;
-  });
-  for (const segment of segments) await replaySegmentFile(segment.path, state, io.log);
-  for (const [id, reason] of state.suspect) {
-    io.log(`store: instance ${JSON.stringify(id)} may have an incomplete history (${reason}); a store file is missing`);
-  }
-  const instances: InstanceRecord[] = [];
-  for (const record of state.instances.values()) if (record !== null) instances.push(record);
-  const entities: EntityRecord[] = [];
-  for (const record of state.entities.values()) if (record !== null) entities.push(record);
-  return { instances, entities };
-}
-
-/** Replays one segment file into `state`; a corrupt line moves the file aside and throws `CorruptStoreError`. */
-export async function replaySegmentFile(path: string, state: ReplayState, log: (msg: string) => void): Promise<void> {
-  const bytes = await readFile(path);
-  let parsed;
-  try {
-    parsed = parseSegment(bytes);
-  } catch (err) {
-    if (err instanceof JournalLineError) throw await corrupt(path, err.message);
-    throw err;
-  }
-  if (parsed.tornTailBytes > 0) {
-    log(`store: ignoring a torn last line (${parsed.tornTailBytes} bytes, never acknowledged) at the end of ${path}`);
-  }
-  for (const line of parsed.lines) applyLine(state, line);
+  /** What a repair did (only when `repair` was asked and the store was damaged). */
+  repaired?: DamageReport & { movedAside: string[] };
 }
 
 /**
- * Reads every document in `dir`. Reads are synchronous (much faster than async for thousands of small files) in
- * chunks, yielding to the event loop between chunks so start-up never blocks it for long. Leftover temp files of
- * an interrupted write are removed: the rename that would have published them never happened, so the previous
- * document (or the journal) is authoritative.
+ * Reads all documents and replays `segments` over them. A damaged store throws `StoreDamagedError` and is left
+ * exactly as it was, unless `repair` is set: then the damaged files are moved aside, what was kept is written back
+ * (repair.ts), and the repaired store is read again (it must now read clean).
  */
-async function readDocuments(dir: string, accept: (value: unknown) => string | null): Promise<void> {
-  const names = await readdir(dir);
-  let inChunk = 0;
-  for (const name of names) {
-    const path = join(dir, name);
-    if (isTempFileName(name)) {
-      await unlink(path).catch(() => undefined);
-      continue;
-    }
-    if (!isDocumentFileName(name)) continue;
-    if (++inChunk === 256) {
-      inChunk = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    const db = new LowSync<unknown>(new AtomicJsonFileSync<unknown>(path), null);
-    try {
-      db.read();
-    } catch (err) {
-      if (err instanceof DocumentParseError) throw await corrupt(path, err.message);
-      throw err;
-    }
-    if (db.data === null) continue; // removed meanwhile
-    const problem = accept(db.data);
-    if (problem !== null) throw await corrupt(path, problem);
+export async function loadContents(
+  layout: StoreLayout,
+  opened: OpenedStore,
+  io: IoOptions,
+  options: { repair: boolean },
+): Promise<Loaded> {
+  let assessment = await assessStore(layout, opened.segments, opened.markerProblem, { log: io.log, removeTemp: true });
+  let repaired: Loaded['repaired'];
+  if (isDamaged(assessment.report)) {
+    if (!options.repair) throw new StoreDamagedError(assessment.report);
+    const movedAside = await repairStore(layout, assessment, opened.segments, io);
+    repaired = { ...assessment.report, movedAside };
+    opened.segments = await listSegments(layout);
+    opened.markerProblem = null;
+    assessment = await assessStore(layout, opened.segments, null, { log: io.log, removeTemp: true });
+    if (isDamaged(assessment.report))
+      throw new Error(`Store ${layout.dir}: the repair left damage behind (${assessment.report.files[0]?.path ?? ''})`);
   }
+  return { ...contentsOf(assessment), ...(repaired ? { repaired } : {}) };
 }
 
-async function corrupt(path: string, detail: string): Promise<CorruptStoreError> {
-  const movedTo = await moveAside(path);
-  const shortDetail = detail.replace(/\s+/g, ' ').slice(0, 200);
-  return new CorruptStoreError(`Corrupt store file ${path} (${shortDetail}); moved it to ${movedTo}`, movedTo);
+function contentsOf(assessment: Assessment): { instances: InstanceRecord[]; entities: EntityRecord[] } {
+  const instances: InstanceRecord[] = [];
+  for (const record of assessment.state.instances.values()) if (record !== null) instances.push(record);
+  const entities: EntityRecord[] = [];
+  for (const record of assessment.state.entities.values()) if (record !== null) entities.push(record);
+  return { instances, entities };
 }

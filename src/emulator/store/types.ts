@@ -1,4 +1,5 @@
 import type { EntityRecord, InstanceRecord } from '../engine/model.js';
+import type { AtomicJsonFileOptions } from './atomicJsonFile.js';
 
 /** Everything the store holds, as loaded at start-up. */
 export interface StoreContents {
@@ -34,13 +35,16 @@ export interface Store {
   stats(): StoreStats;
 }
 
-/** Thrown by `load` when a store file cannot be parsed; the file has been moved aside, never overwritten. */
-export class CorruptStoreError extends Error {
-  constructor(
-    message: string,
-    readonly movedTo: string,
-  ) {
-    super(message);
-    this.name = 'CorruptStoreError';
-  }
+/** A journal segment file: `journal-<no>.jsonl`. */
+export interface SegmentInfo {
+  no: number;
+  path: string;
+  bytes: number;
+}
+
+/** How the store's files are written, and where its diagnostics go. */
+export interface IoOptions {
+  fsync: boolean;
+  log: (msg: string) => void;
+  onWrite: AtomicJsonFileOptions['onWrite'];
 }

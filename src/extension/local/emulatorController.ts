@@ -1,7 +1,9 @@
 /**
  * The emulator commands (start, start with debugger, stop, restart, log, menu, choose the app) and what follows
  * from the process's state: the explorer connects when it runs, failures are said in plain words with a way
- * forward, settings changes offer a restart, the JavaScript debugger is attached to the app worker.
+ * forward, settings changes offer a restart, the JavaScript debugger is attached to the app worker. A start the
+ * emulator refused because its store is damaged offers Repair Store…, which shows what a repair would drop and
+ * asks before it restarts with `--repair`.
  */
 import { freePort } from '../../protocol/freePort.js';
 import * as path from 'node:path';
@@ -10,9 +12,23 @@ import { emulatorSettings, RESTART_SETTINGS } from '../config.js';
 import { setContext } from '../contextKeys.js';
 import type { Ctx } from '../ctx.js';
 import { findFunctionApps, resolveAppSetting } from './appDiscovery.js';
-import { EmulatorStartError, type EmulatorState, type RunningState } from './emulatorProcess.js';
+import {
+  EmulatorStartError,
+  previewStoreRepair,
+  type EmulatorLaunch,
+  type EmulatorState,
+  type RunningState,
+  type StoreRepairPreview,
+} from './emulatorProcess.js';
 
 const LAST_APP_KEY = 'durableStudio.lastApp';
+const REPAIR_AND_START = 'Repair and Start';
+
+/** What Repair Store… did: the preview it showed (or would have), and the emulator it started, if any. */
+export interface StoreRepairOutcome {
+  preview?: StoreRepairPreview;
+  running?: RunningState;
+}
 const DEBUG_SESSION_NAME = 'Durable Studio: app worker';
 
 export class EmulatorController {
@@ -28,6 +44,9 @@ export class EmulatorController {
     ctx.registerCommand('durableStudio.emulator.showLog', () => ctx.log.show());
     ctx.registerCommand('durableStudio.emulator.menu', () => this.menu());
     ctx.registerCommand('durableStudio.emulator.selectApp', () => this.pickApp(true));
+    ctx.registerCommand('durableStudio.emulator.repairStore', (options?: { confirmed?: boolean }) =>
+      this.repairStore(options),
+    );
     ctx.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) void this.offerRestart();
@@ -54,24 +73,21 @@ export class EmulatorController {
    * (undefined when the user cancelled or it failed: the failure has been shown with buttons to the log and to
    * retry). Already running: resolves with the current state (with `debug`, restarts with the debugger).
    */
-  async start(options: { debug: boolean; appDir?: string }): Promise<RunningState | undefined> {
+  async start(options: { debug: boolean; appDir?: string; repair?: boolean }): Promise<RunningState | undefined> {
     const state = this.ctx.emulator.state;
     if (state.kind === 'running' && (!options.debug || state.inspectPort !== undefined)) return state;
     if (state.kind === 'running' || state.kind === 'starting' || state.kind === 'stopping') await this.stop();
     const appDir = options.appDir ?? (await this.pickApp(false));
     if (!appDir) return undefined;
-    const settings = emulatorSettings();
     const inspectPort = options.debug ? await freePort() : undefined;
-    const launch = {
-      cliPath: this.ctx.asset(path.join('dist', 'cli.js')),
-      nodePath: settings.nodePath || process.execPath,
-      appDir,
-      port: settings.port,
-      watch: settings.watch,
-      ...(settings.storeFolder ? { storeDir: path.resolve(appDir, settings.storeFolder) } : {}),
+    const launch: EmulatorLaunch = {
+      ...this.launchFor(appDir),
       ...(inspectPort !== undefined ? { inspectPort } : {}),
+      ...(options.repair ? { repair: true } : {}),
     };
-    this.ctx.log.info(`Starting the emulator: ${launch.nodePath} ${launch.cliPath} --app ${appDir}`);
+    this.ctx.log.info(
+      `Starting the emulator: ${launch.nodePath} ${launch.cliPath} --app ${appDir}${launch.repair ? ' --repair' : ''}`,
+    );
     try {
       const running = await vscode.window.withProgress(
         {
@@ -95,6 +111,77 @@ export class EmulatorController {
     }
   }
 
+  /** How the settings say to run the emulator on `appDir`. */
+  private launchFor(appDir: string): EmulatorLaunch {
+    const settings = emulatorSettings();
+    return {
+      cliPath: this.ctx.asset(path.join('dist', 'cli.js')),
+      nodePath: settings.nodePath || process.execPath,
+      appDir,
+      port: settings.port,
+      watch: settings.watch,
+      ...(settings.storeFolder ? { storeDir: path.resolve(appDir, settings.storeFolder) } : {}),
+    };
+  }
+
+  /**
+   * Repair Store…: asks the CLI what a repair of the store would keep and drop, shows it in a modal, and on
+   * confirmation starts the emulator with `--repair`. `confirmed` skips the modal (tests, scripts). A store that
+   * is not damaged is simply started.
+   */
+  async repairStore(options: { confirmed?: boolean } = {}): Promise<StoreRepairOutcome> {
+    const state = this.ctx.emulator.state;
+    if (state.kind === 'running') {
+      void vscode.window.showInformationMessage(
+        'Durable Studio: the emulator runs, so its store loaded: nothing to repair.',
+      );
+      return { running: state };
+    }
+    const appDir = 'appDir' in state && state.appDir ? state.appDir : await this.pickApp(false);
+    if (!appDir) return {};
+    let preview: StoreRepairPreview;
+    try {
+      preview = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Durable Studio: checking the emulator store' },
+        () => previewStoreRepair(this.launchFor(appDir)),
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.ctx.log.error(`The store check failed: ${reason}`);
+      void vscode.window.showErrorMessage(`Durable Studio: could not check the emulator store. ${reason}`);
+      return {};
+    }
+    this.ctx.log.info(preview.report);
+    if (!preview.damaged) {
+      void vscode.window.showInformationMessage('Durable Studio: the store is not damaged; starting the emulator.');
+      const running = await this.start({ debug: false, appDir });
+      return { preview, ...(running ? { running } : {}) };
+    }
+    if (!options.confirmed) {
+      const choice = await vscode.window.showWarningMessage(
+        'Repair the emulator store?',
+        {
+          modal: true,
+          detail: `${preview.report}\n\nThe emulator then starts on the repaired store.`,
+        },
+        REPAIR_AND_START,
+      );
+      if (choice !== REPAIR_AND_START) return { preview };
+    }
+    const running = await this.start({ debug: false, appDir, repair: true });
+    if (running) {
+      void vscode.window
+        .showInformationMessage(
+          'Durable Studio: the store was repaired. The damaged files are kept next to it as *.corrupt-<time>; the log lists what was dropped.',
+          'Show Log',
+        )
+        .then((choice) => {
+          if (choice === 'Show Log') this.ctx.log.show();
+        });
+    }
+    return { preview, ...(running ? { running } : {}) };
+  }
+
   async stop(): Promise<void> {
     if (this.debugSession) await vscode.debug.stopDebugging(this.debugSession);
     await this.ctx.emulator.stop();
@@ -111,6 +198,7 @@ export class EmulatorController {
   private onState(state: EmulatorState): void {
     const connections = this.ctx.connections;
     setContext('durableStudio.emulatorRunning', state.kind === 'running');
+    setContext('durableStudio.storeDamaged', state.kind === 'failed' && state.storeDamaged === true);
     if (state.kind === 'running') {
       connections.connect({ kind: 'emulator', baseUrl: state.url, label: `emulator :${state.port}` });
     } else if (connections.current?.kind === 'emulator') {
@@ -128,13 +216,24 @@ export class EmulatorController {
             ? 'failed'
             : 'stopped',
     );
-    if (state.kind === 'failed') void this.reportFailure(state.reason);
+    if (state.kind === 'failed') void this.reportFailure(state);
   }
 
-  private async reportFailure(reason: string): Promise<void> {
-    this.ctx.log.error(`The emulator stopped: ${reason}`);
+  private async reportFailure(state: Extract<EmulatorState, { kind: 'failed' }>): Promise<void> {
+    this.ctx.log.error(`The emulator stopped: ${state.reason}`);
+    if (state.storeDamaged) {
+      // A restart would refuse again: the way forward is a repair, after the user has seen what it drops.
+      const choice = await vscode.window.showErrorMessage(
+        `Durable Studio: the emulator did not start because its store is damaged (nothing was changed). ${state.reason}`,
+        'Repair Store…',
+        'Show Log',
+      );
+      if (choice === 'Show Log') this.ctx.log.show();
+      if (choice === 'Repair Store…') await this.repairStore();
+      return;
+    }
     const choice = await vscode.window.showErrorMessage(
-      `Durable Studio: the emulator stopped. ${reason}`,
+      `Durable Studio: the emulator stopped. ${state.reason}`,
       'Show Log',
       'Restart',
     );
@@ -162,6 +261,9 @@ export class EmulatorController {
             { label: '$(add) Start Orchestration…', command: 'durableStudio.instance.start' },
           ]
         : [
+            ...(state.kind === 'failed' && state.storeDamaged
+              ? [{ label: '$(tools) Repair Emulator Store…', command: 'durableStudio.emulator.repairStore' }]
+              : []),
             { label: '$(play) Start Emulator', command: 'durableStudio.emulator.start' },
             { label: '$(debug-alt) Start Emulator with Debugger', command: 'durableStudio.emulator.startWithDebugger' },
           ];

@@ -3,16 +3,23 @@
  * `vscode` import (tested in plain Node against the real CLI). The extension talks to the running emulator over
  * HTTP only; this class just owns the process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { EXIT_STORE_DAMAGED } from '../../protocol/cliExit.js';
 
 export type EmulatorState =
   | { kind: 'stopped' }
   | { kind: 'starting'; appDir: string }
   | { kind: 'running'; appDir: string; url: string; port: number; inspectPort?: number }
   | { kind: 'stopping'; appDir: string }
-  | { kind: 'failed'; appDir: string; reason: string };
+  | {
+      kind: 'failed';
+      appDir: string;
+      reason: string;
+      /** The start was refused because the store is damaged (the CLI's exit code 3): a repair can fix it. */
+      storeDamaged?: boolean;
+    };
 
 export type RunningState = Extract<EmulatorState, { kind: 'running' }>;
 
@@ -28,6 +35,8 @@ export interface EmulatorLaunch {
   watch: boolean;
   /** Starts the app worker with the Node inspector on this port. */
   inspectPort?: number;
+  /** Repairs a damaged store before starting (`--repair`). */
+  repair?: boolean;
   /** How long the app may take to load before the start counts as failed (default 60 s). */
   startTimeoutMs?: number;
 }
@@ -41,6 +50,43 @@ const FAILURE_LINE = /^durable-studio: (.+)$/;
 
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
+}
+
+/** What `--repair --dry-run` said about the store a launch would use. */
+export interface StoreRepairPreview {
+  damaged: boolean;
+  /** Several lines: what is damaged, what a repair keeps and drops, the ids it affects. */
+  report: string;
+}
+
+/** The CLI's arguments for `launch` (the CLI path first), with `extra` options. */
+function cliArgs(launch: EmulatorLaunch, extra: string[]): string[] {
+  const args = [launch.cliPath, 'start', '--app', launch.appDir, ...extra];
+  if (launch.storeDir) args.push('--store', launch.storeDir);
+  return args;
+}
+
+/**
+ * Asks the CLI what a repair of the store `launch` uses would keep and drop (`start --repair --dry-run`: it reads
+ * the store only, and exits 3 when it is damaged, 0 when not). Rejects with the CLI's one-line reason otherwise.
+ */
+export function previewStoreRepair(launch: EmulatorLaunch): Promise<StoreRepairPreview> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      launch.nodePath,
+      cliArgs(launch, ['--repair', '--dry-run']),
+      { cwd: launch.appDir, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' }, windowsHide: true },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        if (code === 0 || code === EXIT_STORE_DAMAGED) {
+          resolve({ damaged: code === EXIT_STORE_DAMAGED, report: stdout.trimEnd() });
+          return;
+        }
+        const line = stderr.split('\n').find((l) => FAILURE_LINE.test(l));
+        reject(new Error(line ? FAILURE_LINE.exec(line)![1] : (error?.message ?? 'the store check failed')));
+      },
+    );
+  });
 }
 
 export class EmulatorProcess {
@@ -68,9 +114,9 @@ export class EmulatorProcess {
    */
   async start(launch: EmulatorLaunch): Promise<RunningState> {
     if (this.child) throw new EmulatorStartError('The emulator is already running; stop it first.');
-    const args = [launch.cliPath, 'start', '--app', launch.appDir, '--port', String(launch.port), '--stop-with-stdin'];
-    if (launch.storeDir) args.push('--store', launch.storeDir);
+    const args = cliArgs(launch, ['--port', String(launch.port), '--stop-with-stdin']);
     if (launch.watch) args.push('--watch');
+    if (launch.repair) args.push('--repair');
     if (launch.inspectPort !== undefined) args.push(`--inspect=${launch.inspectPort}`);
     this.setState({ kind: 'starting', appDir: launch.appDir });
     if (!existsSync(launch.appDir)) {
@@ -134,7 +180,13 @@ export class EmulatorProcess {
           const wasStopping = this.current.kind === 'stopping';
           const why = reason ?? describeExit(code, signal, lastError);
           if (wasStopping || (code === 0 && this.current.kind === 'running')) this.setState({ kind: 'stopped' });
-          else this.setState({ kind: 'failed', appDir: launch.appDir, reason: why });
+          else
+            this.setState({
+              kind: 'failed',
+              appDir: launch.appDir,
+              reason: why,
+              ...(code === EXIT_STORE_DAMAGED ? { storeDamaged: true } : {}),
+            });
           settle(new EmulatorStartError(wasStopping ? 'The emulator was stopped while it started.' : why));
           done();
         });

@@ -1,14 +1,18 @@
 /**
  * The emulator commands in the real extension host, on a temporary copy of examples/app: start, status bar and
  * explorer connection, stop, a start that fails (its port taken) and the restart after it, start with the
- * JavaScript debugger attached to the app worker. Also: every command package.json contributes is registered.
+ * JavaScript debugger attached to the app worker, a start refused for a damaged store and its repair. Also: every
+ * command package.json contributes is registered.
  */
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { StoreRepairOutcome } from '../../../src/extension/local/emulatorController.js';
 import type { DurableStudioApi } from '../../../src/extension/main.js';
-import { activateExtension, packageJson, startEmulator, waitFor, waitForEvent } from './helpers.js';
+import { activateExtension, appFolder, packageJson, startEmulator, waitFor, waitForEvent } from './helpers.js';
 
 suite('Emulator commands', () => {
   let api: DurableStudioApi;
@@ -107,5 +111,43 @@ suite('Emulator commands', () => {
     await vscode.commands.executeCommand('durableStudio.emulator.stop');
     await sessionEnded;
     assert.equal(api.ctx.emulator.state.kind, 'stopped');
+  });
+  test('a damaged store: the start is refused, Repair Store… previews what it drops, then repairs and runs', async () => {
+    const { url } = await startEmulator(api);
+    const client = api.ctx.connections.current!.client;
+    const run = `repair-${Date.now()}`;
+    const [kept, damaged] = [`${run}-kept`, `${run}-damaged`];
+    for (const id of [kept, damaged]) await client.startOrchestration('helloSequence', { instanceId: id });
+    await waitFor('both instances to complete', async () => {
+      const statuses = await Promise.all([kept, damaged].map((id) => client.getStatus(id)));
+      return statuses.every((s) => s?.runtimeStatus === 'Completed');
+    });
+    assert.ok(url);
+    await vscode.commands.executeCommand('durableStudio.emulator.stop'); // a clean stop: one document each
+    const instances = path.join(appFolder().fsPath, '.durable-studio', 'instances');
+    const [doc] = fs.readdirSync(instances).filter((name) => name.startsWith(`${damaged}.`));
+    assert.ok(doc, `the document of ${damaged} in ${instances}`);
+    fs.writeFileSync(path.join(instances, doc), 'null');
+
+    assert.equal(await vscode.commands.executeCommand('durableStudio.emulator.start'), undefined);
+    const failed = api.ctx.emulator.state;
+    assert.equal(failed.kind, 'failed');
+    assert.equal(failed.kind === 'failed' && failed.storeDamaged, true);
+    assert.match(failed.kind === 'failed' ? failed.reason : '', /^store damaged: .*holds JSON null/);
+    await waitFor('the status bar to say failed', () => api.statusBar.text.includes('Durable: failed'));
+
+    const outcome = await vscode.commands.executeCommand<StoreRepairOutcome>('durableStudio.emulator.repairStore', {
+      confirmed: true,
+    });
+    assert.equal(outcome.preview?.damaged, true);
+    assert.ok(outcome.preview.report.includes(doc), outcome.preview.report);
+    assert.match(outcome.preview.report, /drop 0 lines and 1 document/);
+    const state = api.ctx.emulator.state;
+    assert.equal(state.kind, 'running', state.kind === 'failed' ? state.reason : state.kind);
+    assert.equal(outcome.running?.url, state.kind === 'running' ? state.url : '');
+    const after = api.ctx.connections.current!.client;
+    assert.equal((await after.getStatus(kept))?.runtimeStatus, 'Completed', 'the valid instance is kept');
+    assert.equal(await after.getStatus(damaged), undefined, 'the damaged document is dropped');
+    assert.equal(fs.readdirSync(instances).filter((name) => name.startsWith(`${doc}.corrupt-`)).length, 1);
   });
 });
