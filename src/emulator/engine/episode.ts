@@ -12,75 +12,12 @@ import { randomUUID } from 'node:crypto';
 import type { EpisodeResult, WireAction } from '../host/protocol.js';
 import { ActionType, activityInputJson, asAction, continueAsNewInputJson, rawInputJson } from './actions.js';
 import type { Effect } from './effects.js';
-import { EventType, makeEvent, type EventBody, type HistoryEvent } from './history.js';
-import type { ActivityTask, EntityIdWire, InstanceRecord, SubOrchestrationTask } from './model.js';
+import { EventType, type HistoryEvent } from './history.js';
+import type { ActivityTask, EntityIdWire, InstanceRecord } from './model.js';
 import { entitySchedulerId } from './model.js';
 import { retryDelayMs } from './retry.js';
 import { HTTP_ACTIVITY_NAME, isAsync202 } from './episodeInput.js';
-
-/** Collects the history events and effects of one episode. */
-class EpisodeWriter {
-  readonly events: HistoryEvent[] = [];
-  readonly effects: Effect[] = [];
-  constructor(
-    readonly record: InstanceRecord,
-    readonly now: number,
-  ) {}
-
-  add(body: EventBody): void {
-    this.events.push(makeEvent(body, this.now));
-  }
-
-  nextId(): number {
-    return this.record.nextSequenceId++;
-  }
-
-  armTimer(id: number, fireAt: number): void {
-    this.add({ EventType: EventType.TimerCreated, EventId: id, FireAt: new Date(fireAt).toISOString() });
-    this.effects.push({ type: 'armTimer', timerId: id, fireAt });
-  }
-
-  scheduleActivity(id: number, task: ActivityTask): void {
-    this.record.pending[id] = task;
-    this.add({ EventType: EventType.TaskScheduled, EventId: id, Name: task.name, Input: task.input });
-    this.effects.push({ type: 'runActivity', taskId: id });
-  }
-
-  scheduleChild(id: number, task: Omit<SubOrchestrationTask, 'childId'>): void {
-    const childId = task.requestedId || `${this.record.instanceId}:${id}`;
-    this.record.pending[id] = { ...task, childId };
-    this.add({
-      EventType: EventType.SubOrchestrationInstanceCreated,
-      EventId: id,
-      Name: task.name,
-      InstanceId: childId,
-      Input: task.input,
-    });
-    this.effects.push({
-      type: 'startChild',
-      childId,
-      name: task.name,
-      version: task.version ?? '',
-      input: task.input,
-      parent: {
-        instanceId: this.record.instanceId,
-        executionId: this.record.executionId,
-        taskScheduledId: id,
-        name: this.record.name,
-      },
-    });
-  }
-
-  sendToEntity(id: number, target: string, name: string, message: Record<string, unknown>): void {
-    this.add({
-      EventType: EventType.EventSent,
-      EventId: id,
-      InstanceId: target,
-      Name: name,
-      Input: JSON.stringify(message),
-    });
-  }
-}
+import { EpisodeWriter } from './episodeWriter.js';
 
 /** Host bookkeeping for one delivered event, in delivery order (before the episode's new actions). */
 function onDelivered(writer: EpisodeWriter, event: HistoryEvent): void {
