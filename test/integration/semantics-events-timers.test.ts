@@ -1,20 +1,22 @@
 /**
  * External events and durable timers end to end (fixture js-cjs): Task.any with a cancelled timer, events
- * buffered before the orchestrator waits, 410 for a finished instance, timers firing on their own, and the
- * emulator-only virtual clock (advance, fire a timer now, list timers). The clock tests move emulated time
- * forward for the whole emulator, so they come last.
+ * buffered before the orchestrator waits, 410 for a finished instance, timers firing on their own, an uncancelled
+ * timer that keeps a returned orchestrator Running, and the emulator-only virtual clock (advance, fire a timer now,
+ * list timers). The clock tests move emulated time forward for the whole emulator, so they come last.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   FIXTURES,
+  WEBHOOK,
   emulatorApi,
   startEmulator,
   startOrchestration,
   waitFor,
   waitForStatus,
   type Emulator,
+  type Status,
 } from './harness.js';
 import { emulatorNow, history, ofType, raiseEvent, timers, uid, waitForInstance } from './semantics-helpers.js';
 
@@ -29,6 +31,13 @@ after(async () => {
 });
 
 const HOUR = 60 * 60 * 1000;
+
+/** `GET /emulator/v1/instances/{id}`, the fields these tests read. */
+interface InstanceDetails {
+  runtimeStatus: string;
+  pendingTimers: { timerId: number; fireAt: string }[];
+  returned: { status: string; at: string; openTasks: unknown[] } | null;
+}
 
 test('Task.any: the event wins and the one-hour timer is cancelled', async () => {
   const id = uid('go');
@@ -140,6 +149,53 @@ test('emulator API: list pending timers and fire one now', async () => {
   assert.equal((await raiseEvent(emu, noTimer, 'Continue', null)).status, 202);
   assert.equal((await waitForStatus(emu, wrongId)).runtimeStatus, 'Completed');
   assert.equal((await waitForStatus(emu, noTimer)).runtimeStatus, 'Completed');
+});
+
+test('Task.any: an uncancelled timer keeps the instance Running (202, no output) until it fires, as on Azure', async () => {
+  const id = uid('race');
+  await startOrchestration(emu, 'raceTimer', undefined, id);
+  const details = await waitFor(async () => {
+    const body = (await (await emulatorApi(emu, `instances/${encodeURIComponent(id)}`)).json()) as InstanceDetails;
+    return body.returned ? body : undefined;
+  }, `${id} returned`);
+  const statusUrl = `${emu.url}${WEBHOOK}/instances/${encodeURIComponent(id)}`;
+  const running = await fetch(statusUrl);
+  assert.equal(running.status, 202);
+  assert.equal(running.headers.get('location'), statusUrl);
+  assert.equal(running.headers.get('retry-after'), '5');
+  const status = (await running.json()) as Status;
+  assert.equal(status.runtimeStatus, 'Running');
+  assert.equal(status.output, null);
+  assert.equal(status.customStatus, 'decided');
+  assert.equal(ofType(await history(emu, id), 'ExecutionCompleted').length, 0);
+  assert.equal(details.runtimeStatus, 'Running');
+  const [timer] = details.pendingTimers;
+  assert.deepEqual(details.returned, {
+    status: 'Completed',
+    at: details.returned!.at,
+    openTasks: [{ kind: 'timer', taskId: 1, fireAt: timer!.fireAt, purpose: 'user' }],
+  });
+  assert.ok(Date.parse(timer!.fireAt) - Date.parse(details.returned!.at) >= HOUR - 60_000);
+  const listed = (await (await emulatorApi(emu, 'returned')).json()) as { instanceId: string }[];
+  assert.ok(listed.some((r) => r.instanceId === id));
+
+  const fire = await emulatorApi(emu, `instances/${encodeURIComponent(id)}/timers/fire`, { method: 'POST' });
+  assert.equal(fire.status, 202);
+  const done = await waitForStatus(emu, id);
+  assert.equal(done.runtimeStatus, 'Completed');
+  assert.deepEqual(done.output, { winner: 'activity', greeting: 'Hello race!' });
+  assert.equal((await fetch(statusUrl)).status, 200);
+  assert.equal(ofType(await history(emu, id), 'ExecutionCompleted').length, 1);
+  const after = (await (await emulatorApi(emu, `instances/${encodeURIComponent(id)}`)).json()) as InstanceDetails;
+  assert.equal(after.returned, null);
+  const listedAfter = (await (await emulatorApi(emu, 'returned')).json()) as { instanceId: string }[];
+  assert.ok(!listedAfter.some((r) => r.instanceId === id));
+
+  // With timer.cancel() it completes as soon as the activity wins.
+  const cancelled = uid('race-cancel');
+  await startOrchestration(emu, 'raceTimer', { cancel: true }, cancelled);
+  assert.equal((await waitForStatus(emu, cancelled)).runtimeStatus, 'Completed');
+  assert.deepEqual(await timers(emu, cancelled), []);
 });
 
 test('virtual clock: advancing one hour makes waitForGo time out at once', async () => {

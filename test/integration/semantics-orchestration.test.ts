@@ -261,7 +261,7 @@ test('continueAsNew: eternal reaches its limit with a fresh history per generati
   );
 });
 
-test('continueAsNew: a timer left by the previous generation does not leak into the next', async () => {
+test('continueAsNew waits for the timer it leaves open, as on Azure; that timer never reaches the next generation', async () => {
   const id = uid('stale');
   await startOrchestration(emu, 'staleTimer', { count: 0 }, id);
   await waitForInstance(
@@ -272,15 +272,15 @@ test('continueAsNew: a timer left by the previous generation does not leak into 
   );
   assert.equal((await timers(emu, id)).length, 1);
   assert.equal((await raiseEvent(emu, id, 'Next')).status, 202);
+  // Generation 0 continues as new once its uncancelled 1.5 s timer has fired (DTFx waits for open tasks).
   await waitForInstance(
     emu,
     id,
     (s) => (s.customStatus as { count?: number } | null)?.count === 1,
     'generation 1 waiting',
   );
-  // Generation 0's 1.5 s timer went with its execution: only generation 1's one-hour timer is pending.
   const pending = await timers(emu, id);
-  assert.equal(pending.length, 1);
+  assert.equal(pending.length, 1, "only generation 1's one-hour timer is pending");
   assert.ok(
     Date.parse(pending[0]!.fireAt) - Date.now() > 30 * 60 * 1000,
     `pending timer fires at ${pending[0]!.fireAt}`,
@@ -290,7 +290,20 @@ test('continueAsNew: a timer left by the previous generation does not leak into 
     history1.map((e) => e.EventType),
     ['ExecutionStarted', 'TimerCreated'],
   );
+  // Generation 1 continues as new too, but its timer fires only in an hour: it stays Running until then.
   assert.equal((await raiseEvent(emu, id, 'Next')).status, 202);
+  const waiting = await waitFor(async () => {
+    const events = await history(emu, id);
+    return ofType(events, 'EventRaised').length === 1 ? getStatus(emu, id) : undefined;
+  }, `${id}: generation 1 got Next`);
+  assert.equal(waiting?.runtimeStatus, 'Running');
+  assert.equal(waiting?.output, null);
+  assert.deepEqual(waiting?.customStatus, { count: 1 });
+  assert.equal(ofType(await history(emu, id), 'ExecutionCompleted').length, 0);
+  const fire = await fetch(`${emu.url}/emulator/v1/instances/${encodeURIComponent(id)}/timers/fire`, {
+    method: 'POST',
+  });
+  assert.equal(fire.status, 202);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Completed');
   assert.deepEqual(status.output, { count: 2, done: true });

@@ -3,29 +3,7 @@ import assert from 'node:assert/strict';
 import { EngineError } from '../../src/emulator/engine/api.js';
 import { EventType } from '../../src/emulator/engine/history.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
-import type { MemoryStoreData } from '../../src/emulator/store/memoryStore.js';
-import { createTestEngine, output } from './engineHarness.js';
-
-/** A promise and the function that resolves it. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-/** What a crashed engine leaves: a copy of the store's data as it is now. */
-function storedNow(data: MemoryStoreData): MemoryStoreData {
-  return { instances: new Map(data.instances), entities: new Map(data.entities) };
-}
-
-/** Polls `done` (between turns of the event loop) until it holds; fails after `timeoutMs`. */
-async function waitUntil(done: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { createTestEngine, deferred, output, storedNow, waitUntil } from './engineHarness.js';
 
 function eventsOf(history: { EventType: number }[], type: EventType): number {
   return history.filter((e) => e.EventType === type).length;

@@ -92,3 +92,24 @@ export async function createTestEngine(
 export function output(record: InstanceRecord): unknown {
   return record.output === null ? null : JSON.parse(record.output);
 }
+
+/** A promise and the function that resolves it. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** What a crashed engine leaves: a copy of the store's data as it is now. */
+export function storedNow(data: MemoryStoreData): MemoryStoreData {
+  return { instances: new Map(data.instances), entities: new Map(data.entities) };
+}
+
+/** Polls `done` (between turns of the event loop) until it holds; fails after `timeoutMs`. */
+export async function waitUntil(done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -18,14 +18,19 @@ import {
 import { EntitiesModel, entityIdString, parseEntityId } from '../../src/extension/views/entitiesModel.js';
 import {
   formatDuration,
+  formatTime,
   groupContextValue,
   instanceContextValue,
   instanceDescription,
+  instanceIcon,
   instancesViewText,
   instanceTooltip,
   previewJson,
+  RETURNED_ICON,
+  returnedNote,
   STATUS_ICONS,
 } from '../../src/extension/views/instancePresentation.js';
+import type { InstanceDetails, ReturnedState } from '../../src/extension/api/types.js';
 import type { InstanceEntry } from '../../src/extension/views/instancesModel.js';
 import { RUNTIME_STATUSES } from '../../src/extension/views/instanceFilter.js';
 
@@ -162,6 +167,75 @@ test('instance items: context values the menus match, an icon per status, descri
     assert.ok(tooltip.includes(part), `${part} in\n${tooltip}`);
   }
   assert.doesNotMatch(tooltip, /Output:/, 'a null output is left out');
+});
+
+test('an instance whose orchestrator returned while its timer is open reads as waiting for that timer', () => {
+  const returned: ReturnedState = {
+    status: 'Completed',
+    at: '2024-05-01T10:00:04.200Z',
+    openTasks: [{ kind: 'timer', taskId: 1, fireAt: '2024-05-01T11:00:04.000Z', purpose: 'user' }],
+  };
+  const held: InstanceEntry = { ...entry, customStatus: 'decided', returned };
+  const now = entry.lastUpdatedTime;
+  const fires = formatTime(Date.parse('2024-05-01T11:00:04.000Z'), now);
+  assert.deepEqual(instanceIcon(held), RETURNED_ICON, 'nothing spins: it only waits');
+  assert.deepEqual(instanceIcon(entry), STATUS_ICONS.Running);
+  const description = instanceDescription(held, 'name', false, now);
+  assert.ok(description.startsWith(`returned, waiting for timer 1 (fires at ${fires}) · `), description);
+  assert.match(instanceDescription(held, 'status', false, now), /^helloSequence · returned, waiting for timer 1 /);
+  const threw: InstanceEntry = {
+    ...held,
+    returned: {
+      status: 'Failed',
+      at: returned.at,
+      error: 'boom',
+      openTasks: [{ kind: 'activity', taskId: 0, name: 'slow' }, ...returned.openTasks],
+    },
+  };
+  assert.match(
+    instanceDescription(threw, 'name', false, now),
+    /^threw, waiting for activity 'slow' \(task 0\) and 1 more · /,
+  );
+  // Once it has ended (a change arrived before the next read of the returned list) the state is no longer shown.
+  const ended: InstanceEntry = { ...held, runtimeStatus: 'Completed' };
+  assert.doesNotMatch(instanceDescription(ended, 'name', false, now), /returned/);
+  assert.deepEqual(instanceIcon(ended), STATUS_ICONS.Completed);
+
+  const tooltip = instanceTooltip(held, undefined);
+  for (const part of [
+    'Status: **Running** (timer pending)',
+    'The orchestrator returned at 2024-05-01T10:00:04.200Z, but like on Azure the instance stays Running, without ' +
+      'output, until these tasks are done; then it ends Completed:',
+    '- timer 1 fires at 2024-05-01T11:00:04.000Z',
+    'Call `timer.cancel()` once a `Task.any` race is decided.',
+  ]) {
+    assert.ok(tooltip.includes(part), `${part} in\n${tooltip}`);
+  }
+  // The history view's note says the same in a sentence.
+  assert.equal(
+    returnedNote('Running', returned, now),
+    `The orchestrator returned at ${formatTime(Date.parse(returned.at), now)}, but like on Azure the instance stays ` +
+      `Running, without output, until timer 1 (fires at ${fires}) is done; then it ends Completed. Call ` +
+      'timer.cancel() once a Task.any race is decided.',
+  );
+  assert.equal(returnedNote('Completed', returned, now), undefined);
+  assert.equal(returnedNote('Running', null, now), undefined);
+  // The emulator's details, read on hover, are fresher than the entry.
+  const details: InstanceDetails = {
+    instanceId: 'abc',
+    name: 'helloSequence',
+    runtimeStatus: 'Running',
+    executionId: 'e',
+    parentInstanceId: null,
+    subOrchestrations: [],
+    waitingFor: [],
+    pendingTimers: [],
+    historyLength: 8,
+    episodes: 2,
+    returned: null,
+  };
+  assert.doesNotMatch(instanceTooltip(held, details), /The orchestrator returned/);
+  assert.match(instanceTooltip(entry, { ...details, returned }), /The orchestrator returned at/);
 });
 
 test('durations and JSON previews', () => {

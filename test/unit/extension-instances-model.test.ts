@@ -211,6 +211,28 @@ test('pending timers mark just the instances whose flag changed', () => {
   assert.equal(m.setPendingTimers(new Set(['a'])).isEmpty, true);
 });
 
+test('returned states mark just the instances whose state changed, and changes and reads keep them', () => {
+  const m = model('name');
+  m.addPage(m.generation, [status('a', 'x', 'Running', 1), status('b', 'x', 'Running', 2)], undefined);
+  const returned = {
+    status: 'Completed' as const,
+    at: '2024-05-01T10:00:03Z',
+    openTasks: [{ kind: 'timer' as const, taskId: 1, fireAt: '2024-05-01T11:00:03Z', purpose: 'user' as const }],
+  };
+  const dirty = m.setReturned(new Map([['a', returned]]));
+  assert.deepEqual([...dirty.nodes], [m.instanceNode('a')]);
+  assert.deepEqual(m.entry('a')?.returned, returned);
+  assert.equal(m.setReturned(new Map([['a', { ...returned }]])).isEmpty, true, 'an equal state is no change');
+  m.applyChange(change('a', 'x', 'Running', 5000));
+  assert.equal(m.entry('a')?.lastUpdatedTime, T0 + 5000);
+  m.upsertStatus(status('a', 'x', 'Running', 1, 6));
+  assert.equal(m.entry('a')?.lastUpdatedTime, T0 + 6000);
+  assert.deepEqual(m.entry('a')?.returned, returned);
+  const cleared = m.setReturned(new Map());
+  assert.deepEqual([...cleared.nodes], [m.instanceNode('a')]);
+  assert.equal(m.entry('a')?.returned, undefined);
+});
+
 test('node objects are stable, and removed nodes are no longer present', () => {
   const m = model('name');
   m.applyChange(change('a', 'x', 'Pending', 0));

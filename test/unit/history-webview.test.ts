@@ -10,7 +10,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { instanceIdOfState, type HistoryStatus, type HostToWebview } from '../../src/webview/history/protocol.js';
+import {
+  encodeStatus,
+  instanceIdOfState,
+  type HistoryStatus,
+  type HostToWebview,
+} from '../../src/webview/history/protocol.js';
 import { bigHistory, HistoryBuilder } from './history-factory.js';
 import {
   bundleWebviewScript,
@@ -55,6 +60,33 @@ test('a recorded history: header, rows, failures highlighted', { skip }, async (
   assert.match((await page.locator('#row-1 .c-summary').textContent()) ?? '', /Transient failure on attempt 1/);
   assert.equal(await page.locator('#tab-table').textContent(), 'Events (15)');
   assert.equal(await page.locator('[role=grid].events').getAttribute('aria-rowcount'), '16');
+  await page.close();
+});
+
+test("the header's note: shown while the host sends one, hidden when it no longer does", { skip }, async () => {
+  const view = await openView();
+  const b = new HistoryBuilder().start('raceTimer');
+  b.schedule('sayHello', 'race');
+  b.createTimer(3_600_000);
+  const running = b.status('Running', 'raceTimer');
+  const note = 'The orchestrator returned at 10:00:01, but like on Azure the instance stays Running, ...';
+  const message: HostToWebview = {
+    type: 'update',
+    version: 1,
+    status: encodeStatus(running),
+    now: Date.parse(running.lastUpdatedTime),
+    live: true,
+    note,
+  };
+  await view.post(message);
+  await view.posted('rendered', (m) => m.report.version === 1);
+  const { page } = view;
+  assert.equal(await page.locator('header .note').textContent(), note);
+  assert.equal(await page.locator('header .note').isVisible(), true);
+  assert.equal((await view.describe()).note, note);
+  await view.update(running, 2, true);
+  assert.equal(await page.locator('header .note').isVisible(), false);
+  assert.equal((await view.describe()).note, undefined);
   await page.close();
 });
 

@@ -77,6 +77,13 @@ export interface TimerInfo {
   purpose: 'user' | 'retry' | 'httpPoll';
 }
 
+/** A task the orchestrator started that has no result yet: it keeps the execution open (see `openTasks.ts`). */
+export type OpenTaskInfo =
+  | { kind: 'timer'; taskId: number; fireAt: number; purpose: TimerInfo['purpose'] }
+  | { kind: 'activity'; taskId: number; name: string }
+  | { kind: 'subOrchestration'; taskId: number; name: string; instanceId: string }
+  | { kind: 'http'; taskId: number; method: string; uri: string };
+
 export class EngineError extends Error {
   constructor(
     readonly code: 'badRequest' | 'notFound' | 'conflict' | 'gone' | 'preconditionFailed' | 'unavailable',

@@ -28,6 +28,7 @@ export function finishExecution(
   for (const id of Object.keys(record.pending)) core.cancelTimer(record, Number(id));
   record.pending = {};
   record.waitingFor = [];
+  delete record.returned;
   releaseHeldLocks(core, record, changes);
   const parent = record.parent;
   if (!parent) return;

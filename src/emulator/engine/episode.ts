@@ -12,75 +12,13 @@ import { randomUUID } from 'node:crypto';
 import type { EpisodeResult, WireAction } from '../host/protocol.js';
 import { ActionType, activityInputJson, asAction, continueAsNewInputJson, rawInputJson } from './actions.js';
 import type { Effect } from './effects.js';
-import { EventType, makeEvent, type EventBody, type HistoryEvent } from './history.js';
-import type { ActivityTask, EntityIdWire, InstanceRecord, SubOrchestrationTask } from './model.js';
+import { EventType, type HistoryEvent } from './history.js';
+import type { ActivityTask, EntityIdWire, InstanceRecord } from './model.js';
 import { entitySchedulerId } from './model.js';
 import { retryDelayMs } from './retry.js';
 import { HTTP_ACTIVITY_NAME, isAsync202 } from './episodeInput.js';
-
-/** Collects the history events and effects of one episode. */
-class EpisodeWriter {
-  readonly events: HistoryEvent[] = [];
-  readonly effects: Effect[] = [];
-  constructor(
-    readonly record: InstanceRecord,
-    readonly now: number,
-  ) {}
-
-  add(body: EventBody): void {
-    this.events.push(makeEvent(body, this.now));
-  }
-
-  nextId(): number {
-    return this.record.nextSequenceId++;
-  }
-
-  armTimer(id: number, fireAt: number): void {
-    this.add({ EventType: EventType.TimerCreated, EventId: id, FireAt: new Date(fireAt).toISOString() });
-    this.effects.push({ type: 'armTimer', timerId: id, fireAt });
-  }
-
-  scheduleActivity(id: number, task: ActivityTask): void {
-    this.record.pending[id] = task;
-    this.add({ EventType: EventType.TaskScheduled, EventId: id, Name: task.name, Input: task.input });
-    this.effects.push({ type: 'runActivity', taskId: id });
-  }
-
-  scheduleChild(id: number, task: Omit<SubOrchestrationTask, 'childId'>): void {
-    const childId = task.requestedId || `${this.record.instanceId}:${id}`;
-    this.record.pending[id] = { ...task, childId };
-    this.add({
-      EventType: EventType.SubOrchestrationInstanceCreated,
-      EventId: id,
-      Name: task.name,
-      InstanceId: childId,
-      Input: task.input,
-    });
-    this.effects.push({
-      type: 'startChild',
-      childId,
-      name: task.name,
-      version: task.version ?? '',
-      input: task.input,
-      parent: {
-        instanceId: this.record.instanceId,
-        executionId: this.record.executionId,
-        taskScheduledId: id,
-        name: this.record.name,
-      },
-    });
-  }
-
-  sendToEntity(id: number, target: string, name: string, message: Record<string, unknown>): void {
-    this.add({
-      EventType: EventType.EventSent,
-      EventId: id,
-      InstanceId: target,
-      Name: name,
-      Input: JSON.stringify(message),
-    });
-  }
-}
+import { hasOpenTasks, opensTask } from './openTasks.js';
+import { EpisodeWriter } from './episodeWriter.js';
 
 /** Host bookkeeping for one delivered event, in delivery order (before the episode's new actions). */
 function onDelivered(writer: EpisodeWriter, event: HistoryEvent): void {
@@ -341,12 +279,17 @@ export function applyEpisode(
   }
   // The worker sends only leaves from `leafOffset` on, which is the number the engine already knew.
   const fresh = result.leaves.slice(Math.max(0, record.actionCount - result.leafOffset));
-  const continueAt = fresh.findIndex((leaf) => leaf.actionType === ActionType.ContinueAsNew);
   const failed = result.error !== undefined;
+  // The function finished (returned, threw or continued as new), but the execution ends only when no task it
+  // started is open, new ones included (openTasks.ts). Until then this is an ordinary episode: every new action is
+  // scheduled and the instance stays Running without output, as on Azure.
+  const finished = failed || result.isDone;
+  const ends = finished && !hasOpenTasks(record) && !fresh.some(opensTask);
+  const continuation = ends && !failed ? result.continueAsNew : undefined;
   fresh.forEach((leaf, i) => {
     // A continuing execution only still sends its fire-and-forget signals: its history is about to be
     // replaced. A failing one schedules everything, as the real host does, so a rewind finds consistent ids.
-    if (continueAt >= 0 && leaf.actionType !== ActionType.SignalEntity) {
+    if (continuation && leaf.actionType !== ActionType.SignalEntity) {
       record.nextSequenceId += idsConsumed(record, leaf);
       return;
     }
@@ -357,19 +300,37 @@ export function applyEpisode(
   record.customStatus = result.customStatus === undefined ? null : (JSON.stringify(result.customStatus) ?? null);
   record.episodes++;
 
+  writer.add({ EventType: EventType.OrchestratorCompleted });
   let outcome: EpisodeOutcome['completion'];
-  if (failed) {
+  if (ends) outcome = endExecution(writer, result, continuation);
+  if (finished && !ends) {
+    const status = failed ? 'Failed' : result.continueAsNew ? 'ContinuedAsNew' : 'Completed';
+    record.returned = { status, at: record.returned?.at ?? now, ...(failed ? { error: result.error } : {}) };
+  } else {
+    delete record.returned;
+  }
+  for (const event of writer.events) event.IsPlayed = true;
+  record.history.push(...writer.events);
+  return outcome ? { effects: writer.effects, completion: outcome } : { effects: writer.effects };
+}
+
+/** The ExecutionCompleted of an execution that ends this episode (after its OrchestratorCompleted). */
+function endExecution(
+  writer: EpisodeWriter,
+  result: EpisodeResult,
+  continuation: WireAction | undefined,
+): NonNullable<EpisodeOutcome['completion']> {
+  if (result.error !== undefined) {
     // The failing episode's actions are recorded (their ids stay consistent for a rewind), but of the work they
     // ask for only fire-and-forget signals still go out: nothing will wait for the rest.
     const kept = writer.effects.filter(
       (e) => (e.type === 'entityRequest' && e.request.signal) || e.type === 'cancelTimer',
     );
     writer.effects.splice(0, writer.effects.length, ...kept);
-    const message = `Orchestrator function '${record.name}' failed: ${result.error}`;
+    const message = `Orchestrator function '${writer.record.name}' failed: ${result.error}`;
     // A thrown value without a message (host/thrown.ts) also travels as itself: its kind and, if JSON holds it, it.
     const { type: thrownType, value: thrownValue } = result.thrown ?? {};
     const details = thrownType === undefined ? {} : { Properties: { thrownType, thrownValue } };
-    writer.add({ EventType: EventType.OrchestratorCompleted });
     writer.add({
       EventType: EventType.ExecutionCompleted,
       OrchestrationStatus: 'Failed',
@@ -381,33 +342,26 @@ export function applyEpisode(
         ...details,
       },
     });
-    outcome = { status: 'Failed', output: JSON.stringify(message) };
-  } else if (result.isDone && continueAt >= 0) {
-    const input = continueAsNewInputJson((fresh[continueAt] as { input?: unknown }).input);
-    writer.add({ EventType: EventType.OrchestratorCompleted });
+    return { status: 'Failed', output: JSON.stringify(message) };
+  }
+  if (continuation) {
+    const input = continueAsNewInputJson((continuation as { input?: unknown }).input);
     writer.add({
       EventType: EventType.ExecutionCompleted,
       OrchestrationStatus: 'ContinuedAsNew',
       Result: input,
       FailureDetails: null,
     });
-    outcome = { status: 'ContinuedAsNew', input };
-  } else if (result.isDone) {
-    const output = result.output === undefined ? null : (JSON.stringify(result.output) ?? null);
-    writer.add({ EventType: EventType.OrchestratorCompleted });
-    writer.add({
-      EventType: EventType.ExecutionCompleted,
-      OrchestrationStatus: 'Completed',
-      Result: output,
-      FailureDetails: null,
-    });
-    outcome = { status: 'Completed', output };
-  } else {
-    writer.add({ EventType: EventType.OrchestratorCompleted });
+    return { status: 'ContinuedAsNew', input };
   }
-  for (const event of writer.events) event.IsPlayed = true;
-  record.history.push(...writer.events);
-  return outcome ? { effects: writer.effects, completion: outcome } : { effects: writer.effects };
+  const output = result.output === undefined ? null : (JSON.stringify(result.output) ?? null);
+  writer.add({
+    EventType: EventType.ExecutionCompleted,
+    OrchestrationStatus: 'Completed',
+    Result: output,
+    FailureDetails: null,
+  });
+  return { status: 'Completed', output };
 }
 
 /** Event names with more open waits than delivered events (a hint for the explorer's "raise event"). */

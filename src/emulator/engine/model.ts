@@ -151,6 +151,21 @@ export interface InstanceRecord {
   lockSet: EntityIdWire[] | null;
   /** Number of orchestrator episodes run for this execution (replays), for diagnostics and benchmarks. */
   episodes: number;
+  /**
+   * Set while the orchestrator function has finished but tasks it started are still open, so the execution has not
+   * ended (see `openTasks.ts`); absent otherwise, and in records stored before this field existed.
+   */
+  returned?: ReturnedState;
+}
+
+/** How an orchestrator function finished while tasks it started were still open. */
+export interface ReturnedState {
+  /** How the execution ends once no task is open: the function returned, threw, or continued as new. */
+  status: 'Completed' | 'Failed' | 'ContinuedAsNew';
+  /** When it first finished so (ms); replays caused by later events keep this time. */
+  at: number;
+  /** For `Failed`: the error the function threw. */
+  error?: string;
 }
 
 /** A request queued for an entity (RequestMessage of the real host, protocol reference §3.2). */

@@ -12,6 +12,7 @@ import { buildPayload, peekBatch, removeConsumed } from './episodeInput.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';
 import type { InstanceRecord } from './model.js';
 import { isTerminal } from './model.js';
+import { openTasksWarning } from './openTasks.js';
 import { startExecution } from './records.js';
 
 /**
@@ -80,7 +81,9 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
   )
     return;
   removeConsumed(record, consumed);
+  const wasReturned = record.returned !== undefined;
   const outcome = applyEpisode(record, started, delivered, episode, now);
+  if (record.returned && !wasReturned) core.log('warn', openTasksWarning(record));
   record.lastUpdatedTime = now;
   applyEffects(core, record, outcome.effects, changes);
   const completion = outcome.completion;

@@ -65,6 +65,7 @@ export function startExecution(record: InstanceRecord, input: string | null, now
   record.waitingFor = [];
   record.lockSet = null;
   record.episodes = 0;
+  delete record.returned;
   const started = makeEvent(
     {
       EventType: EventType.ExecutionStarted,

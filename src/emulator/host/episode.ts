@@ -14,6 +14,7 @@ const WHEN_ANY = 11;
 const WHEN_ALL = 12;
 const CREATE_TIMER = 5;
 const WAIT_FOR_EXTERNAL_EVENT = 6;
+const CONTINUE_AS_NEW = 4;
 const OUT_OF_PROC_LABEL = '\n\n$OutOfProcData$:';
 
 interface RawState {
@@ -81,18 +82,28 @@ export function uniqueLeavesFromJson(actions: unknown[][] | undefined): object[]
 function describeLeaves(
   leaves: object[],
   knownLeaves: number,
-): Pick<EpisodeResult, 'leaves' | 'leafOffset' | 'leafCount' | 'canceledTimers' | 'waitNames'> {
+): Pick<EpisodeResult, 'leaves' | 'leafOffset' | 'leafCount' | 'canceledTimers' | 'waitNames' | 'continueAsNew'> {
   const canceledTimers: number[] = [];
   const waitNames: string[] = [];
+  let continueAsNew: object | undefined;
   leaves.forEach((leaf, index) => {
     const action = leaf as LeafAction;
     if (action.actionType === CREATE_TIMER && action.isCanceled === true) canceledTimers.push(index);
     else if (action.actionType === WAIT_FOR_EXTERNAL_EVENT) waitNames.push(String(action.externalEventName));
+    else if (action.actionType === CONTINUE_AS_NEW) continueAsNew ??= leaf;
   });
   const offset = Math.min(knownLeaves, leaves.length);
   // A JSON round trip turns the library's classes (and Dates) into the wire shape.
-  const fresh = leaves.slice(offset).map((leaf) => JSON.parse(JSON.stringify(leaf)) as WireAction);
-  return { leaves: fresh, leafOffset: offset, leafCount: leaves.length, canceledTimers, waitNames };
+  const wire = (leaf: object) => JSON.parse(JSON.stringify(leaf)) as WireAction;
+  const fresh = leaves.slice(offset).map(wire);
+  return {
+    leaves: fresh,
+    leafOffset: offset,
+    leafCount: leaves.length,
+    canceledTimers,
+    waitNames,
+    ...(continueAsNew ? { continueAsNew: wire(continueAsNew) } : {}),
+  };
 }
 
 /**

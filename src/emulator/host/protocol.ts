@@ -92,6 +92,11 @@ export interface EpisodeResult {
   canceledTimers: number[];
   /** The event name of every `waitForExternalEvent` leaf, in leaf order. */
   waitNames: string[];
+  /**
+   * The first continue-as-new leaf of the execution, new or not: an orchestrator that continued as new while tasks
+   * were open answers with it again, as an old leaf, in the episode that finally ends the execution.
+   */
+  continueAsNew?: WireAction;
   output?: unknown;
   customStatus?: unknown;
   /** Set when the orchestrator threw: its message (the library's `state.error`), or a description of the value. */

@@ -11,12 +11,22 @@
  * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
  * | `/emulator/v1/summary` | GET | 200 `{"instances": {"<status>": n, ...}, "entities": n}`: instance counts by runtime status and the number of entities with state (the editor's status bar). |
  * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
- * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes"}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
+ * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes", "returned": <Returned> \| null}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
+ * | `/emulator/v1/returned` | GET | 200 `[{"instanceId", ...<Returned>}]`: every instance whose orchestrator function has finished while tasks it started are still open (the explorer marks them). |
+ *
+ * `<Returned>` is `{"status": "Completed" | "Failed" | "ContinuedAsNew", "at": "<ISO>", "error"?: string, "openTasks":
+ * [<OpenTask>]}`: the function returned (or threw, or continued as new) at `at`, but like on Azure the execution ends
+ * only once none of its tasks is open, so it stays Running, without output, until then (`status` is how it will
+ * end). `<OpenTask>` is `{"kind": "timer", "taskId", "fireAt": "<ISO>", "purpose"}`, `{"kind": "activity", "taskId",
+ * "name"}`, `{"kind": "subOrchestration", "taskId", "name", "instanceId"}` or `{"kind": "http", "taskId", "method",
+ * "uri"}`.
  */
 import type { ServerResponse } from 'node:http';
 import { clockAdvanceProblem } from '../clock.js';
 import type { ChangeEvent, EngineApi } from '../engine/api.js';
 import { EventType } from '../engine/history.js';
+import { isTerminal, type InstanceRecord } from '../engine/model.js';
+import { openTasksOf } from '../engine/openTasks.js';
 import { instanceIdProblem } from './guards.js';
 import { empty, errorBody, json, type AddRoute, type HttpResult, type RequestContext } from './httpTypes.js';
 import { parseDateTime } from './queryParams.js';
@@ -106,9 +116,34 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
         pendingTimers: engine.pendingTimers(id).map((t) => ({ ...t, fireAt: new Date(t.fireAt).toISOString() })),
         historyLength: record.history.length,
         episodes: record.episodes,
+        returned: returnedBody(record) ?? null,
       }),
     );
   });
+
+  addRoute('GET', `${base}/returned`, () => {
+    const running = engine.listInstances({ runtimeStatus: ['Running', 'Suspended'] }).items;
+    const body = running.flatMap((record) => {
+      const returned = returnedBody(record);
+      return returned ? [{ instanceId: record.instanceId, ...returned }] : [];
+    });
+    return Promise.resolve(json(200, body));
+  });
+}
+
+/** The wire form of `record.returned` with the open tasks that hold the execution (times as ISO strings). */
+function returnedBody(record: InstanceRecord): Record<string, unknown> | undefined {
+  const returned = record.returned;
+  if (!returned || isTerminal(record.status)) return undefined;
+  const openTasks = openTasksOf(record).map((task) =>
+    task.kind === 'timer' ? { ...task, fireAt: new Date(task.fireAt).toISOString() } : task,
+  );
+  return {
+    status: returned.status,
+    at: new Date(returned.at).toISOString(),
+    ...(returned.error !== undefined ? { error: returned.error } : {}),
+    openTasks,
+  };
 }
 
 /** Instance counts by status and the number of entities with state; one pass over the records in memory. */

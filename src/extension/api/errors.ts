@@ -28,6 +28,7 @@ export type ManagementOperation =
   | 'getClock'
   | 'advanceClock'
   | 'getTimers'
+  | 'getReturned'
   | 'fireTimer';
 
 /** What a call was doing: the operation and its phrase for messages ("terminate instance 'x'"). */
@@ -59,6 +60,7 @@ const ON_INSTANCE: Record<ManagementOperation, boolean> = {
   getClock: false,
   advanceClock: false,
   getTimers: false,
+  getReturned: false,
   fireTimer: true,
 };
 
@@ -69,6 +71,7 @@ const EMULATOR_ONLY: ReadonlySet<ManagementOperation> = new Set([
   'getClock',
   'advanceClock',
   'getTimers',
+  'getReturned',
   'fireTimer',
 ]);
 

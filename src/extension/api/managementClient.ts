@@ -22,6 +22,7 @@ import type {
   Page,
   PendingTimer,
   PurgeFilter,
+  ReturnedInstance,
   RestartOptions,
   StartOrchestrationOptions,
 } from './types.js';
@@ -264,6 +265,11 @@ export class ManagementClient {
   async getTimers(instanceId?: string): Promise<PendingTimer[]> {
     const ctx = context('getTimers', instanceId === undefined ? 'list timers' : `list timers of '${instanceId}'`);
     return this.emulatorJson<PendingTimer[]>('GET', '/timers', ctx, { instanceId });
+  }
+
+  /** Emulator only: the instances whose orchestrator function returned while tasks it started are still open. */
+  async getReturned(): Promise<ReturnedInstance[]> {
+    return this.emulatorJson<ReturnedInstance[]>('GET', '/returned', context('getReturned', 'list returned instances'));
   }
 
   /** Emulator only: fires the instance's earliest pending timer (or the given one) now. */

@@ -106,6 +106,30 @@ export interface EmulatorSummary {
   entities: number;
 }
 
+/** A task that keeps a returned orchestration open: what `ReturnedState.openTasks` lists (times ISO). */
+export type OpenTask =
+  | { kind: 'timer'; taskId: number; fireAt: string; purpose: TimerInfo['purpose'] }
+  | { kind: 'activity'; taskId: number; name: string }
+  | { kind: 'subOrchestration'; taskId: number; name: string; instanceId: string }
+  | { kind: 'http'; taskId: number; method: string; uri: string };
+
+/**
+ * The orchestrator function has finished (`at`, ISO) while tasks it started are still open: like on Azure the
+ * instance stays Running, without output, until they are done, then ends as `status` says.
+ */
+export interface ReturnedState {
+  status: 'Completed' | 'Failed' | 'ContinuedAsNew';
+  at: string;
+  /** For `Failed`: what the function threw. */
+  error?: string;
+  openTasks: OpenTask[];
+}
+
+/** `GET /emulator/v1/returned`: one element per instance that returned while tasks are open. */
+export interface ReturnedInstance extends ReturnedState {
+  instanceId: string;
+}
+
 /** `GET /emulator/v1/instances/{id}`: what the status API does not tell. */
 export interface InstanceDetails {
   instanceId: string;
@@ -119,4 +143,6 @@ export interface InstanceDetails {
   pendingTimers: PendingTimer[];
   historyLength: number;
   episodes: number;
+  /** null unless the function returned while tasks are open (absent from emulators older than this field). */
+  returned?: ReturnedState | null;
 }

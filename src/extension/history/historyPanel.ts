@@ -19,6 +19,8 @@ import {
   type RenderReport,
   type WebviewToHost,
 } from '../../webview/history/protocol.js';
+import type { InstanceDetails, RuntimeStatus } from '../api/index.js';
+import { returnedNote } from '../views/instancePresentation.js';
 import { historyHtml, makeNonce } from './html.js';
 import { Throttle } from './throttle.js';
 
@@ -65,6 +67,8 @@ export class HistoryPanel implements vscode.Disposable {
   private status: HistoryStatus | undefined;
   private version = 0;
   private notice: string | undefined;
+  /** The header's note: the emulator says the orchestrator returned while tasks are open (see `returnedNote`). */
+  private note: string | undefined;
   /** The row a replay debugger is paused on (see `showReplayPosition`). */
   private replayKey: string | undefined;
   private rendered: RenderReport | undefined;
@@ -275,7 +279,8 @@ export class HistoryPanel implements vscode.Disposable {
   private postState(): void {
     if (this.status) {
       const status = encodeStatus(this.status);
-      this.post({ type: 'update', version: this.version, status, now: Date.now(), live: this.isLive() });
+      const note = this.note === undefined ? {} : { note: this.note };
+      this.post({ type: 'update', version: this.version, status, now: Date.now(), live: this.isLive(), ...note });
     }
     this.post({ type: 'notice', message: this.notice, live: this.isLive() });
     if (this.replayKey !== undefined) this.post({ type: 'replayPosition', key: this.replayKey });
@@ -304,9 +309,16 @@ export class HistoryPanel implements vscode.Disposable {
       return;
     }
     let status: HistoryStatus | undefined;
+    let details: InstanceDetails | undefined;
     const started = performance.now();
     try {
-      status = await connection.client.getStatus(this.instanceId, HISTORY_QUERY);
+      [status, details] = await Promise.all([
+        connection.client.getStatus(this.instanceId, HISTORY_QUERY),
+        // What the status does not tell (the emulator only): that the orchestrator returned while tasks are open.
+        connection.isEmulator
+          ? connection.client.getInstanceDetails(this.instanceId).catch(() => undefined)
+          : Promise.resolve(undefined),
+      ]);
     } catch (error) {
       this.setNotice(`Could not read the instance from ${connection.label}: ${describeError(error)}`);
       return;
@@ -319,6 +331,7 @@ export class HistoryPanel implements vscode.Disposable {
     }
     this.timings.fetchedMs ??= performance.now() - this.openedAt;
     this.status = status;
+    this.note = returnedNote(status.runtimeStatus as RuntimeStatus, details?.returned, Date.now());
     this.version++;
     this.notice = undefined;
     this.panel.title = historyTitle(status.name, this.instanceId);

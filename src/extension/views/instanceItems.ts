@@ -9,6 +9,8 @@ import {
   groupContextValue,
   instanceContextValue,
   instanceDescription,
+  instanceIcon,
+  returnedSummary,
   STATUS_ICONS,
 } from './instancePresentation.js';
 import type { InstancesModel } from './instancesModel.js';
@@ -37,12 +39,15 @@ export function instanceItem(model: InstancesModel, instanceId: string, now: num
     model.hasChildren(instanceId) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
   );
   item.id = `instance:${instanceId}`;
-  const icon = STATUS_ICONS[entry.runtimeStatus];
+  const icon = instanceIcon(entry);
   item.iconPath = new vscode.ThemeIcon(icon.id, new vscode.ThemeColor(icon.color));
   item.description = instanceDescription(entry, model.groupBy, nested, now);
   item.contextValue = instanceContextValue(entry);
   const duration = formatDuration(entry.lastUpdatedTime - entry.createdTime);
-  item.accessibilityInformation = { label: `${entry.name} ${instanceId}, ${entry.runtimeStatus}, ${duration}` };
+  const returned = returnedSummary(entry, now);
+  item.accessibilityInformation = {
+    label: `${entry.name} ${instanceId}, ${entry.runtimeStatus}${returned ? ` (${returned})` : ''}, ${duration}`,
+  };
   item.command = { command: 'durableStudio.instance.openHistory', title: 'Open History', arguments: [instanceId] };
   return item;
 }

@@ -2,7 +2,7 @@
  * The Instances view's node model and what a change reports stale: shared by the index (where each instance is
  * listed) and the model (which instances there are). No VS Code here.
  */
-import type { JsonValue, RuntimeStatus } from '../api/index.js';
+import type { JsonValue, ReturnedState, RuntimeStatus } from '../api/index.js';
 
 export type GroupBy = 'name' | 'status';
 
@@ -18,6 +18,8 @@ export interface InstanceEntry {
   /** undefined: not known yet; null: not a sub-orchestration. */
   readonly parentInstanceId: string | null | undefined;
   readonly hasPendingTimer: boolean;
+  /** Emulator: the orchestrator function returned while tasks it started are still open (`GET /returned`). */
+  readonly returned?: ReturnedState;
   /** As the last listed page or status read sent them (change events do not carry them). */
   readonly customStatus?: JsonValue;
   readonly output?: JsonValue;

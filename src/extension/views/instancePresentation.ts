@@ -3,7 +3,7 @@
  * `contextValue` (package.json menus match it), description and tooltip text. Plain strings, no VS Code, so
  * they are unit-tested; `instancesTree.ts` wraps them in ThemeIcon / MarkdownString.
  */
-import type { InstanceDetails, JsonValue, RuntimeStatus } from '../api/index.js';
+import type { InstanceDetails, JsonValue, OpenTask, ReturnedState, RuntimeStatus } from '../api/index.js';
 import { describeFilter, isEmptyFilter, type InstanceFilter } from './instanceFilter.js';
 import type { GroupBy, InstanceEntry } from './instanceNodes.js';
 
@@ -24,6 +24,13 @@ export const STATUS_ICONS: Record<RuntimeStatus, IconSpec> = {
   Canceled: { id: 'circle-slash', color: 'disabledForeground' },
   ContinuedAsNew: { id: 'debug-restart', color: 'charts.blue' },
 };
+
+/** A Running instance whose function returned and that only waits for open tasks: nothing spins. */
+export const RETURNED_ICON: IconSpec = { id: 'watch', color: 'charts.blue' };
+
+export function instanceIcon(entry: Pick<InstanceEntry, 'runtimeStatus' | 'returned'>): IconSpec {
+  return entry.runtimeStatus === 'Running' && entry.returned ? RETURNED_ICON : STATUS_ICONS[entry.runtimeStatus];
+}
 
 /** `instance status:Running timer`: package.json `view/item/context` menus match these words. */
 export function instanceContextValue(entry: Pick<InstanceEntry, 'runtimeStatus' | 'hasPendingTimer'>): string {
@@ -67,10 +74,83 @@ export function formatDuration(ms: number): string {
 export function instanceDescription(entry: InstanceEntry, groupBy: GroupBy, nested: boolean, now: number): string {
   const parts: string[] = [];
   if (groupBy === 'status' || nested) parts.push(entry.name);
+  const returned = returnedSummary(entry, now);
+  if (returned) parts.push(returned);
   const created = `${entry.createdTimeEstimated ? '~' : ''}${formatTime(entry.createdTime, now)}`;
   parts.push(`${created} → ${formatTime(entry.lastUpdatedTime, now)}`);
   parts.push(formatDuration(entry.lastUpdatedTime - entry.createdTime));
   return parts.join(' · ');
+}
+
+const RETURNED_VERBS: Record<ReturnedState['status'], string> = {
+  Completed: 'returned',
+  Failed: 'threw',
+  ContinuedAsNew: 'continued as new',
+};
+
+const TIMER_NAMES: Record<Extract<OpenTask, { kind: 'timer' }>['purpose'], string> = {
+  user: 'timer',
+  retry: 'retry timer',
+  httpPoll: 'HTTP poll timer',
+};
+
+/** `timer 1 (fires at 15:02:07)`, `activity 'slow' (task 0)`, ... (`now` picks the date format). */
+export function openTaskText(task: OpenTask, now: number): string {
+  switch (task.kind) {
+    case 'timer':
+      return `${TIMER_NAMES[task.purpose]} ${task.taskId} (fires at ${formatTime(Date.parse(task.fireAt), now)})`;
+    case 'activity':
+      return `activity '${task.name}' (task ${task.taskId})`;
+    case 'subOrchestration':
+      return `sub-orchestration '${task.name}' (task ${task.taskId})`;
+    case 'http':
+      return `HTTP ${task.method} (task ${task.taskId})`;
+  }
+}
+
+/**
+ * `returned, waiting for timer 1 (fires at 15:02:07)`: a still-running instance whose orchestrator function has
+ * finished while tasks it started are open (like on Azure, it ends only once they are done). Undefined otherwise.
+ */
+export function returnedSummary(
+  entry: Pick<InstanceEntry, 'runtimeStatus' | 'returned'>,
+  now: number,
+): string | undefined {
+  const returned = shownReturned(entry.runtimeStatus, entry.returned);
+  if (!returned) return undefined;
+  const [first, ...more] = returned.openTasks;
+  const waiting = first
+    ? `waiting for ${openTaskText(first, now)}${more.length > 0 ? ` and ${more.length} more` : ''}`
+    : 'finishing';
+  return `${RETURNED_VERBS[returned.status]}, ${waiting}`;
+}
+
+/**
+ * The history view's note: `The orchestrator returned at 10:00:04, but like on Azure the instance stays Running,
+ * without output, until timer 1 (fires at 11:00:04) is done; then it ends Completed. ...`. Undefined otherwise.
+ */
+export function returnedNote(
+  runtimeStatus: RuntimeStatus,
+  returned: ReturnedState | null | undefined,
+  now: number,
+): string | undefined {
+  const shown = shownReturned(runtimeStatus, returned ?? undefined);
+  if (!shown) return undefined;
+  const tasks = shown.openTasks.map((task) => openTaskText(task, now));
+  const listed =
+    tasks.length > 1 ? `${tasks.slice(0, -1).join(', ')} and ${tasks[tasks.length - 1]}` : (tasks[0] ?? 'its tasks');
+  const then = shown.status === 'ContinuedAsNew' ? 'it continues as new' : `it ends ${shown.status}`;
+  const timer = shown.openTasks.some((task) => task.kind === 'timer' && task.purpose === 'user');
+  return (
+    `The orchestrator ${RETURNED_VERBS[shown.status]} at ${formatTime(Date.parse(shown.at), now)}, but like on Azure ` +
+    `the instance stays Running, without output, until ${listed} ${tasks.length > 1 ? 'are' : 'is'} done; then ` +
+    `${then}.${timer ? ' Call timer.cancel() once a Task.any race is decided.' : ''}`
+  );
+}
+
+/** The state is shown while the instance runs (or is suspended); a change may end it before the next read. */
+function shownReturned(status: RuntimeStatus, returned: ReturnedState | undefined): ReturnedState | undefined {
+  return status === 'Running' || status === 'Suspended' ? returned : undefined;
 }
 
 /** JSON on one line, cut to `max` characters with an ellipsis. */
@@ -90,10 +170,12 @@ export function escapeMarkdown(text: string): string {
  * when the item is hovered) also what it waits for, its timers and its sub-orchestrations.
  */
 export function instanceTooltip(entry: InstanceEntry, details: InstanceDetails | undefined): string {
+  const returned = shownReturned(entry.runtimeStatus, details ? (details.returned ?? undefined) : entry.returned);
   const lines: string[] = [
     `**${escapeMarkdown(entry.name)}** \`${entry.instanceId.replace(/`/g, "'")}\``,
     '',
     `Status: **${entry.runtimeStatus}**${entry.hasPendingTimer ? ' (timer pending)' : ''}`,
+    ...(returned ? ['', ...returnedTooltip(returned)] : []),
     '',
     `Created: ${new Date(entry.createdTime).toISOString()}${entry.createdTimeEstimated ? ' (approx.)' : ''}`,
     '',
@@ -117,6 +199,35 @@ export function instanceTooltip(entry: InstanceEntry, details: InstanceDetails |
   }
   if (entry.output !== undefined && entry.output !== null) lines.push('', 'Output:', '', codeBlock(entry.output));
   return lines.join('\n');
+}
+
+/** Why a returned instance still runs, and the tasks that hold it (ISO times: the tooltip has room). */
+function returnedTooltip(returned: ReturnedState): string[] {
+  const how = `${RETURNED_VERBS[returned.status]}${returned.error ? ` (${escapeMarkdown(returned.error.split('\n', 1)[0]!)})` : ''}`;
+  const then = returned.status === 'ContinuedAsNew' ? 'continues as new' : `ends ${returned.status}`;
+  const lines = [
+    `The orchestrator ${how} at ${returned.at}, but like on Azure the instance stays Running, without output, ` +
+      `until these tasks are done; then it ${then}:`,
+    '',
+    ...returned.openTasks.map((task) => `- ${openTaskLine(task)}`),
+  ];
+  if (returned.openTasks.some((task) => task.kind === 'timer' && task.purpose === 'user')) {
+    lines.push('', 'Call `timer.cancel()` once a `Task.any` race is decided.');
+  }
+  return lines;
+}
+
+function openTaskLine(task: OpenTask): string {
+  switch (task.kind) {
+    case 'timer':
+      return `${TIMER_NAMES[task.purpose]} ${task.taskId} fires at ${task.fireAt}`;
+    case 'activity':
+      return `activity ${escapeMarkdown(task.name)} (task ${task.taskId})`;
+    case 'subOrchestration':
+      return `sub-orchestration ${escapeMarkdown(task.name)} \`${task.instanceId.replace(/`/g, "'")}\` (task ${task.taskId})`;
+    case 'http':
+      return `HTTP ${task.method} ${escapeMarkdown(task.uri)} (task ${task.taskId})`;
+  }
 }
 
 function codeBlock(value: JsonValue): string {

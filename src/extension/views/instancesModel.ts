@@ -5,7 +5,7 @@
  * (`Dirty`), so the tree re-renders just those: a status change of one instance among 10,000 re-renders that item
  * (grouped by name) or the two groups it leaves and joins (grouped by status), never the whole tree.
  */
-import type { InstanceStatus, RuntimeStatus } from '../api/index.js';
+import type { InstanceStatus, ReturnedState, RuntimeStatus } from '../api/index.js';
 import { matchesFilter, resolveFilter, type InstanceFilter } from './instanceFilter.js';
 import {
   Dirty,
@@ -176,6 +176,7 @@ export class InstancesModel {
       lastUpdatedTime: change.lastUpdatedTime,
       parentInstanceId: change.parentInstanceId ?? null,
       hasPendingTimer: existing?.hasPendingTimer ?? false,
+      ...(existing?.returned ? { returned: existing.returned } : {}),
       ...(existing?.customStatus !== undefined ? { customStatus: existing.customStatus } : {}),
       ...(existing?.output !== undefined ? { output: existing.output } : {}),
     });
@@ -209,6 +210,18 @@ export class InstancesModel {
     const changed = [...this.index.values()].filter((e) => instanceIds.has(e.instanceId) !== e.hasPendingTimer);
     const dirty = new Dirty();
     for (const entry of changed) dirty.merge(this.index.put({ ...entry, hasPendingTimer: !entry.hasPendingTimer }));
+    return dirty;
+  }
+
+  /** Sets what each instance's function returned while tasks are open (absent from the map: nothing). */
+  setReturned(returned: ReadonlyMap<string, ReturnedState>): Dirty {
+    const dirty = new Dirty();
+    for (const entry of [...this.index.values()]) {
+      const next = returned.get(entry.instanceId);
+      if (JSON.stringify(next) === JSON.stringify(entry.returned)) continue;
+      const { returned: _old, ...rest } = entry;
+      dirty.merge(this.index.put(next ? { ...rest, returned: next } : rest));
+    }
     return dirty;
   }
 
@@ -289,6 +302,7 @@ export class InstancesModel {
       lastUpdatedTime: Date.parse(status.lastUpdatedTime),
       parentInstanceId: existing?.parentInstanceId,
       hasPendingTimer: existing?.hasPendingTimer ?? false,
+      ...(existing?.returned ? { returned: existing.returned } : {}),
       customStatus: status.customStatus,
       output: status.output,
     });

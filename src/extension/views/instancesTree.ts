@@ -278,21 +278,29 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
     }
   }
 
-  /** One request for every pending timer (they change only with instance changes, so it runs after those). */
+  /**
+   * One request for every pending timer and one for every instance that returned while tasks are open (both change
+   * only with instance changes, so they are read after those).
+   */
   private async refreshTimers(connection: HostConnection): Promise<void> {
     if (this.timersRefresh) return;
     const generation = this.model.generation;
     const run = async (): Promise<void> => {
       while (this.timersStale && generation === this.model.generation) {
         this.timersStale = false;
-        const timers = await connection.client.getTimers();
+        const [timers, returned] = await Promise.all([connection.client.getTimers(), connection.client.getReturned()]);
         if (generation !== this.model.generation || this.ctx.connections.current !== connection) return;
         this.markDirty(this.model.setPendingTimers(new Set(timers.map((t) => t.instanceId))));
+        this.markDirty(
+          this.model.setReturned(new Map(returned.map(({ instanceId, ...state }) => [instanceId, state]))),
+        );
         this.scheduleFlush();
       }
     };
     this.timersRefresh = run()
-      .catch((error: unknown) => this.ctx.log.warn(`Reading pending timers failed: ${describeError(error)}`))
+      .catch((error: unknown) =>
+        this.ctx.log.warn(`Reading pending timers and returned instances failed: ${describeError(error)}`),
+      )
       .finally(() => (this.timersRefresh = undefined));
     await this.timersRefresh;
   }

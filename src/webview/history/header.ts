@@ -14,7 +14,8 @@ export class HistoryHeader {
 
   constructor(private readonly actions: HeaderActions) {}
 
-  render(model: HeaderModel, live: boolean): void {
+  /** `note`: a line under the title the status does not tell (see the `update` message). */
+  render(model: HeaderModel, live: boolean, note?: string): void {
     const name = h('button', {
       class: 'link name',
       text: model.name,
@@ -52,9 +53,11 @@ export class HistoryHeader {
       this.payload('Output', model.output),
       this.payload('Custom status', model.customStatus),
     );
+    const noteLine = h('p', { class: 'note', text: note ?? '', attrs: { role: 'note', hidden: note === undefined } });
     replaceChildren(
       this.element,
       h('div', { class: 'title-line' }, h('h1', {}, name), status, liveBadge),
+      noteLine,
       facts,
       payloads,
     );

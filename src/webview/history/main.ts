@@ -50,6 +50,7 @@ class HistoryView {
   private version = 0;
   private live = false;
   private notice: string | undefined;
+  private note: string | undefined;
   /** The row key a replay debugger is paused on. */
   private replayKey: string | undefined;
   private tab: HistoryTab = 'table';
@@ -176,7 +177,7 @@ class HistoryView {
         this.live = message.live;
         this.noticeLine.textContent = message.message ?? '';
         this.noticeLine.hidden = message.message === undefined;
-        if (this.model) this.header.render(this.model.header, this.live);
+        if (this.model) this.header.render(this.model.header, this.live, this.note);
         return;
       case 'describe':
         this.post({ type: 'description', requestId: message.requestId, description: this.describe() });
@@ -200,7 +201,8 @@ class HistoryView {
     this.model = model;
     this.version = message.version;
     this.live = message.live;
-    this.header.render(model.header, this.live);
+    this.note = message.note;
+    this.header.render(model.header, this.live, this.note);
     this.table.setRows(this.shownRows());
     this.timeline.setSpans(model.spans, model.range);
     this.showReplayPosition();
@@ -375,6 +377,7 @@ class HistoryView {
       renderedSpans: this.timeline.describe().renderedSpans,
       replayRow: this.replayRow()?.index ?? -1,
       notice: this.notice,
+      note: this.note,
     };
   }
 }

@@ -81,6 +81,8 @@ export interface HistoryDescription {
   replayRow: number;
   /** The error or notice line, if one is shown. */
   notice: string | undefined;
+  /** The header's note (see the `update` message), if one is shown. */
+  note: string | undefined;
 }
 
 /** Sent by the webview after it applied an update. */
@@ -116,7 +118,16 @@ export type HostToWebview =
    * travels as UTF-8 JSON bytes: VS Code passes binary data to the webview as it is, where a nested object would be
    * serialised and copied on every hop (a 10,000-event history is about 2 MB).
    */
-  | { type: 'update'; version: number; status: Uint8Array; now: number; live: boolean }
+  | {
+      type: 'update';
+      version: number;
+      status: Uint8Array;
+      now: number;
+      live: boolean;
+      /** A line under the title for what the status does not tell (the emulator: the orchestrator returned while
+       * tasks it started are still open, so the instance stays Running). */
+      note?: string;
+    }
   /** A notice above the view (the instance is gone, the host is unreachable); the last status stays shown. */
   | { type: 'notice'; message: string | undefined; live: boolean }
   | { type: 'describe'; requestId: number }
