@@ -1,7 +1,7 @@
 /**
- * The README promises curl commands that work verbatim against `npm start`. This runs every one of them, in
+ * docs/patterns.md promises curl commands that work verbatim against `npm start`. This runs every one of them, in
  * order, against the emulator on examples/app (only the port is swapped, so the test does not need 7071 free),
- * and checks that the orchestrations they start finish as the README says.
+ * and checks that the orchestrations they start finish as the page says.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,20 +13,18 @@ import { REPO, emulatorApi, getStatus, startEmulator, waitFor } from './harness.
 
 const exec = promisify(execFile);
 
-function readmeCurlCommands(): string[] {
-  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Try every pattern'), readme.indexOf('## Tests'));
-  assert.ok(section.length > 100, 'the README has the patterns section');
-  return section
+function patternCurlCommands(): string[] {
+  const page = fs.readFileSync(path.join(REPO, 'docs/patterns.md'), 'utf8');
+  return page
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.startsWith('curl '));
 }
 
-test('every curl command of the README works against the example app', async (t) => {
+test('every curl command of docs/patterns.md works against the example app', async (t) => {
   const emu = await startEmulator({ app: path.join(REPO, 'examples/app') });
   t.after(() => emu.stop());
-  const commands = readmeCurlCommands();
+  const commands = patternCurlCommands();
   assert.ok(commands.length >= 25, `found ${commands.length} curl commands`);
   for (const command of commands) {
     const runnable = command.replaceAll('localhost:7071', `localhost:${emu.port}`) + ` -o /dev/null -w '%{http_code}'`;
