@@ -46,6 +46,28 @@ export function copyFixture(name: string, label: string): string {
   return dir;
 }
 
+/**
+ * Tunes a private copy of js-cjs for crash tests: its `double` activity takes `doubleMs` (so a fan-out is still
+ * running when a kill lands), activity concurrency is capped, and `host` may change host.json further.
+ */
+export function tuneFanOutFixture(
+  app: string,
+  options: { doubleMs: number; host?: (host: { functionTimeout?: string }) => void },
+): void {
+  const fanOut = path.join(app, 'src/functions/fanOut.js');
+  const source = fs.readFileSync(fanOut, 'utf8');
+  if (!source.includes('setTimeout(resolve, 10)')) throw new Error(`${fanOut} no longer waits 10 ms`);
+  fs.writeFileSync(fanOut, source.replace('setTimeout(resolve, 10)', `setTimeout(resolve, ${options.doubleMs})`));
+  const hostFile = path.join(app, 'host.json');
+  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as {
+    functionTimeout?: string;
+    extensions: { durableTask: Record<string, unknown> };
+  };
+  host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
+  options.host?.(host);
+  fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
+}
+
 export interface StartOptions {
   app: string;
   storeDir?: string;

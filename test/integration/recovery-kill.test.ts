@@ -21,23 +21,13 @@ import {
   waitForStatus,
   type Emulator,
   copyFixture,
+  tuneFanOutFixture,
 } from './harness.js';
 
 const N = 300;
 const app = copyFixture('js-cjs', 'kill');
 
-before(() => {
-  const fanOut = path.join(app, 'src/functions/fanOut.js');
-  const source = fs.readFileSync(fanOut, 'utf8');
-  assert.match(source, /setTimeout\(resolve, 10\)/);
-  fs.writeFileSync(fanOut, source.replace('setTimeout(resolve, 10)', 'setTimeout(resolve, 60)'));
-  const hostFile = path.join(app, 'host.json');
-  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as {
-    extensions: { durableTask: Record<string, unknown> };
-  };
-  host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
-  fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
-});
+before(() => tuneFanOutFixture(app, { doubleMs: 60 }));
 
 type HistoryItem = Record<string, unknown>;
 

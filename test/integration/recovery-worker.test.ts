@@ -8,9 +8,15 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { getStatus, startEmulator, startOrchestration, waitFor, waitForStatus, copyFixture } from './harness.js';
+import {
+  getStatus,
+  startEmulator,
+  startOrchestration,
+  waitFor,
+  waitForStatus,
+  copyFixture,
+  tuneFanOutFixture,
+} from './harness.js';
 
 /** The emulator's only child process: the app worker. */
 function workerPid(emulatorPid: number): number {
@@ -24,19 +30,7 @@ function workerPid(emulatorPid: number): number {
 }
 
 const app = copyFixture('js-cjs', 'crash');
-before(() => {
-  const fanOut = path.join(app, 'src/functions/fanOut.js');
-  fs.writeFileSync(
-    fanOut,
-    fs.readFileSync(fanOut, 'utf8').replace('setTimeout(resolve, 10)', 'setTimeout(resolve, 40)'),
-  );
-  const hostFile = path.join(app, 'host.json');
-  const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as {
-    extensions: { durableTask: Record<string, unknown> };
-  };
-  host.extensions.durableTask['maxConcurrentActivityFunctions'] = 25;
-  fs.writeFileSync(hostFile, JSON.stringify(host, null, 2));
-});
+before(() => tuneFanOutFixture(app, { doubleMs: 40 }));
 
 test('a crashed worker is replaced and in-flight work completes', async (t) => {
   const emu = await startEmulator({ app });
