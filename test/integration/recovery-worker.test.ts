@@ -8,6 +8,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   getStatus,
   startEmulator,
@@ -15,6 +17,7 @@ import {
   waitFor,
   waitForStatus,
   copyFixture,
+  tempDir,
   tuneFanOutFixture,
 } from './harness.js';
 
@@ -30,7 +33,22 @@ function workerPid(emulatorPid: number): number {
 }
 
 const app = copyFixture('js-cjs', 'crash');
-before(() => tuneFanOutFixture(app, { doubleMs: 40 }));
+const marks = tempDir('ds-marks-');
+before(() => {
+  tuneFanOutFixture(app, { doubleMs: 40 });
+  // While the file `slow` exists, loading the app takes until it is removed (and says so in `loading`).
+  fs.writeFileSync(
+    path.join(app, 'src/functions/slowLoad.js'),
+    `const fs = require('node:fs');
+const path = require('node:path');
+const slow = process.env.DS_MARKS && path.join(process.env.DS_MARKS, 'slow');
+if (slow && fs.existsSync(slow)) {
+  fs.writeFileSync(path.join(process.env.DS_MARKS, 'loading'), String(process.pid));
+  while (fs.existsSync(slow)) {}
+}
+`,
+  );
+});
 
 test('a crashed worker is replaced and in-flight work completes', async (t) => {
   const emu = await startEmulator({ app });
@@ -69,4 +87,23 @@ test('a crashed worker is replaced and in-flight work completes', async (t) => {
   const id = ((await started.json()) as { id: string }).id;
   assert.equal((await waitForStatus(emu, id)).runtimeStatus, 'Completed');
   assert.equal(await emu.stop('SIGTERM'), 0);
+});
+
+test('a replacement worker killed while it loads the app is started again', async (t) => {
+  const emu = await startEmulator({ app, env: { DS_MARKS: marks } });
+  t.after(() => emu.stop('SIGKILL'));
+  fs.writeFileSync(path.join(marks, 'slow'), 'x');
+  process.kill(workerPid(emu.process.pid!), 'SIGKILL');
+  const loading = await waitFor(() => {
+    const file = path.join(marks, 'loading');
+    return fs.existsSync(file) && Number(fs.readFileSync(file, 'utf8'));
+  }, 'the replacement worker to start loading');
+  process.kill(loading, 'SIGKILL');
+  fs.rmSync(path.join(marks, 'slow'));
+  const hello = await startOrchestration(emu, 'helloSequence');
+  assert.deepEqual((await waitForStatus(emu, hello)).output, ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+  assert.match(
+    emu.output(),
+    /The app worker could not be restarted \(attempt 1\): the app worker exited while loading/,
+  );
 });

@@ -70,6 +70,10 @@ export function describeTimeout(ms: number): string {
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
 }
 
+/** Attempts at starting a main worker after one died, 0.25 s, 0.5 s, 1 s and 2 s apart. */
+const MAX_RESTART_ATTEMPTS = 5;
+const RESTART_PAUSE_MS = 250;
+
 function describeDeath(death: WorkerDeath): string {
   if (death.kind === 'unresponsive') return 'was unresponsive (a blocked event loop) and was killed';
   if (death.signal !== null) return `exited (${death.signal})`;
@@ -167,6 +171,31 @@ export class ChildProcessWorker implements FunctionRunner {
     const functions = await worker.loaded;
     this.scheduleFlush();
     return functions;
+  }
+
+  /**
+   * Replaces a main worker that died. A new worker that cannot load the app (killed while loading, a transient
+   * error) is tried again with a growing pause, the calls still queued; after `MAX_RESTART_ATTEMPTS` failures they
+   * fail with the load error, and later calls wait for a reload (--watch) or a restart of the emulator.
+   */
+  private restartMain(attempt: number): void {
+    if (this.stopping) return;
+    this.spawnMain().catch((error: Error) => {
+      if (this.stopping) return;
+      this.main = undefined;
+      this.options.log('error', `The app worker could not be restarted (attempt ${attempt}): ${error.message}`);
+      if (attempt < MAX_RESTART_ATTEMPTS) {
+        setTimeout(() => this.restartMain(attempt + 1), RESTART_PAUSE_MS * 2 ** (attempt - 1));
+        return;
+      }
+      for (const entry of this.inFlight.values()) {
+        clearTimeout(entry.timer);
+        entry.reject(error);
+      }
+      this.inFlight.clear();
+      this.mainQueue = [];
+      this.cohorts = [];
+    });
   }
 
   /** Kills both workers (new code, or a reload); what ran on them waits for the next ones, blamed on no one. */
@@ -313,13 +342,7 @@ export class ChildProcessWorker implements FunctionRunner {
     if (this.stopping) return;
     if (worker === this.main) {
       this.main = undefined;
-      this.spawnMain().catch((error: Error) => {
-        this.options.log('error', `The app worker could not be restarted: ${error.message}`);
-        for (const entry of this.inFlight.values()) entry.reject(error);
-        this.inFlight.clear();
-        this.mainQueue = [];
-        this.cohorts = [];
-      });
+      this.restartMain(1);
     } else if (worker === this.isolation) {
       this.isolation = undefined;
     }
