@@ -51,7 +51,7 @@ test('a worker ended after an await: the suspects run in isolation until the cul
   const innocent = [200, 210, 220, 230, 240, 250].map((ms) => worker.invoke(activity('sleepy', ms)));
   const culprit = worker.invoke(activity('exitLater', 4));
   const [failure, ...results] = await settle([culprit, ...innocent]);
-  assert.ok(failure instanceof InvocationError, String(failure));
+  assert.ok(failure instanceof InvocationError, JSON.stringify(failure));
   assert.equal(failure.error.name, 'WorkerExitedError');
   assert.match(failure.error.message, /exited with code 4 \(0x4\) while running Functions\.exitLater/);
   assert.deepEqual(
@@ -68,7 +68,7 @@ test('a worker blocked after an await: the suspects run in isolation; only the s
   const innocent = [100, 110, 120].map((ms) => worker.invoke(activity('sleepy', ms)));
   const culprit = worker.invoke(activity('spinLater', null));
   const [failure, ...results] = await settle([culprit, ...innocent]);
-  assert.ok(failure instanceof InvocationError, String(failure));
+  assert.ok(failure instanceof InvocationError, JSON.stringify(failure));
   assert.equal(failure.error.name, 'FunctionTimeoutException');
   assert.match(failure.error.message, /Timeout value of 00:00:01 was exceeded by function: Functions\.spinLater/);
   assert.deepEqual(
