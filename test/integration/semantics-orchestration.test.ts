@@ -269,6 +269,23 @@ test('a call or signal to a missing function cannot be caught; a signal to one f
   assert.deepEqual(names, ['sayHello']);
 });
 
+test('a custom status over 16 KB of UTF-16 JSON fails the orchestration; one at the limit is kept', async () => {
+  const [kept, refused] = await Promise.all(
+    [8703, 8704].map((length) => startOrchestration(emu, 'bigCustomStatus', { length }, uid(`status-${length}`))),
+  );
+  const atLimit = await waitForStatus(emu, kept!);
+  assert.equal(atLimit.runtimeStatus, 'Completed');
+  assert.equal(String(atLimit.customStatus).length, 8701);
+  const over = await waitForStatus(emu, refused!);
+  assert.equal(over.runtimeStatus, 'Failed');
+  assert.equal(
+    over.output,
+    "Orchestrator function 'bigCustomStatus' failed: The UTF-16 size of the JSON-serialized payload must not " +
+      'exceed 16 KB. The current payload size is 17 KB.',
+  );
+  assert.equal(over.customStatus, null);
+});
+
 test('continueAsNew: eternal reaches its limit with a fresh history per generation', async () => {
   const id = uid('eternal');
   await startOrchestration(emu, 'eternal', { count: 0, limit: 2 }, id);

@@ -1,12 +1,17 @@
 /**
  * The checks the real host makes on an orchestrator's actions (src/emulator/engine/hostChecks.ts): a call or signal
- * to a function the app does not have fails the orchestration, not the task.
+ * to a function the app does not have, and a custom status over 16 KB, fail the orchestration, not the task.
  * Fixtures in js-cjs hostChecks.js.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType } from '../../src/emulator/engine/history.js';
-import { hostRefusal, missingFunctionMessage, type RefusalContext } from '../../src/emulator/engine/hostChecks.js';
+import {
+  customStatusProblem,
+  hostRefusal,
+  missingFunctionMessage,
+  type RefusalContext,
+} from '../../src/emulator/engine/hostChecks.js';
 import type { InstanceRecord } from '../../src/emulator/engine/model.js';
 import type { Engine } from '../../src/emulator/engine/engine.js';
 import type { EpisodeResult, FunctionInfo } from '../../src/emulator/host/protocol.js';
@@ -48,6 +53,18 @@ test("the missing-function text is the host's, including the entity variant's te
     missingFunctionMessage('x', 'entity', [fn('orch', 'orchestration')]),
     /is not an entity function\. Additional info: The following are the known entity functions: ''\.$/,
   );
+});
+
+test('custom status: the UTF-16 size of its JSON, in truncated KB, may be 16 and no more', () => {
+  const ofJsonLength = (n: number) => 'x'.repeat(n - 2); // a string's JSON adds two quotes
+  assert.equal(customStatusProblem(ofJsonLength(8192)), undefined, 'exactly 16 KB');
+  assert.equal(customStatusProblem(ofJsonLength(8703)), undefined, '17,406 bytes: still 16 KB once truncated');
+  assert.equal(
+    customStatusProblem(ofJsonLength(8704)),
+    'The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is 17 KB.',
+  );
+  assert.match(customStatusProblem({ big: 'é'.repeat(600_000) }) ?? '', /size is 1,171 KB\.$/);
+  assert.equal(customStatusProblem(undefined), undefined);
 });
 
 test('a refusal in an episode where the orchestrator also threw keeps the bare message (it escapes the shim)', () => {
@@ -159,4 +176,35 @@ test('a refused signal waits for the open timer like any failure, then fails whe
     output(failed),
     `Orchestrator function 'signalMissingWhileTimerOpen' failed: ${missing(engine, 'nosuchentity', 'entity')}`,
   );
+});
+
+test('a custom status over 16 KB fails the orchestration at once, with nothing of that episode scheduled', async () => {
+  const { run, engine, settle } = await createTestEngine();
+  const atLimit = await run('bigCustomStatus', { length: 8703 });
+  assert.equal(atLimit.status, 'Completed');
+  assert.equal(atLimit.customStatus?.length, 8703);
+
+  const over = await run('bigCustomStatus', { length: 8704 });
+  assert.equal(over.status, 'Failed');
+  assert.equal(
+    output(over),
+    "Orchestrator function 'bigCustomStatus' failed: The UTF-16 size of the JSON-serialized payload must not " +
+      'exceed 16 KB. The current payload size is 17 KB.',
+  );
+  assert.deepEqual(types(over), [
+    'OrchestratorStarted',
+    'ExecutionStarted',
+    'OrchestratorCompleted',
+    'ExecutionCompleted',
+  ]);
+  assert.equal(over.customStatus, null, 'the refused status was never set');
+
+  // Unlike a thrown error, it does not wait for a task left open: nothing of that replay reached the framework.
+  const racing = await run('bigCustomStatus', { length: 9000, waitFirst: true });
+  assert.equal(engine.pendingTimers(racing.instanceId).length, 1);
+  assert.equal(await engine.raiseEvent(racing.instanceId, 'go', null), 'accepted');
+  await settle();
+  const failed = engine.getInstance(racing.instanceId)!;
+  assert.equal(failed.status, 'Failed');
+  assert.equal(engine.pendingTimers(racing.instanceId).length, 0);
 });

@@ -302,7 +302,8 @@ export function applyEpisode(
   // started is open, new ones included (openTasks.ts). Until then this is an ordinary episode: every new action is
   // scheduled and the instance stays Running without output, as on Azure.
   const finished = failed || result.isDone;
-  const ends = finished && !hasOpenTasks(record) && !scheduled.some(opensTask);
+  const statusRefused = refusal?.cause === 'customStatus';
+  const ends = finished && (statusRefused || (!hasOpenTasks(record) && !scheduled.some(opensTask)));
   const continuation = ends && !failed ? result.continueAsNew : undefined;
   scheduled.forEach((leaf, i) => {
     // A continuing execution only still sends its fire-and-forget signals: its history is about to be
@@ -317,7 +318,9 @@ export function applyEpisode(
     ? record.actionCount + refusal.leafIndex
     : Math.max(record.actionCount, result.leafCount);
   record.waitingFor = openWaits(record, result.waitNames, delivered);
-  record.customStatus = result.customStatus === undefined ? null : (JSON.stringify(result.customStatus) ?? null);
+  // A refused custom status was never set: the replay that refused it reports none.
+  record.customStatus =
+    result.customStatus === undefined || statusRefused ? null : (JSON.stringify(result.customStatus) ?? null);
   record.episodes++;
 
   writer.add({ EventType: EventType.OrchestratorCompleted });

@@ -5,6 +5,11 @@
  * actions, in order, through the .NET orchestration context; an exception there fails the *orchestration*, never
  * the task, so a try/catch in the orchestrator cannot hide it:
  *
+ * - `SetCustomStatus` serialises the status with a 16 KB limit (`MessagePayloadDataConverter.Serialize(obj, 16)`):
+ *   the UTF-16 byte count of the JSON, divided by 1024 and truncated, must not exceed 16. It runs before any action,
+ *   so none of the episode's actions is scheduled and the execution fails at once (DTFx: the orchestrator result
+ *   faults with no task open in this replay; with scheduled events in the history the replay even fails as
+ *   non-deterministic, a message of DTFx's that we do not copy).
  * - `CallDurableTaskFunctionAsync` (activities, sub-orchestrations, entity calls and signals) and `LockAsync` call
  *   `DurableTaskExtension.ThrowIfFunctionDoesNotExist` before they schedule anything. Actions before the missing
  *   one are scheduled; it and the ones after it are not, and the execution fails under the open-task rule
@@ -32,6 +37,9 @@ const KIND_WORDS: Record<DurableKind, string> = {
   entity: 'entity',
 };
 
+/** `CustomStatus` payloads above this many KB (UTF-16, truncated) fail the orchestration. */
+export const MAX_CUSTOM_STATUS_KB = 16;
+
 /**
  * The host's text for a function that is not registered with that trigger (`GetInvalid*FunctionMessage`). The known
  * functions are listed in registration order (the host's dictionary order is arbitrary). The entity variant decides
@@ -51,8 +59,27 @@ export function missingFunctionMessage(name: string, kind: DurableKind, function
   );
 }
 
+/** The problem with a custom status the host would refuse, or undefined. */
+export function customStatusProblem(customStatus: unknown): string | undefined {
+  if (customStatus === undefined || customStatus === null) return undefined;
+  const json = JSON.stringify(customStatus);
+  if (json === undefined) return undefined;
+  // Encoding.Unicode.GetByteCount: two bytes per UTF-16 code unit, which is what a JS string's length counts.
+  const kb = Math.trunc((json.length * 2) / 1024);
+  if (kb <= MAX_CUSTOM_STATUS_KB) return undefined;
+  return (
+    `The UTF-16 size of the JSON-serialized payload must not exceed ${MAX_CUSTOM_STATUS_KB} KB. ` +
+    `The current payload size is ${kb.toLocaleString('en-US')} KB.`
+  );
+}
+
 /** Why the host fails an execution while it schedules an episode's actions. */
 export interface HostRefusal {
+  /**
+   * `customStatus`: refused before any action, so nothing of this replay reached DTFx and no open task holds the
+   * failure back. `action`: refused at a leaf; the failure waits for open tasks like any other.
+   */
+  cause: 'customStatus' | 'action';
   /** Index in the episode's new leaves of the refused one: the leaves before it are scheduled, the rest are not. */
   leafIndex: number;
   /** The exception's message. */
@@ -79,18 +106,21 @@ export function hostRefusal(
 ): HostRefusal | undefined {
   // A thrown value without a message never reached the host as an error (host/thrown.ts): the normal path applies.
   const threw = result.error !== undefined && result.thrown === undefined;
-  const refuse = (leafIndex: number, message: string, onAzure?: string): HostRefusal => ({
+  const refuse = (cause: HostRefusal['cause'], leafIndex: number, message: string, onAzure?: string): HostRefusal => ({
+    cause,
     leafIndex,
     message,
     reason: threw ? message : `Orchestrator function '${ctx.orchestratorName}' failed: ${message}`,
     errorType: threw ? 'ArgumentException' : 'OrchestrationFailureException',
     ...(onAzure !== undefined ? { onAzure } : {}),
   });
+  const statusProblem = customStatusProblem(result.customStatus);
+  if (statusProblem !== undefined) return refuse('customStatus', 0, statusProblem);
   for (const [index, leaf] of fresh.entries()) {
     const problem = leafProblem(ctx, leaf);
     if (problem === undefined) continue;
     const hangs = leaf.actionType !== ActionType.SignalEntity && leaf.actionType !== ActionType.ScheduledSignalEntity;
-    return refuse(index, problem, hangs ? AZURE_SWALLOWS : undefined);
+    return refuse('action', index, problem, hangs ? AZURE_SWALLOWS : undefined);
   }
   return undefined;
 }
