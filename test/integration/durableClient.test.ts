@@ -150,6 +150,13 @@ test('purge never deletes a running instance: one by id rejects, by a Running fi
   await client.terminate(id, 'cleanup');
 });
 
+test('signalEntity to a missing entity function rejects, as on Azure', async () => {
+  await assert.rejects(
+    client.signalEntity(new df.EntityId('noSuchEntity', 'k'), 'add', 1),
+    /unexpected status code: 400\. Details: \{"Message":"The function 'nosuchentity' doesn't exist, is disabled, or is not an entity function\. Additional info: The following are the known entity functions: /,
+  );
+});
+
 test('signalEntity and readEntityState', async () => {
   const entity = new df.EntityId('counter', 'dc-counter');
   assert.equal((await client.readEntityState(entity)).entityExists, false);

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EngineError } from '../../src/emulator/engine/api.js';
 import { EventType } from '../../src/emulator/engine/history.js';
 import {
   customStatusProblem,
@@ -207,4 +208,16 @@ test('a custom status over 16 KB fails the orchestration at once, with nothing o
   const failed = engine.getInstance(racing.instanceId)!;
   assert.equal(failed.status, 'Failed');
   assert.equal(engine.pendingTimers(racing.instanceId).length, 0);
+});
+
+test("the client API refuses a signal to an entity function the app does not have, as the host's client does", async () => {
+  const { engine } = await createTestEngine();
+  await assert.rejects(engine.signalEntity('NoSuchEntity', 'k', 'add', '1'), (error: unknown) => {
+    assert.ok(error instanceof EngineError);
+    assert.equal(error.code, 'badRequest');
+    assert.equal(error.message, missing(engine, 'nosuchentity', 'entity'));
+    return true;
+  });
+  assert.equal(engine.core.entities.has('@nosuchentity@k'), false);
+  await engine.signalEntity('Counter', 'k', 'add', '1'); // names are case-insensitive
 });

@@ -27,6 +27,7 @@ import type { EntityRecord, InstanceRecord } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';
 import { queryEntities, queryInstances } from './queries.js';
 import { createInstance, newInstanceId } from './records.js';
+import { missingFunctionMessage } from './hostChecks.js';
 
 export class Engine implements EngineApi {
   readonly core: EngineCore;
@@ -198,6 +199,11 @@ export class Engine implements EngineApi {
   }
 
   async signalEntity(name: string, key: string, operation: string, inputJson: string | undefined): Promise<void> {
+    // The host's client refuses a signal to an entity function the app does not have (DurableClient
+    // `SignalEntityAsyncInternal`), naming it as its EntityId holds it: lower-cased.
+    if (!this.core.findFunction(name, 'entity')) {
+      throw new EngineError('badRequest', missingFunctionMessage(name.toLowerCase(), 'entity', this.core.functions));
+    }
     const changes = new Changes();
     this.core.enqueueEntityRequest(
       entitySchedulerId(name, key),
