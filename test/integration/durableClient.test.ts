@@ -150,10 +150,14 @@ test('purge never deletes a running instance: one by id rejects, by a Running fi
   await client.terminate(id, 'cleanup');
 });
 
-test('signalEntity to a missing entity function rejects, as on Azure', async () => {
+test('signalEntity to a missing entity function and startNew of a missing orchestrator reject, as on Azure', async () => {
   await assert.rejects(
     client.signalEntity(new df.EntityId('noSuchEntity', 'k'), 'add', 1),
     /unexpected status code: 400\. Details: \{"Message":"The function 'nosuchentity' doesn't exist, is disabled, or is not an entity function\. Additional info: The following are the known entity functions: /,
+  );
+  await assert.rejects(
+    client.startNew('noSuchOrchestrator'),
+    /unexpected status code: 400\. .*The function 'noSuchOrchestrator' doesn't exist, is disabled, or is not an orchestrator function\. Additional info: The following are the known orchestrator functions: '/,
   );
 });
 

@@ -210,8 +210,14 @@ test('a custom status over 16 KB fails the orchestration at once, with nothing o
   assert.equal(engine.pendingTimers(racing.instanceId).length, 0);
 });
 
-test("the client API refuses a signal to an entity function the app does not have, as the host's client does", async () => {
+test("the client API refuses what the host's client refuses: unknown orchestrators and entity functions", async () => {
   const { engine } = await createTestEngine();
+  await assert.rejects(engine.startNew('noSuchOrchestrator', { input: null }), (error: unknown) => {
+    assert.ok(error instanceof EngineError);
+    assert.equal(error.code, 'badRequest');
+    assert.equal(error.message, missing(engine, 'noSuchOrchestrator', 'orchestration'));
+    return true;
+  });
   await assert.rejects(engine.signalEntity('NoSuchEntity', 'k', 'add', '1'), (error: unknown) => {
     assert.ok(error instanceof EngineError);
     assert.equal(error.code, 'badRequest');

@@ -70,11 +70,7 @@ export class Engine implements EngineApi {
 
   async startNew(name: string, options: StartOptions): Promise<InstanceRecord> {
     const fn = this.core.findFunction(name, 'orchestration');
-    if (!fn)
-      throw new EngineError(
-        'badRequest',
-        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-      );
+    if (!fn) throw new EngineError('badRequest', missingFunctionMessage(name, 'orchestration', this.core.functions));
     const instanceId = options.instanceId ?? newInstanceId();
     const existing = this.core.instances.get(instanceId);
     if (existing && !isTerminal(existing.status)) {
