@@ -156,6 +156,10 @@ test('signalEntity to a missing entity function and startNew of a missing orches
     /unexpected status code: 400\. Details: \{"Message":"The function 'nosuchentity' doesn't exist, is disabled, or is not an entity function\. Additional info: The following are the known entity functions: /,
   );
   await assert.rejects(
+    client.startNew('helloSequence', { instanceId: '@looks-like-an-entity' }),
+    /unexpected status code: 400\. .*Orchestration instance ids must not start with @\./,
+  );
+  await assert.rejects(
     client.startNew('noSuchOrchestrator'),
     /unexpected status code: 400\. .*The function 'noSuchOrchestrator' doesn't exist, is disabled, or is not an orchestrator function\. Additional info: The following are the known orchestrator functions: '/,
   );

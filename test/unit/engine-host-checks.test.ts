@@ -210,7 +210,7 @@ test('a custom status over 16 KB fails the orchestration at once, with nothing o
   assert.equal(engine.pendingTimers(racing.instanceId).length, 0);
 });
 
-test("the client API refuses what the host's client refuses: unknown orchestrators and entity functions", async () => {
+test("the client API refuses what the host's client refuses: unknown functions, ids starting with @", async () => {
   const { engine } = await createTestEngine();
   await assert.rejects(engine.startNew('noSuchOrchestrator', { input: null }), (error: unknown) => {
     assert.ok(error instanceof EngineError);
@@ -218,6 +218,14 @@ test("the client API refuses what the host's client refuses: unknown orchestrato
     assert.equal(error.message, missing(engine, 'noSuchOrchestrator', 'orchestration'));
     return true;
   });
+  await assert.rejects(
+    engine.startNew('helloSequence', { instanceId: '@counter@k', input: null }),
+    (error: unknown) => {
+      assert.ok(error instanceof EngineError);
+      assert.equal(error.message, 'Orchestration instance ids must not start with @.');
+      return true;
+    },
+  );
   await assert.rejects(engine.signalEntity('NoSuchEntity', 'k', 'add', '1'), (error: unknown) => {
     assert.ok(error instanceof EngineError);
     assert.equal(error.code, 'badRequest');

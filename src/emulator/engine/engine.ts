@@ -71,6 +71,9 @@ export class Engine implements EngineApi {
   async startNew(name: string, options: StartOptions): Promise<InstanceRecord> {
     const fn = this.core.findFunction(name, 'orchestration');
     if (!fn) throw new EngineError('badRequest', missingFunctionMessage(name, 'orchestration', this.core.functions));
+    // `@` starts the ids of entities (`@name@key`); the host's StartNewAsync refuses it after the function check.
+    if (options.instanceId?.startsWith('@'))
+      throw new EngineError('badRequest', 'Orchestration instance ids must not start with @.');
     const instanceId = options.instanceId ?? newInstanceId();
     const existing = this.core.instances.get(instanceId);
     if (existing && !isTerminal(existing.status)) {
