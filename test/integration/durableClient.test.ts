@@ -150,6 +150,21 @@ test('purge never deletes a running instance: one by id rejects, by a Running fi
   await client.terminate(id, 'cleanup');
 });
 
+test('signalEntity to a missing entity function and startNew of a missing orchestrator reject, as on Azure', async () => {
+  await assert.rejects(
+    client.signalEntity(new df.EntityId('noSuchEntity', 'k'), 'add', 1),
+    /unexpected status code: 400\. Details: \{"Message":"The function 'nosuchentity' doesn't exist, is disabled, or is not an entity function\. Additional info: The following are the known entity functions: /,
+  );
+  await assert.rejects(
+    client.startNew('helloSequence', { instanceId: '@looks-like-an-entity' }),
+    /unexpected status code: 400\. .*Orchestration instance ids must not start with @\./,
+  );
+  await assert.rejects(
+    client.startNew('noSuchOrchestrator'),
+    /unexpected status code: 400\. .*The function 'noSuchOrchestrator' doesn't exist, is disabled, or is not an orchestrator function\. Additional info: The following are the known orchestrator functions: '/,
+  );
+});
+
 test('signalEntity and readEntityState', async () => {
   const entity = new df.EntityId('counter', 'dc-counter');
   assert.equal((await client.readEntityState(entity)).entityExists, false);

@@ -100,6 +100,19 @@ test('an entity operation error surfaces in the calling orchestrator; the state 
   await waitForState(key, 5);
 });
 
+test('signalling an entity function the app does not have is refused with 400, as by the real host', async () => {
+  for (const init of [{ method: 'POST' }, { method: 'DELETE' }]) {
+    const res = await webhook(emu, 'entities/NoSuchEntity/k?op=add', init);
+    assert.equal(res.status, 400, init.method);
+    const body = (await res.json()) as { Message: string };
+    assert.match(
+      body.Message,
+      /^The function 'nosuchentity' doesn't exist, is disabled, or is not an entity function\. Additional info: The following are the known entity functions: '.*counter/,
+    );
+  }
+  assert.equal((await webhook(emu, 'entities/nosuchentity/k')).status, 404, 'nothing was queued for it');
+});
+
 test('delete: DELETE entities/counter/{key} removes the entity', async () => {
   const key = uid('del');
   assert.equal((await signalCounter(emu, key, 'add', 9)).status, 202);

@@ -237,12 +237,53 @@ test('an orchestrator that throws a string, number, object, null or undefined fa
   assert.match(emu.output(), /threw the string "boom"\. .*on Azure it would stay Running for ever/);
 });
 
-test('an unknown activity fails the orchestration with a message naming it', async () => {
+test('an unknown activity fails the orchestration with the host message naming it and the known ones', async () => {
   const id = uid('unknown');
   await startOrchestration(emu, 'unknownActivity', undefined, id);
   const status = await waitForStatus(emu, id);
   assert.equal(status.runtimeStatus, 'Failed');
-  assert.match(String(status.output), /noSuchActivity/);
+  assert.match(
+    String(status.output),
+    new RegExp(
+      "^Orchestrator function 'unknownActivity' failed: The function 'noSuchActivity' doesn't exist, is disabled, " +
+        "or is not an activity function\\. Additional info: The following are the known activity functions: '.*'sayHello'",
+    ),
+  );
+  assert.equal(ofType(await history(emu, id), 'TaskFailed').length, 0, 'no task was scheduled to fail');
+});
+
+test('a call or signal to a missing function cannot be caught; a signal to one fails the orchestration too', async () => {
+  const ids = await Promise.all(
+    ['subOrchestrator', 'entitySignal'].map((kind) => startOrchestration(emu, 'missingTarget', { kind }, uid(kind))),
+  );
+  const [child, signal] = await Promise.all(ids.map((id) => waitForStatus(emu, id)));
+  assert.equal(child?.runtimeStatus, 'Failed');
+  assert.match(
+    String(child?.output),
+    /failed: The function 'noSuchOrchestrator' doesn't exist.* orchestrator function/,
+  );
+  assert.equal(signal?.runtimeStatus, 'Failed');
+  assert.match(String(signal?.output), /failed: The function 'nosuchentity' doesn't exist.* entity function/);
+  // The activity before the signal ran; the one after it never did.
+  const names = ofType(await history(emu, ids[1]!), 'TaskCompleted').map((e) => e['FunctionName']);
+  assert.deepEqual(names, ['sayHello']);
+});
+
+test('a custom status over 16 KB of UTF-16 JSON fails the orchestration; one at the limit is kept', async () => {
+  const [kept, refused] = await Promise.all(
+    [8703, 8704].map((length) => startOrchestration(emu, 'bigCustomStatus', { length }, uid(`status-${length}`))),
+  );
+  const atLimit = await waitForStatus(emu, kept!);
+  assert.equal(atLimit.runtimeStatus, 'Completed');
+  assert.equal(String(atLimit.customStatus).length, 8701);
+  const over = await waitForStatus(emu, refused!);
+  assert.equal(over.runtimeStatus, 'Failed');
+  assert.equal(
+    over.output,
+    "Orchestrator function 'bigCustomStatus' failed: The UTF-16 size of the JSON-serialized payload must not " +
+      'exceed 16 KB. The current payload size is 17 KB.',
+  );
+  assert.equal(over.customStatus, null);
 });
 
 test('continueAsNew: eternal reaches its limit with a fresh history per generation', async () => {

@@ -77,8 +77,9 @@ test('query parameters are parsed leniently, like the real host', () => {
   assert.equal(queryBool(q, 'b'), undefined);
   assert.equal(queryInt(q, 'n'), 12);
   assert.equal(queryInt(q, 'm'), undefined);
-  assert.deepEqual(queryRuntimeStatuses(q, 's'), ['Running', 'Completed', 'Failed', 'Pending']);
+  assert.deepEqual(queryRuntimeStatuses(q, 's'), ['Running', 'Failed', 'Pending'], 'names are case-sensitive');
   assert.equal(queryRuntimeStatuses(new URLSearchParams('s=x'), 's'), undefined);
+  assert.equal(queryRuntimeStatuses(new URLSearchParams('s=running,COMPLETED'), 's'), undefined, 'no filter');
   assert.equal(parseDateTime('2024-05-01T10:00:00Z'), Date.parse('2024-05-01T10:00:00Z'));
   assert.equal(parseDateTime('2024-05-01T10:00:00'), Date.parse('2024-05-01T10:00:00Z'), 'no zone means UTC');
   assert.equal(parseDateTime('2024-05-01T12:00:00 02:00'), Date.parse('2024-05-01T10:00:00Z'), '+ decoded as space');

@@ -162,6 +162,16 @@ test('start with timeout waits on change events: completed → 200 with output; 
   assert.equal(done.json(), 'done');
   const pending = await request('POST', `${WEBHOOK}/orchestrators/orch?timeout=0&pollingInterval=0`, { body: '' });
   assert.equal(pending.status, 202);
+  // As on Azure Storage: a polling interval over the timeout is refused, after the instance has started.
+  const refused = await request('POST', `${WEBHOOK}/orchestrators/orch/slow-poll?timeout=1&pollingInterval=2.5`, {
+    body: '',
+  });
+  assert.equal(refused.status, 400);
+  assert.deepEqual(refused.json(), {
+    Message: 'One or more of the arguments submitted is incorrect',
+    ExceptionMessage: 'Total timeout 1 should be bigger than retry timeout 2.5',
+  });
+  assert.equal(engine.getInstance('slow-poll')?.status, 'Running');
   assert.equal(engine.listeners.size, 0, 'waiters unsubscribe');
 });
 

@@ -121,7 +121,10 @@ export interface EngineApi {
   purgeBy(filter: PurgeFilter): Promise<number>;
   getEntity(name: string, key: string): EntityRecord | undefined;
   listEntities(query: EntityQuery): Page<EntityRecord>;
-  /** Queues an operation for an entity; resolves when durable. `inputJson` is JSON text or undefined. */
+  /**
+   * Queues an operation for an entity; resolves when durable. `inputJson` is JSON text or undefined. Throws
+   * EngineError('badRequest') when the app has no entity function of that name, as the real host's client does.
+   */
   signalEntity(name: string, key: string, operation: string, inputJson: string | undefined): Promise<void>;
   functions(): RegisteredFunction[];
   /** Subscribes to changes; returns the unsubscribe function. */

@@ -9,6 +9,7 @@ import { EventType, makeEvent } from './history.js';
 import type { InstanceRecord } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';
 import { createInstance } from './records.js';
+import { missingFunctionMessage } from './hostChecks.js';
 
 /** Ends the current execution and tells the parent, if any. */
 export function finishExecution(
@@ -135,12 +136,13 @@ function startChild(
     changes.after.push(() => core.markRunnable(parent));
     return;
   }
+  // Checked when the parent scheduled it (hostChecks.ts); a reload (--watch) may have removed it since.
   if (!core.findFunction(effect.name, 'orchestration')) {
     const event = makeEvent(
       {
         EventType: EventType.SubOrchestrationInstanceFailed,
         TaskScheduledId: effect.parent.taskScheduledId,
-        Reason: `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+        Reason: missingFunctionMessage(effect.name, 'orchestration', core.functions),
         Details: '',
       },
       now,

@@ -27,6 +27,7 @@ import type { EntityRecord, InstanceRecord } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';
 import { queryEntities, queryInstances } from './queries.js';
 import { createInstance, newInstanceId } from './records.js';
+import { missingFunctionMessage } from './hostChecks.js';
 
 export class Engine implements EngineApi {
   readonly core: EngineCore;
@@ -69,11 +70,10 @@ export class Engine implements EngineApi {
 
   async startNew(name: string, options: StartOptions): Promise<InstanceRecord> {
     const fn = this.core.findFunction(name, 'orchestration');
-    if (!fn)
-      throw new EngineError(
-        'badRequest',
-        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-      );
+    if (!fn) throw new EngineError('badRequest', missingFunctionMessage(name, 'orchestration', this.core.functions));
+    // `@` starts the ids of entities (`@name@key`); the host's StartNewAsync refuses it after the function check.
+    if (options.instanceId?.startsWith('@'))
+      throw new EngineError('badRequest', 'Orchestration instance ids must not start with @.');
     const instanceId = options.instanceId ?? newInstanceId();
     const existing = this.core.instances.get(instanceId);
     if (existing && !isTerminal(existing.status)) {
@@ -198,6 +198,11 @@ export class Engine implements EngineApi {
   }
 
   async signalEntity(name: string, key: string, operation: string, inputJson: string | undefined): Promise<void> {
+    // The host's client refuses a signal to an entity function the app does not have (DurableClient
+    // `SignalEntityAsyncInternal`), naming it as its EntityId holds it: lower-cased.
+    if (!this.core.findFunction(name, 'entity')) {
+      throw new EngineError('badRequest', missingFunctionMessage(name.toLowerCase(), 'entity', this.core.functions));
+    }
     const changes = new Changes();
     this.core.enqueueEntityRequest(
       entitySchedulerId(name, key),

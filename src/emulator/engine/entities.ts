@@ -11,6 +11,7 @@ import type { EngineCore } from './core.js';
 import { EventType, makeEvent } from './history.js';
 import type { EntityRecord, EntityRequest } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';
+import { missingFunctionMessage } from './hostChecks.js';
 
 const MAX_OPERATIONS_PER_BATCH = 100;
 
@@ -87,7 +88,9 @@ async function runOperations(
   const fn = core.findFunction(entity.name, 'entity');
   let result: EntityBatchResult;
   if (!fn) {
-    const message = `The function '${entity.name}' doesn't exist, is disabled, or is not an entity function.`;
+    // Orchestrators and clients cannot reach a missing entity (hostChecks.ts, Engine.signalEntity); other entities'
+    // signals can, and the host delivers them without a check.
+    const message = missingFunctionMessage(entity.name, 'entity', core.functions);
     result = {
       results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })),
       signals: [],

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EpisodeResult, WireAction } from '../host/protocol.js';
-import { ActionType, activityInputJson, asAction, continueAsNewInputJson, rawInputJson } from './actions.js';
+import { ActionType, activityInputJson, asAction, rawInputJson } from './actions.js';
 import type { Effect } from './effects.js';
 import { EventType, type HistoryEvent } from './history.js';
 import type { ActivityTask, EntityIdWire, InstanceRecord } from './model.js';
@@ -19,6 +19,8 @@ import { retryDelayMs } from './retry.js';
 import { HTTP_ACTIVITY_NAME, isAsync202 } from './episodeInput.js';
 import { hasOpenTasks, opensTask } from './openTasks.js';
 import { EpisodeWriter } from './episodeWriter.js';
+import { hostRefusal, type HostRefusal, type RefusalContext } from './hostChecks.js';
+import { endExecution, failureOf, type Completion } from './executionEnd.js';
 
 /** Host bookkeeping for one delivered event, in delivery order (before the episode's new actions). */
 function onDelivered(writer: EpisodeWriter, event: HistoryEvent): void {
@@ -249,14 +251,15 @@ function sortLockSet(lockSet: EntityIdWire[]): EntityIdWire[] {
 export interface EpisodeOutcome {
   effects: Effect[];
   /** Set when the execution ended this episode. */
-  completion?:
-    { status: 'Completed' | 'Failed'; output: string | null } | { status: 'ContinuedAsNew'; input: string | null };
+  completion?: Completion;
+  /** Set when the host refused part of the answer (hostChecks.ts): the execution fails, now or once no task is open. */
+  refusal?: HostRefusal;
 }
 
 /**
  * Applies the orchestrator's answer to the record: appends this episode's history, allocates sequence ids for
  * new actions, and returns the effects. `delivered` are the events given to the orchestrator after its
- * OrchestratorStarted event.
+ * OrchestratorStarted event; `host` says what the host checks the answer against.
  */
 export function applyEpisode(
   record: InstanceRecord,
@@ -264,6 +267,7 @@ export function applyEpisode(
   delivered: HistoryEvent[],
   result: EpisodeResult,
   now: number,
+  host: Pick<RefusalContext, 'functions'>,
 ): EpisodeOutcome {
   const writer = new EpisodeWriter(record, now);
   writer.events.push(started, ...delivered);
@@ -279,14 +283,29 @@ export function applyEpisode(
   }
   // The worker sends only leaves from `leafOffset` on, which is the number the engine already knew.
   const fresh = result.leaves.slice(Math.max(0, record.actionCount - result.leafOffset));
-  const failed = result.error !== undefined;
+  const refusal = hostRefusal(
+    {
+      ...host,
+      orchestratorName: record.name,
+      instanceId: record.instanceId,
+      parentInstanceId: record.parent?.instanceId,
+    },
+    fresh,
+    result,
+  );
+  // The host stops at a refused leaf: it and the ones after it are not scheduled, and stay new for the next episode,
+  // which meets the same refusal (as every replay on Azure does) until the execution ends.
+  const scheduled = refusal ? fresh.slice(0, refusal.leafIndex) : fresh;
+  const failure = failureOf(record, result, refusal);
+  const failed = failure !== undefined;
   // The function finished (returned, threw or continued as new), but the execution ends only when no task it
   // started is open, new ones included (openTasks.ts). Until then this is an ordinary episode: every new action is
   // scheduled and the instance stays Running without output, as on Azure.
   const finished = failed || result.isDone;
-  const ends = finished && !hasOpenTasks(record) && !fresh.some(opensTask);
+  const statusRefused = refusal?.cause === 'customStatus';
+  const ends = finished && (statusRefused || (!hasOpenTasks(record) && !scheduled.some(opensTask)));
   const continuation = ends && !failed ? result.continueAsNew : undefined;
-  fresh.forEach((leaf, i) => {
+  scheduled.forEach((leaf, i) => {
     // A continuing execution only still sends its fire-and-forget signals: its history is about to be
     // replaced. A failing one schedules everything, as the real host does, so a rewind finds consistent ids.
     if (continuation && leaf.actionType !== ActionType.SignalEntity) {
@@ -295,73 +314,32 @@ export function applyEpisode(
     }
     schedule(writer, leaf, record.actionCount + i);
   });
-  record.actionCount = Math.max(record.actionCount, result.leafCount);
+  record.actionCount = refusal
+    ? record.actionCount + refusal.leafIndex
+    : Math.max(record.actionCount, result.leafCount);
   record.waitingFor = openWaits(record, result.waitNames, delivered);
-  record.customStatus = result.customStatus === undefined ? null : (JSON.stringify(result.customStatus) ?? null);
+  // A refused custom status was never set: the replay that refused it reports none.
+  record.customStatus =
+    result.customStatus === undefined || statusRefused ? null : (JSON.stringify(result.customStatus) ?? null);
   record.episodes++;
 
   writer.add({ EventType: EventType.OrchestratorCompleted });
   let outcome: EpisodeOutcome['completion'];
-  if (ends) outcome = endExecution(writer, result, continuation);
+  if (ends) outcome = endExecution(writer, result, failure, continuation);
   if (finished && !ends) {
     const status = failed ? 'Failed' : result.continueAsNew ? 'ContinuedAsNew' : 'Completed';
-    record.returned = { status, at: record.returned?.at ?? now, ...(failed ? { error: result.error } : {}) };
+    const error = refusal?.message ?? result.error;
+    record.returned = { status, at: record.returned?.at ?? now, ...(failed ? { error } : {}) };
   } else {
     delete record.returned;
   }
   for (const event of writer.events) event.IsPlayed = true;
   record.history.push(...writer.events);
-  return outcome ? { effects: writer.effects, completion: outcome } : { effects: writer.effects };
-}
-
-/** The ExecutionCompleted of an execution that ends this episode (after its OrchestratorCompleted). */
-function endExecution(
-  writer: EpisodeWriter,
-  result: EpisodeResult,
-  continuation: WireAction | undefined,
-): NonNullable<EpisodeOutcome['completion']> {
-  if (result.error !== undefined) {
-    // The failing episode's actions are recorded (their ids stay consistent for a rewind), but of the work they
-    // ask for only fire-and-forget signals still go out: nothing will wait for the rest.
-    const kept = writer.effects.filter(
-      (e) => (e.type === 'entityRequest' && e.request.signal) || e.type === 'cancelTimer',
-    );
-    writer.effects.splice(0, writer.effects.length, ...kept);
-    const message = `Orchestrator function '${writer.record.name}' failed: ${result.error}`;
-    // A thrown value without a message (host/thrown.ts) also travels as itself: its kind and, if JSON holds it, it.
-    const { type: thrownType, value: thrownValue } = result.thrown ?? {};
-    const details = thrownType === undefined ? {} : { Properties: { thrownType, thrownValue } };
-    writer.add({
-      EventType: EventType.ExecutionCompleted,
-      OrchestrationStatus: 'Failed',
-      Result: JSON.stringify(message),
-      FailureDetails: {
-        ErrorType: 'OrchestrationFailureException',
-        ErrorMessage: message,
-        StackTrace: null,
-        ...details,
-      },
-    });
-    return { status: 'Failed', output: JSON.stringify(message) };
-  }
-  if (continuation) {
-    const input = continueAsNewInputJson((continuation as { input?: unknown }).input);
-    writer.add({
-      EventType: EventType.ExecutionCompleted,
-      OrchestrationStatus: 'ContinuedAsNew',
-      Result: input,
-      FailureDetails: null,
-    });
-    return { status: 'ContinuedAsNew', input };
-  }
-  const output = result.output === undefined ? null : (JSON.stringify(result.output) ?? null);
-  writer.add({
-    EventType: EventType.ExecutionCompleted,
-    OrchestrationStatus: 'Completed',
-    Result: output,
-    FailureDetails: null,
-  });
-  return { status: 'Completed', output };
+  return {
+    effects: writer.effects,
+    ...(outcome ? { completion: outcome } : {}),
+    ...(refusal ? { refusal } : {}),
+  };
 }
 
 /** Event names with more open waits than delivered events (a hint for the explorer's "raise event"). */

@@ -82,7 +82,7 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     return;
   removeConsumed(record, consumed);
   const wasReturned = record.returned !== undefined;
-  const outcome = applyEpisode(record, started, delivered, episode, now);
+  const outcome = applyEpisode(record, started, delivered, episode, now, { functions: core.functions });
   if (record.returned && !wasReturned) core.log('warn', openTasksWarning(record));
   record.lastUpdatedTime = now;
   applyEffects(core, record, outcome.effects, changes);
@@ -95,8 +95,12 @@ export async function runEpisode(core: EngineCore, record: InstanceRecord): Prom
     core.markRunnable(record);
   } else if (completion) {
     if (completion.status === 'Failed') {
-      core.log('warn', `Orchestration '${record.name}' (${record.instanceId}) failed: ${episode.error ?? ''}`);
-      if (episode.thrown) core.log('warn', azureWouldHang(record, episode.thrown.phrase));
+      const refusal = outcome.refusal;
+      const error = refusal?.message ?? episode.error ?? '';
+      core.log('warn', `Orchestration '${record.name}' (${record.instanceId}) failed: ${error}`);
+      if (refusal?.onAzure) {
+        core.log('warn', `Durable Studio fails '${record.name}' (${record.instanceId}) here, but ${refusal.onAzure}.`);
+      } else if (episode.thrown && !refusal) core.log('warn', azureWouldHang(record, episode.thrown.phrase));
     }
     finishExecution(core, record, completion.status, completion.output, changes);
   }

@@ -89,12 +89,21 @@ class ManagementHandlers {
    * With both `timeout` and `pollingInterval` (seconds), waits for the instance to finish: Completed → 200
    * with the output; Failed/Terminated/Canceled → the status response; otherwise (or on timeout) the 202
    * check-status response. The wait is driven by the engine's change events, like the real host's poll-free
-   * providers (which also ignore `pollingInterval`).
+   * providers (which also ignore `pollingInterval`); a `pollingInterval` longer than `timeout` is refused as the
+   * host on Azure Storage refuses it.
    */
   private async checkStatusOrWait(ctx: RequestContext, instanceId: string): Promise<HttpResult> {
     const timeoutMs = querySecondsAsMs(ctx.query, 'timeout');
     const pollingMs = querySecondsAsMs(ctx.query, 'pollingInterval');
     if (timeoutMs === undefined || pollingMs === undefined) return this.checkStatus(ctx, instanceId);
+    // The host refuses the wait (an ArgumentException, 400) after it has started the instance, as here.
+    if (pollingMs > timeoutMs) {
+      return errorBody(
+        400,
+        'One or more of the arguments submitted is incorrect',
+        `Total timeout ${timeoutMs / 1000} should be bigger than retry timeout ${pollingMs / 1000}`,
+      );
+    }
     const record = await waitForTerminal(this.engine, instanceId, timeoutMs, ctx.signal);
     if (record === undefined) return this.checkStatus(ctx, instanceId);
     switch (record.status) {

@@ -49,8 +49,10 @@ export function queryDateTime(query: URLSearchParams, name: string): number | un
 }
 
 /**
- * `runtimeStatus=A,B` (also repeated): names (case-insensitive) or their .NET numbers; unknown entries are
- * ignored, as `Enum.TryParse` does. Undefined when nothing valid remains (= no filter).
+ * `runtimeStatus=A,B` (also repeated): names or their .NET numbers; unknown entries are ignored, as the host's
+ * `Enum.TryParse` does. That parse is case-sensitive: `running` is not a status there, and a filter left with
+ * nothing (for a purge: everything in the window) is what a lower-case query gets on Azure, so it gets it here too.
+ * Undefined when nothing valid remains (= no filter).
  */
 export function queryRuntimeStatuses(query: URLSearchParams, name: string): RuntimeStatus[] | undefined {
   const result: RuntimeStatus[] = [];
@@ -61,7 +63,7 @@ export function queryRuntimeStatuses(query: URLSearchParams, name: string): Runt
       if (status !== undefined) result.push(status);
       continue;
     }
-    const status = RUNTIME_STATUS_BY_NUMBER.find((s) => s.toLowerCase() === value.toLowerCase());
+    const status = RUNTIME_STATUS_BY_NUMBER.find((s) => s === value);
     if (status !== undefined) result.push(status);
   }
   return result.length > 0 ? [...new Set(result)] : undefined;
