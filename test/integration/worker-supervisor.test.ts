@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadAppConfig } from '../../src/emulator/appConfig.js';
 import type { Invocation, InvocationResult } from '../../src/emulator/host/protocol.js';
-import { ChildProcessWorker, InvocationError } from '../../src/emulator/host/workerClient.js';
+import { InvocationError } from '../../src/emulator/host/runner.js';
+import { ChildProcessWorker } from '../../src/emulator/host/workerClient.js';
 import { copyFixture } from './harness.js';
 
 const app = copyFixture('js-cjs', 'supervisor');

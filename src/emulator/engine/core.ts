@@ -7,8 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { FunctionInfo } from '../host/protocol.js';
-import type { FunctionRunner } from '../host/workerClient.js';
-import { InvocationError } from '../host/workerClient.js';
+import { InvocationError, type FunctionRunner } from '../host/runner.js';
 import type { Store } from '../store/types.js';
 import type { ChangeEvent } from './api.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';

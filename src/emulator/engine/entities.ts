@@ -4,7 +4,7 @@
  * critical-section locks of `context.df.lock` (protocol reference §3).
  */
 import { randomUUID } from 'node:crypto';
-import { InvocationError } from '../host/workerClient.js';
+import { InvocationError } from '../host/runner.js';
 import type { EntityBatchResult } from '../host/protocol.js';
 import { Changes } from './changes.js';
 import type { EngineCore } from './core.js';

@@ -3,7 +3,7 @@
  * with it, applies the answer, and commits everything the episode changed in one durable write.
  */
 import type { EpisodeResult, Invocation } from '../host/protocol.js';
-import { InvocationError } from '../host/workerClient.js';
+import { InvocationError } from '../host/runner.js';
 import { applyEffects, finishExecution, releaseHeldLocks } from './applyEffects.js';
 import { Changes } from './changes.js';
 import type { EngineCore } from './core.js';

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../appConfig.js';
 import { AppWorker } from './appWorker.js';
 import type { FunctionInfo, Invocation, InvocationResult } from './protocol.js';
-import { InvocationError, type FunctionRunner, type WorkerLogSink } from './workerClient.js';
+import { InvocationError, type FunctionRunner, type WorkerLogSink } from './runner.js';
 
 /**
  * Runs the app in the engine's own process: no isolation, no timeout, one per process. For benchmarks that

@@ -10,33 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../appConfig.js';
 import { judge, type Judgement, type WorkerDeath, type WorkerRole } from './blame.js';
-import type { FunctionInfo, Invocation, InvocationResult, LogLevel, Outcome, SerializedError } from './protocol.js';
+import { culpritError, describeVerdict, droppedHttpError, timeoutError } from './failureText.js';
+import type { FunctionInfo, Invocation, InvocationResult, Outcome, SerializedError } from './protocol.js';
+import { InvocationError, type FunctionRunner, type WorkerLogSink } from './runner.js';
 import { WorkerProcess } from './workerProcess.js';
-
-export { defaultWorkerScript } from './workerProcess.js';
-
-/** A user function failed (threw, timed out, or took its worker down). */
-export class InvocationError extends Error {
-  constructor(readonly error: SerializedError) {
-    super(error.message);
-    this.name = 'InvocationError';
-  }
-}
-
-export type WorkerLogSink = (level: LogLevel, message: string, functionName?: string) => void;
-
-/** What the engine needs from whatever runs user code. */
-export interface FunctionRunner {
-  start(): Promise<FunctionInfo[]>;
-  /**
-   * Runs a call. `standalone` gives the same call in a form any worker can run (an orchestrator episode with its
-   * whole history rather than what the worker cached): used when the call has to be sent to a new worker.
-   */
-  invoke(call: Invocation, standalone?: () => Invocation): Promise<InvocationResult>;
-  /** Reloads the user's code (for --watch); resolves with the new function list. */
-  reload(): Promise<FunctionInfo[]>;
-  stop(): Promise<void>;
-}
 
 export interface ChildWorkerOptions {
   config: AppConfig;
@@ -63,22 +40,9 @@ interface InFlight {
   outsideKills: number;
 }
 
-/** `hh:mm:ss`, as the host writes functionTimeout in its messages. */
-export function describeTimeout(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
-}
-
 /** Attempts at starting a main worker after one died, 0.25 s, 0.5 s, 1 s and 2 s apart. */
 const MAX_RESTART_ATTEMPTS = 5;
 const RESTART_PAUSE_MS = 250;
-
-function describeDeath(death: WorkerDeath): string {
-  if (death.kind === 'unresponsive') return 'was unresponsive (a blocked event loop) and was killed';
-  if (death.signal !== null) return `exited (${death.signal})`;
-  return `exited with code ${death.code} (0x${(death.code ?? 0).toString(16)})`;
-}
 
 export class ChildProcessWorker implements FunctionRunner {
   private main: WorkerProcess | undefined;
@@ -337,7 +301,8 @@ export class ChildProcessWorker implements FunctionRunner {
       marker,
       calls.map((entry) => ({ id: entry.id, kind: entry.call.kind, outsideKills: entry.outsideKills })),
     );
-    this.options.log('error', this.describeVerdict(worker, death, verdict));
+    const name = (id: number) => this.inFlight.get(id)?.call.functionName ?? `#${id}`;
+    this.options.log('error', describeVerdict(worker.role, death, verdict, name, !this.stopping));
     this.apply(death, verdict);
     if (this.stopping) return;
     if (worker === this.main) {
@@ -352,22 +317,9 @@ export class ChildProcessWorker implements FunctionRunner {
   private apply(death: WorkerDeath, verdict: Judgement): void {
     for (const id of verdict.guilty) {
       const entry = this.inFlight.get(id);
-      if (!entry) continue;
-      const name = `Functions.${entry.call.functionName}`;
-      if (death.kind === 'unresponsive') this.failWithTimeout(id);
-      else
-        this.settleWithError(id, {
-          name: 'WorkerExitedError',
-          message: `The app worker ${describeDeath(death)} while running ${name}.`,
-        });
+      if (entry) this.settleWithError(id, culpritError(death, entry.call.functionName, this.timeoutMs));
     }
-    for (const id of verdict.dropped) {
-      this.settleWithError(id, {
-        name: 'WorkerExitedError',
-        message:
-          'The app worker went away while this HTTP-triggered function ran; it is not run again, since it may already have taken effect.',
-      });
-    }
+    for (const id of verdict.dropped) this.settleWithError(id, droppedHttpError());
     for (const id of [...verdict.retry, ...verdict.cohorts.flat()]) {
       const entry = this.inFlight.get(id);
       if (entry && verdict.outside) entry.outsideKills++;
@@ -376,24 +328,11 @@ export class ChildProcessWorker implements FunctionRunner {
     this.cohorts.unshift(...verdict.cohorts);
   }
 
-  private describeVerdict(worker: WorkerProcess, death: WorkerDeath, verdict: Judgement): string {
-    const name = (id: number) => this.inFlight.get(id)?.call.functionName ?? `#${id}`;
-    const subject = worker.role === 'main' ? 'The app worker' : 'The isolated app worker';
-    const parts = [`${subject} ${describeDeath(death)}.`];
-    if (verdict.guilty.length > 0) parts.push(`It was running ${verdict.guilty.map(name).join(', ')}, which fails.`);
-    if (verdict.dropped.length > 0)
-      parts.push(`HTTP-triggered calls in flight fail (never run twice): ${verdict.dropped.map(name).join(', ')}.`);
-    if (verdict.cohorts.length > 0)
-      parts.push(`Suspects to run again in isolation: ${verdict.cohorts.flat().map(name).join(', ')}.`);
-    if (verdict.retry.length > 0) parts.push(`${verdict.retry.length} other call(s) run again.`);
-    if (worker.role === 'main' && !this.stopping) parts.push('Restarting it.');
-    return parts.join(' ');
-  }
-
   private arm(entry: InFlight): void {
     clearTimeout(entry.timer);
-    const timeoutMs = this.options.config.functionTimeoutMs;
-    entry.timer = Number.isFinite(timeoutMs) ? setTimeout(() => this.onTimeout(entry.id), timeoutMs) : undefined;
+    entry.timer = Number.isFinite(this.timeoutMs)
+      ? setTimeout(() => this.onTimeout(entry.id), this.timeoutMs)
+      : undefined;
   }
 
   private settleWithError(id: number, error: SerializedError): void {
@@ -406,12 +345,11 @@ export class ChildProcessWorker implements FunctionRunner {
 
   private failWithTimeout(id: number): void {
     const entry = this.inFlight.get(id);
-    if (!entry) return;
-    const limit = describeTimeout(this.options.config.functionTimeoutMs);
-    this.settleWithError(id, {
-      name: 'FunctionTimeoutException',
-      message: `Timeout value of ${limit} was exceeded by function: Functions.${entry.call.functionName}`,
-    });
+    if (entry) this.settleWithError(id, timeoutError(entry.call.functionName, this.timeoutMs));
+  }
+
+  private get timeoutMs(): number {
+    return this.options.config.functionTimeoutMs;
   }
 
   /**

@@ -39,7 +39,7 @@ export interface WorkerProcessEvents {
 }
 
 /** dist/worker.js next to the running bundle, or the repository's build when running from sources. */
-export function defaultWorkerScript(): string {
+function defaultWorkerScript(): string {
   const candidates = [path.join(__dirname, 'worker.js'), path.resolve(__dirname, '../../../dist/worker.js')];
   const found = candidates.find((file) => fs.existsSync(file));
   if (!found)
