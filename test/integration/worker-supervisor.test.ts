@@ -78,3 +78,10 @@ test('a worker blocked after an await: the suspects run in isolation; only the s
   );
   assert.match(logs.join('\n'), /isolated app worker was unresponsive .* It was running spinLater, which fails\./);
 });
+
+test('a stopped supervisor starts again (as the benchmarks reuse one)', async () => {
+  await worker.stop();
+  await worker.start();
+  const result = await worker.invoke(activity('sleepy', 5));
+  assert.deepEqual(result, { kind: 'activity', resultJson: '5' });
+});

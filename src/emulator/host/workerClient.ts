@@ -67,7 +67,9 @@ export class ChildProcessWorker implements FunctionRunner {
     this.options.origin = origin;
   }
 
+  /** Starts the main worker (again, after `stop`). */
   start(): Promise<FunctionInfo[]> {
+    this.stopping = false;
     return this.spawnMain();
   }
 
@@ -108,6 +110,7 @@ export class ChildProcessWorker implements FunctionRunner {
     this.main = this.isolation = undefined;
     await Promise.all(workers.map((worker) => worker.shutdown()));
     if (this.markerDir) fs.rmSync(this.markerDir, { recursive: true, force: true });
+    this.markerDir = undefined;
   }
 
   private spawn(role: WorkerRole): WorkerProcess {

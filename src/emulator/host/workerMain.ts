@@ -27,7 +27,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const options = JSON.parse(raw) as WorkerBootOptions;
-  const marker = options.markerFile ? new UserCodeMarker(options.markerFile) : undefined;
+  let marker: UserCodeMarker | undefined;
+  try {
+    marker = options.markerFile ? new UserCodeMarker(options.markerFile) : undefined;
+  } catch (error) {
+    // Without it the engine cannot name a call that blocks or ends the worker; it then isolates suspects instead.
+    const detail = error instanceof Error ? error.message : String(error);
+    send({ type: 'log', level: 'warning', message: `The app worker cannot record which call runs: ${detail}` });
+  }
   const worker = new AppWorker(options.config, options.origin, (level, message, functionName) =>
     send({ type: 'log', level, message, ...(functionName ? { functionName } : {}) }),
   );
