@@ -1,6 +1,6 @@
 /**
  * The repository stands alone: a person who clones it has only what is in it. No tracked file may refer to a
- * path outside it (a sibling folder such as `../shared/`, or a machine path such as `/work/...` or `/root/...`),
+ * path outside it (a sibling folder of the checkout, or a machine path such as `/work/...` or `/root/...`),
  * and every relative link in the Markdown documentation resolves to a file inside it.
  */
 import { test } from 'node:test';
