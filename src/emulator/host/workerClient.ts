@@ -175,17 +175,26 @@ export class ChildProcessWorker implements FunctionRunner {
 
   /** Calls of a worker that is going away go back in their queues (isolated ones as the next cohort). */
   private requeue(worker: WorkerProcess): void {
+    const ids = this.detach(worker).map((entry) => entry.id);
+    if (ids.length === 0) return;
+    if (worker.role === 'main') this.mainQueue.unshift(...ids);
+    else this.cohorts.unshift(ids);
+  }
+
+  /**
+   * The calls a worker that is going away had in flight, no longer tied to it: no timeout, no pending liveness
+   * check, and sent again in their standalone form to whichever worker runs them next.
+   */
+  private detach(worker: WorkerProcess): InFlight[] {
     this.checks.delete(worker);
-    const ids = this.callsOn(worker).map((entry) => {
+    const calls = this.callsOn(worker);
+    for (const entry of calls) {
       clearTimeout(entry.timer);
       entry.timer = undefined;
       entry.worker = undefined;
       entry.resent = true;
-      return entry.id;
-    });
-    if (ids.length === 0) return;
-    if (worker.role === 'main') this.mainQueue.unshift(...ids);
-    else this.cohorts.unshift(ids);
+    }
+    return calls;
   }
 
   private callsOn(worker: WorkerProcess): InFlight[] {
@@ -286,18 +295,11 @@ export class ChildProcessWorker implements FunctionRunner {
 
   /** A worker died by itself, or was killed as unresponsive: judge the calls it had, then replace it. */
   private onDeath(worker: WorkerProcess, death: WorkerDeath): void {
-    this.checks.delete(worker);
-    // Replaced meanwhile (a reload): its calls were requeued then.
+    // Replaced meanwhile (a reload): its calls were requeued, and its check dropped, then.
     if (worker !== this.main && worker !== this.isolation) return worker.removeMarker();
-    const calls = this.callsOn(worker);
+    const calls = this.detach(worker);
     const marker = worker.userCodeMarker();
     worker.removeMarker();
-    for (const entry of calls) {
-      clearTimeout(entry.timer);
-      entry.timer = undefined;
-      entry.worker = undefined;
-      entry.resent = true;
-    }
     const verdict = judge(
       worker.role,
       death,
