@@ -185,7 +185,7 @@ export class AppWorker {
     let thrownBy: (() => { value: unknown } | undefined) | undefined;
     const watch = (context: object): void => void (thrownBy = watchOrchestratorThrow(context));
     try {
-      const state = await this.run(registration, { value: trigger }, mark, undefined, watch);
+      const state = await this.run(registration, { value: trigger }, mark, { watch });
       return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves, thrownBy?.()) };
     } catch (error) {
       const episode = episodeFromFailure(error, call.knownLeaves, thrownBy?.());
@@ -221,14 +221,11 @@ export class AppWorker {
       ...(request.body && request.body.length > 0 ? { body: { bytes: Buffer.from(request.body) } } : {}),
     };
     let response: WorkerHttpResponse | undefined;
-    await this.run(
-      registration,
-      { rpc: { name: triggerName, data: { http } } },
-      mark,
-      async (model, context, result) => {
+    await this.run(registration, { rpc: { name: triggerName, data: { http } } }, mark, {
+      onResult: async (model, context, result) => {
         response = await toWorkerHttpResponse(model, context, result);
       },
-    );
+    });
     return response!;
   }
 
@@ -241,14 +238,18 @@ export class AppWorker {
     registration: Registration,
     trigger: { value: unknown } | { rpc: { name: string; data: unknown } },
     mark: MarkUserCode,
-    onResult?: (
-      model: ReturnType<NonNullable<CoreRegistry['programmingModel']>['getInvocationModel']>,
-      context: InvocationContextLike,
-      result: unknown,
-    ) => Promise<void>,
-    /** Sees the invocation context before any hook or the handler does. */
-    watch?: (context: object) => void,
+    hooks: {
+      /** Turns the result into the response (HTTP triggers). */
+      onResult?: (
+        model: ReturnType<NonNullable<CoreRegistry['programmingModel']>['getInvocationModel']>,
+        context: InvocationContextLike,
+        result: unknown,
+      ) => Promise<void>;
+      /** Sees the invocation context before any hook or the handler does. */
+      watch?: (context: object) => void;
+    } = {},
   ): Promise<unknown> {
+    const { onResult, watch } = hooks;
     const programmingModel = this.registry.programmingModel;
     if (!programmingModel) throw new Error('@azure/functions did not register its programming model');
     const { metadata } = registration;

@@ -53,7 +53,7 @@ export const OUTSIDE_KILLS_BEFORE_SUSPICION = 3;
 
 const OUTSIDE_SIGNALS = new Set<string>(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
 
-export function isOutsideKill(death: WorkerDeath): boolean {
+function isOutsideKill(death: WorkerDeath): boolean {
   return death.kind === 'exited' && death.signal !== null && OUTSIDE_SIGNALS.has(death.signal);
 }
 
