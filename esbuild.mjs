@@ -1,4 +1,5 @@
 // Bundles the entry points. Type-checking is separate (`npm run typecheck`).
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -19,6 +20,8 @@ const entries = {
   replay: 'src/debugger/replayEntry.ts',
   // The replay debugger's DAP adapter over stdio (the extension runs the same session inline).
   'debug-adapter': 'src/debugger/dap/adapterMain.ts',
+  // `durable-studio/testing` for CommonJS; dist/testing.mjs (below) re-exports it for ESM.
+  testing: 'src/testing/index.ts',
 };
 
 await esbuild.build({
@@ -37,6 +40,12 @@ await esbuild.build({
   // fsevents is optional and macOS-only (chokidar).
   external: ['fsevents', 'vscode'],
 });
+
+// ESM entry of `durable-studio/testing`: the CommonJS bundle's exports, so both module systems share one copy.
+fs.writeFileSync(
+  'dist/testing.mjs',
+  "import testing from './testing.js';\n\nexport const { TestHost } = testing;\nexport default testing;\n",
+);
 
 // Webview scripts run in the browser sandbox of a VS Code webview: no Node, no `vscode`, one IIFE each.
 await esbuild.build({

@@ -50,7 +50,7 @@ function workerLog(log: EmulatorOptions['log']) {
   };
 }
 
-function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerInvoker {
+export function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerInvoker {
   return {
     routes: () =>
       engine.core.functions

@@ -11,8 +11,8 @@ import { InvocationError, type FunctionRunner } from '../host/runner.js';
 import type { Store } from '../store/types.js';
 import type { ChangeEvent } from './api.js';
 import { EventType, makeEvent, type HistoryEvent } from './history.js';
-import { executeHttpRequest } from './httpActivity.js';
-import type { EntityRecord, InstanceRecord } from './model.js';
+import { executeHttpRequest, type DurableHttpResponseWire } from './httpActivity.js';
+import type { DurableHttpRequestWire, EntityRecord, InstanceRecord } from './model.js';
 import { isTerminal } from './model.js';
 import { Changes } from './changes.js';
 import { createEntity } from './records.js';
@@ -25,6 +25,8 @@ export interface EngineOptions {
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Sends the requests of `context.df.callHttp` (default: over the network; the testing library mocks it). */
+  httpClient?: (request: DurableHttpRequestWire) => Promise<DurableHttpResponseWire>;
 }
 
 interface ActivityItem {
@@ -208,17 +210,22 @@ export class EngineCore {
       });
   }
 
+  /** True when no work is queued or running (timers may still be pending). */
+  isIdle(): boolean {
+    return (
+      this.inFlight === 0 &&
+      this.runnable.size === 0 &&
+      this.activityQueue.length === 0 &&
+      this.entityRunnable.size === 0 &&
+      !this.pumpScheduled
+    );
+  }
+
   /** Resolves when no work is queued or running (timers may still be pending). For tests and benchmarks. */
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (
-          this.inFlight === 0 &&
-          this.runnable.size === 0 &&
-          this.activityQueue.length === 0 &&
-          this.entityRunnable.size === 0 &&
-          !this.pumpScheduled
-        ) {
+        if (this.isIdle()) {
           this.events.off('idle', check);
           resolve();
         }
@@ -232,6 +239,22 @@ export class EngineCore {
     this.stopped = true;
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+  }
+
+  /**
+   * Forgets every instance and entity and all work queued for them (the testing library's `reset`, called once
+   * the engine is idle; the caller empties the store). Timers are cancelled; work still running finds no record.
+   */
+  clear(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    this.instances.clear();
+    this.entities.clear();
+    this.runnable.clear();
+    this.activityQueue.length = 0;
+    this.entityRunnable.clear();
+    this.entitySingleSteps.clear();
+    this.workerHistories.clear();
   }
 
   enqueueEntityRequest(entityId: string, request: EntityRecord['queue'][number], changes: Changes): void {
@@ -299,7 +322,7 @@ export class EngineCore {
       );
     }
     void this.track(
-      executeHttpRequest(task.request).then(
+      (this.options.httpClient ?? executeHttpRequest)(task.request).then(
         (response) =>
           this.deliverCompletion(
             item,
