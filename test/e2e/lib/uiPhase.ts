@@ -104,7 +104,16 @@ async function runScenario(browser: Browser, name: string, options: UiPhaseOptio
       `screenshot: ${failure.screenshot}`,
       `page errors: ${pageErrors.slice(-5).join(' | ') || 'none'}`,
       `code-server log (tail):\n${tail}`,
+      // CI keeps only what is printed: the tails of the extension's and the extension host's logs go with it.
+      ...logs
+        .filter((file) => /-(extension|exthost|workbench)\.log$/.test(file))
+        .map((file) => `${path.basename(file)} (tail):\n${logTail(file, 40)}`),
       `logs: ${logs.join(', ')}`,
     ],
   };
+}
+
+/** The last `lines` lines of a log file. */
+function logTail(file: string, lines: number): string {
+  return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -96,7 +96,21 @@ export const scenario: Scenario = {
       .filter({ hasText: /outputs/ })
       .filter({ hasText: 'Hello Tokyo!' })
       .first()
-      .waitFor({ timeout: 60_000 });
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        // What the debugger shows instead: which sessions and frames, which variables.
+        const rows = async (selector: string) =>
+          (
+            await wb.page
+              .locator(selector)
+              .allInnerTexts()
+              .catch(() => [])
+          ).map((text) => text.replace(/\s+/g, ' '));
+        throw new Error(
+          `${error instanceof Error ? error.message.split('\n')[0] : String(error)}; call stack: ${JSON.stringify(await rows('.debug-call-stack .monaco-list-row'))}; variables: ${JSON.stringify(await rows('.debug-variables .monaco-list-row'))}`,
+          { cause: error },
+        );
+      });
     await wb.movePointerAway();
     await wb.screenshot('31-replay-locals');
     await wb.runCommand('Debug: Continue');
