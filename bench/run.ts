@@ -4,7 +4,8 @@
  * one run. Not part of `npm test`.
  *
  * One part alone: `BENCH_ONLY=emulator`, `BENCH_ONLY=extension` (the explorer and the history view,
- * bench/extension.ts), `BENCH_ONLY=lint` (bench/lint.ts) or `BENCH_ONLY=replay` (bench/replay.ts) before
+ * bench/extension.ts), `BENCH_ONLY=lint` (bench/lint.ts), `BENCH_ONLY=replay` (bench/replay.ts) or
+ * `BENCH_ONLY=testing` (bench/testing.ts) before
  * `npm run bench` measures just that part and replaces just its section in results.md.
  * `BENCH_RUNS=5` sets the runs of the emulator's figures (default 3).
  */
@@ -24,6 +25,7 @@ import { benchExtension, EXTENSION_HEADING } from './extension.js';
 import { benchLint, lintMarkdown } from './lint.js';
 import { benchReplay, REPLAY_HEADING } from './replay.js';
 import { RELIABILITY_HEADING, reliabilityMarkdown, runReliabilityTrials } from './reliability.js';
+import { benchTesting, TESTING_HEADING } from './testing.js';
 import { fmt, median, quantile } from './stats.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 
@@ -246,6 +248,7 @@ const PARTS = [
   { name: 'extension', heading: EXTENSION_HEADING, run: benchExtension },
   { name: 'lint', heading: LINT_HEADING, run: benchLintPart },
   { name: 'replay', heading: REPLAY_HEADING, run: benchReplayPart },
+  { name: 'testing', heading: TESTING_HEADING, run: benchTesting },
   { name: 'reliability', heading: RELIABILITY_HEADING, run: benchReliabilityPart },
 ] as const;
 

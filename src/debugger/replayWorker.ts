@@ -91,16 +91,20 @@ export class ChildProcessReplayHost implements ReplayHost {
   private readonly waiting = new Map<number, (result: RunResult) => void>();
   private inspectorWaiter: { resolve(): void; reject(error: Error): void } | undefined;
 
-  /** `bundle` is dist/replay.js (the replay entry); `log` receives the app's warnings and errors. */
+  /**
+   * `bundle` is dist/replay.js (the replay entry); `log` receives the app's warnings and errors; `env` is added to
+   * the worker's environment (it wins over local.settings.json, as real environment variables do).
+   */
   constructor(
     private readonly appDir: string,
     private readonly bundle: string,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly env: Record<string, string> = {},
   ) {}
 
   start(): Promise<FunctionInfo[]> {
     const child = fork(this.bundle, [], {
-      env: { ...process.env, [REPLAY_WORKER_ENV]: '1' },
+      env: { ...process.env, ...this.env, [REPLAY_WORKER_ENV]: '1' },
       execArgv: ['--enable-source-maps'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -19,11 +19,15 @@ function replayBundle(): string {
   return found;
 }
 
-export async function replayCheckInstances(appDir: string, records: InstanceRecord[]): Promise<ReplayProblem[]> {
+export async function replayCheckInstances(
+  appDir: string,
+  env: Record<string, string>,
+  records: InstanceRecord[],
+): Promise<ReplayProblem[]> {
   const withHistory = records.filter((record) => record.history.length > 0);
   if (withHistory.length === 0) return [];
   const messages: string[] = [];
-  const host = new ChildProcessReplayHost(appDir, replayBundle(), (message) => messages.push(message));
+  const host = new ChildProcessReplayHost(appDir, replayBundle(), (message) => messages.push(message), env);
   try {
     await host.start();
   } catch (error) {

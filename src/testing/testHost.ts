@@ -44,6 +44,7 @@ const RESET_TIMEOUT_MS = 10_000;
 
 interface Parts {
   config: AppConfig;
+  env: Record<string, string>;
   engine: Engine;
   store: MemoryStore;
   runner: MockRunner;
@@ -81,12 +82,13 @@ export class TestHost {
   /** Loads the app in a worker process and serves it; resolves once its functions are registered. */
   static async start(options: TestHostOptions = {}): Promise<TestHost> {
     const config = loadAppConfig(path.resolve(options.app ?? process.cwd()));
-    config.values = { ...config.values, ...options.env };
+    const env = { ...options.env };
     const log = options.log ?? defaultLog;
     const clock = new TestClock();
     const worker = new ChildProcessWorker({
       config,
       origin: '',
+      env,
       log: (level, message, functionName) =>
         log(
           level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info',
@@ -132,11 +134,12 @@ export class TestHost {
       throw error;
     }
     const timeSkipping = options.timeSkipping ?? true;
-    return new TestHost({ config, engine, store, runner, clock, server, calls, client, url, timeSkipping });
+    return new TestHost({ config, env, engine, store, runner, clock, server, calls, client, url, timeSkipping });
   }
 
   /** Starts an orchestration and waits for its end: resolves to its final status (Completed, Failed, Terminated). */
-  async run(name: string, options: RunOptions = {}): Promise<InstanceResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async run<TOutput = any>(name: string, options: RunOptions = {}): Promise<InstanceResult<TOutput>> {
     let record: InstanceRecord;
     try {
       record = await this.parts.engine.startNew(name, {
@@ -146,11 +149,15 @@ export class TestHost {
     } catch (error) {
       throw error instanceof EngineError ? new Error(`run('${name}'): ${error.message}`) : error;
     }
-    return this.waitForCompletion(record.instanceId, options);
+    return this.waitForCompletion<TOutput>(record.instanceId, options);
   }
 
   /** Waits for an instance's end, skipping time to its timers (and everyone's) when nothing else is in flight. */
-  async waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async waitForCompletion<TOutput = any>(
+    instanceId: string,
+    options: WaitOptions = {},
+  ): Promise<InstanceResult<TOutput>> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = Date.now() + timeoutMs;
     const { engine } = this.parts;
@@ -210,7 +217,9 @@ export class TestHost {
   /** Replays every stored instance against the app's code as it is on disk now; [] when all still replay. */
   async replayCheck(): Promise<ReplayProblem[]> {
     await this.waitForIdle();
-    return replayCheckInstances(this.parts.config.appDir, [...this.parts.engine.core.instances.values()]);
+    return replayCheckInstances(this.parts.config.appDir, this.parts.env, [
+      ...this.parts.engine.core.instances.values(),
+    ]);
   }
 
   /** Drops instances, entities, mocks, faults and recorded calls and sets the clock back; the app stays loaded. */

@@ -43,13 +43,17 @@ export interface FailureInfo {
   stack?: string;
 }
 
-/** An instance's status as the management API returns it, with its history and a one-line summary. */
-export interface InstanceResult {
+/**
+ * An instance's status as the management API returns it, with its history and a one-line summary. `TOutput` is
+ * the output's type as the test expects it (not checked).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface InstanceResult<TOutput = any> {
   instanceId: string;
   name: string;
   runtimeStatus: RuntimeStatus;
   input: unknown;
-  output: unknown;
+  output: TOutput;
   customStatus: unknown;
   createdTime: string;
   lastUpdatedTime: string;

@@ -34,3 +34,13 @@ df.app.entity('counter', (context) => {
   if (context.df.operationName === 'add') context.df.setState(value + context.df.getInput());
   else if (context.df.operationName === 'get') context.df.return(value);
 });
+
+// Human interaction with nobody answering: an event raced against a 72-hour timer (the testing library's bench).
+df.app.orchestration('approval72h', function* (context) {
+  const deadline = new Date(context.df.currentUtcDateTime.getTime() + 72 * 3600 * 1000);
+  const timer = context.df.createTimer(deadline);
+  const approval = context.df.waitForExternalEvent('Approval');
+  const winner = yield context.df.Task.any([approval, timer]);
+  if (winner === approval) timer.cancel();
+  return winner === approval ? 'approved' : 'timed out';
+});

@@ -21,6 +21,8 @@ export interface ChildWorkerOptions {
   log: WorkerLogSink;
   /** `--inspect[=port]` for the main worker, so a debugger attaches to user code only. */
   inspect?: string | undefined;
+  /** Environment variables the worker gets over the emulator's own (the testing library's `env`). */
+  env?: Record<string, string>;
   workerScript?: string;
   /** How long a worker may take to answer a liveness ping after a timeout before it is killed. */
   pingTimeoutMs?: number;
@@ -121,6 +123,7 @@ export class ChildProcessWorker implements FunctionRunner {
         config: this.options.config,
         origin: this.options.origin,
         inspect: role === 'main' ? this.options.inspect : undefined,
+        ...(this.options.env ? { env: this.options.env } : {}),
         ...(this.options.workerScript ? { workerScript: this.options.workerScript } : {}),
         markerFile: path.join(this.markerDir, `${role}-${++this.markerCount}.marker`),
       },

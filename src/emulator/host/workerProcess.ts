@@ -27,6 +27,8 @@ export interface WorkerProcessOptions {
   origin: string;
   /** `--inspect[=port]`: only the main worker gets it, so the debugger attaches to one process. */
   inspect?: string | undefined;
+  /** Environment variables over the emulator's own (they win over local.settings.json, as real ones do). */
+  env?: Record<string, string>;
   workerScript?: string;
   markerFile: string;
 }
@@ -76,6 +78,7 @@ export class WorkerProcess {
       execArgv: inspect !== undefined ? [inspect ? `--inspect=${inspect}` : '--inspect'] : [],
       env: {
         ...process.env,
+        ...options.env,
         [WORKER_OPTIONS_ENV]: JSON.stringify(boot),
         // durable-functions rewrites client URLs to localhost:7071 unless this names the host (§1.1 quirk).
         WEBSITE_HOSTNAME: new URL(origin).host,
