@@ -114,6 +114,24 @@ describe('TestHost', () => {
     await assert.rejects(host.history('old'), /no instance with ID 'old'/);
   });
 
+  it('callHttp: a mocked 202 with Location is polled, its poll timer skipped', async () => {
+    await host.reset();
+    const asked: string[] = [];
+    host.mockCallHttp((request) => {
+      asked.push(`${request.method} ${request.url}`);
+      return request.url.endsWith('/job')
+        ? { statusCode: 202, headers: { Location: 'https://example.invalid/job/status', 'Retry-After': 600 } }
+        : { statusCode: 200, content: { done: true } };
+    });
+    const wallStart = Date.now();
+    const result = await host.run('httpCaller', { input: 'https://example.invalid/job' });
+    assert.equal(result.runtimeStatus, 'Completed', result.summary);
+    assert.deepEqual(result.output, { statusCode: 200, content: '{"done":true}' });
+    assert.deepEqual(asked, ['GET https://example.invalid/job', 'GET https://example.invalid/job/status']);
+    assert.ok(Date.now() - wallStart < 5000, 'the 10-minute Retry-After was skipped');
+    assert.ok(host.clock.now().getTime() - Date.now() >= 600_000 - 60_000);
+  });
+
   it('an unknown orchestration is refused with the names the app has', async () => {
     await assert.rejects(host.run('helloSequense'), /run\('helloSequense'\): .*helloSequence/);
   });
