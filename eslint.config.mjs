@@ -90,6 +90,19 @@ export default tseslint.config(
     },
   },
   {
+    // What "Create Test for Orchestration" writes is worked out without VS Code (unit-tested in plain Node).
+    files: ['src/extension/createTest/detect.ts', 'src/extension/createTest/template.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Test generation runs without VS Code; the command file adds the UI.' }],
+          patterns: [HTTP_ONLY],
+        },
+      ],
+    },
+  },
+  {
     // The determinism linter runs in the CLI and the language server, never in VS Code's extension host, and shares
     // nothing with the emulator (docs/design/architecture.md).
     files: ['src/lint/**/*.ts'],

@@ -36,6 +36,7 @@ export const COMMAND_IDS = [
   'durableStudio.entity.copyId',
   'durableStudio.history.export',
   'durableStudio.lint.workspace',
+  'durableStudio.createOrchestrationTest',
   'durableStudio.replay.check',
   'durableStudio.replay.debugInstance',
   'durableStudio.replay.debugHistoryFile',

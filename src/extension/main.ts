@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerReplayDebugger } from '../debugger/dap/vscodeFactory.js';
 import { registerConnectionCommands } from './connection/connectionCommands.js';
 import { setContext } from './contextKeys.js';
+import { registerCreateTest } from './createTest/createTestCommand.js';
 import { Ctx } from './ctx.js';
 import { registerHistory, type HistoryPanels } from './history/historyPanels.js';
 import { registerLint } from './lint/lintCommands.js';
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     const explorer = registerExplorer(ctx);
     const history = registerHistory(ctx);
     const lint = registerLint(ctx);
+    registerCreateTest(ctx, lint);
     registerReplayCheck(ctx);
     registerDebugReplay(ctx);
     const replay = registerReplayPresentation(ctx, history);

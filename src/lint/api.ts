@@ -70,6 +70,21 @@ export interface LintOptions {
   rules?: Partial<Record<RuleId, RuleSetting>>;
 }
 
+/** An orchestration a workspace file registers (`df.app.orchestration('name', handler)` with a literal name). */
+export interface OrchestrationSummary {
+  name: string;
+  /** Absolute path of the file with the registration, and its 1-based line. */
+  file: string;
+  line: number;
+  /** Absolute path of the file holding the orchestrator function; undefined when the handler is not visible. */
+  handlerFile?: string;
+  /**
+   * The activities it calls with `callActivity` / `callActivityWithRetry` by a literal or constant name (in its
+   * callbacks and helpers too), in order of first call; names computed at run time are left out.
+   */
+  activities: string[];
+}
+
 /** What the linter needs from its surroundings (the CLI reads the disk; the server also sees unsaved buffers). */
 export interface LintHost {
   /** The file's text, or undefined when it does not exist. */
@@ -98,4 +113,9 @@ export interface Linter {
   invalidate(path: string): void;
   /** Replace the rule settings (the user changed them). */
   configure(options: LintOptions): void;
+  /**
+   * The orchestrations registered in `files` (absolute paths), or in every known file (the listed ones and those
+   * linted so far) when `files` is not given; sorted by name, then file.
+   */
+  orchestrations(files?: readonly string[]): OrchestrationSummary[];
 }

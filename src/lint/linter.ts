@@ -6,7 +6,18 @@
  * recomputed after an invalidation, lazily; parsing only repeats for the file that changed.
  */
 import path from 'node:path';
-import type { Finding, LintHost, LintOptions, Linter, RelatedLocation, RuleId, RuleSetting, Severity } from './api.js';
+import { activityNamesOf } from './activityCalls.js';
+import type {
+  Finding,
+  LintHost,
+  LintOptions,
+  Linter,
+  OrchestrationSummary,
+  RelatedLocation,
+  RuleId,
+  RuleSetting,
+  Severity,
+} from './api.js';
 import { Analyzer } from './analyze.js';
 import { contextOf, DEFAULT_DF } from './durable.js';
 import { message, type Issue } from './issues.js';
@@ -51,15 +62,46 @@ class DurableLinter implements Linter {
   }
 
   lintFiles(files: readonly string[]): Finding[] {
+    const keys = this.know(files);
+    return sortFindings(keys.flatMap((key) => this.findingsOf(key)));
+  }
+
+  orchestrations(files?: readonly string[]): OrchestrationSummary[] {
+    // Given files, only those are searched; else every file the host lists and every file seen so far.
+    const keys = files ? this.add(files) : undefined;
+    if (!files) this.know([]);
+    const summaries = this.index.registrations(keys).flatMap(({ registration, orchestrator }) => {
+      if (registration.name === undefined) return [];
+      const sf = registration.call.getSourceFile();
+      const summary: OrchestrationSummary = {
+        name: registration.name,
+        file: sf.fileName,
+        line: sf.getLineAndCharacterOfPosition(registration.call.getStart(sf)).line + 1,
+        activities: orchestrator ? activityNamesOf(orchestrator.fn, this.resolver) : [],
+      };
+      if (orchestrator) summary.handlerFile = orchestrator.file.path;
+      return [summary];
+    });
+    return summaries.sort((a, b) => compare(a.name, b.name) || compare(a.file, b.file) || a.line - b.line);
+  }
+
+  /** Makes `files` known to the index; returns them as absolute paths. */
+  private add(files: readonly string[]): string[] {
     const keys = [...new Set(files.map((file) => path.resolve(file)))];
     this.index.add(keys);
+    return keys;
+  }
+
+  /** Makes `files` and the host's listed files known to the index; returns `files` as absolute paths. */
+  private know(files: readonly string[]): string[] {
+    const keys = this.add(files);
     const listed = this.host.listFiles?.();
     // The host keeps its list; only a new list is worth walking.
     if (listed && listed !== this.listed) {
       this.listed = listed;
       this.index.add(listed);
     }
-    return sortFindings(keys.flatMap((key) => this.findingsOf(key)));
+    return keys;
   }
 
   private currentAnalyzer(): Analyzer {
@@ -139,11 +181,15 @@ function dedupe(findings: Finding[]): Finding[] {
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      compare(a.file, b.file) ||
       a.range.start.line - b.range.start.line ||
       a.range.start.column - b.range.start.column ||
-      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+      compare(a.rule, b.rule),
   );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The linter of the contract; see api.ts. `host.listFiles`, when given, lets `lintFile` see registrations elsewhere. */

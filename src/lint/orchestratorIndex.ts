@@ -56,6 +56,18 @@ export class OrchestratorIndex {
     return this.byFile?.get(file) ?? [];
   }
 
+  /** Every registration in `files` (absolute paths; default every known file), with its orchestrator if resolved. */
+  registrations(files?: readonly string[]): { registration: Registration; orchestrator: Orchestrator | undefined }[] {
+    this.refresh();
+    const keys = files ? files.map((file) => path.resolve(file)) : [...this.entries.keys()];
+    return keys
+      .flatMap((key) => this.entries.get(key) ?? [])
+      .map(({ registration, orchestrator }) => ({
+        registration,
+        orchestrator,
+      }));
+  }
+
   private refresh(): void {
     for (const file of this.pending) {
       this.entries.set(file, this.read(file));

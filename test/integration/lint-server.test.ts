@@ -3,7 +3,8 @@
  * it: pulled diagnostics for an orchestrator calling `Date.now()` (range, rule code, doc link, message), the quick
  * fix applied, rule settings turning the rule off and changing its severity, unchanged reports, "Lint Workspace"
  * with work-done progress and pushed diagnostics for files that are not open, a helper's change re-linting the
- * orchestrator that calls it, push mode for clients that cannot pull, and malformed input that the server survives.
+ * orchestrator that calls it, the orchestrations and their activities ("Create Test for Orchestration"), push mode
+ * for clients that cannot pull, and malformed input that the server survives.
  * Run `npm run build` first (npm run test:integration does).
  */
 import { after, before, test } from 'node:test';
@@ -18,7 +19,12 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LintWorkspaceRequest, type LintWorkspaceResult } from '../../src/lint/server/protocol.js';
+import {
+  LintWorkspaceRequest,
+  OrchestrationsRequest,
+  type LintWorkspaceResult,
+  type OrchestrationsResult,
+} from '../../src/lint/server/protocol.js';
 import { LspClient, PULL_CAPABILITIES, PUSH_CAPABILITIES, SERVER } from './lint-server-lsp.js';
 
 const ORCHESTRATOR = `import * as df from 'durable-functions';
@@ -276,6 +282,37 @@ test('Lint Workspace: progress through the client token, counts, pushed diagnost
     assert.equal((await client.diagnostics(reopened))[0]?.code, 'no-random');
     await client.close(reopened);
     await client.until('pushed again on close', () => (client.pushed.get(other) ?? []).length === 1);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('orchestrations: every registration with its activities (unsaved buffers count), or those of given files', async () => {
+  const client = await LspClient.start(root, PULL_CAPABILITIES);
+  try {
+    const edited = ORCHESTRATOR.replace(
+      '  return started;',
+      "  yield context.df.callActivity('audit', started);\n  return started;",
+    );
+    await client.open(file('src/timed.ts'), edited);
+    const all = (await client.connection.sendRequest(OrchestrationsRequest.method, {})) as OrchestrationsResult;
+    assert.deepEqual(
+      all.orchestrations.map(({ name, file, activities }) => ({ name, file, activities })),
+      [
+        { name: 'lucky', file: file('src/other.js'), activities: ['work'] },
+        { name: 'timed', file: file('src/timed.ts'), activities: ['work', 'audit'] },
+        { name: 'usesHelper', file: file('src/usesHelper.ts'), activities: ['work'] },
+      ],
+      'node_modules and dist are not the workspace',
+    );
+    assert.equal(all.orchestrations[1]?.line, 4);
+    const one = (await client.connection.sendRequest(OrchestrationsRequest.method, {
+      files: [file('src/usesHelper.ts')],
+    })) as OrchestrationsResult;
+    assert.deepEqual(
+      one.orchestrations.map((o) => o.name),
+      ['usesHelper'],
+    );
   } finally {
     await client.stop();
   }

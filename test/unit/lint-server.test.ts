@@ -256,6 +256,7 @@ test('batches: a linter that throws on a batch loses only the broken file; cance
     },
     invalidate() {},
     configure() {},
+    orchestrations: () => [],
   };
   const seen = new Map<string, number>();
   const errors: string[] = [];

@@ -9,7 +9,7 @@
  * plus phantom parameter and result types; each side turns it into a typed call through its own library (server.ts
  * `onRequest`, the client's `sendRequest`), so the types are still stated once, here.
  */
-import type { RuleId, RuleSetting } from '../api.js';
+import type { OrchestrationSummary, RuleId, RuleSetting } from '../api.js';
 
 /** A custom request: its method, with its parameter and result types carried by the type only. */
 export interface RequestSpec<P, R> {
@@ -45,6 +45,23 @@ export interface LintWorkspaceResult {
  * answers with counts.
  */
 export const LintWorkspaceRequest = request<LintWorkspaceParams, LintWorkspaceResult>('durableStudio/lintWorkspace');
+
+export interface OrchestrationsParams {
+  /** Search only these files (absolute paths); default: every source file under the workspace folders. */
+  files?: string[];
+}
+
+export interface OrchestrationsResult {
+  orchestrations: OrchestrationSummary[];
+}
+
+/**
+ * The orchestrations the workspace registers, each with the activities it calls by a name known statically (what
+ * "Create Test for Orchestration" mocks). Open buffers count with their unsaved text.
+ */
+export const OrchestrationsRequest = request<OrchestrationsParams, OrchestrationsResult>(
+  'durableStudio/orchestrations',
+);
 
 /** What the client passes as `initializationOptions`. */
 export interface LintInitializationOptions {

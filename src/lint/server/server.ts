@@ -35,6 +35,7 @@ import { FindingStore, type FileReport } from './findingStore.js';
 import {
   DEFAULT_SETTINGS,
   LintWorkspaceRequest,
+  OrchestrationsRequest,
   parseSettings,
   SETTINGS_SECTION,
   SOURCE_EXTENSIONS,
@@ -42,6 +43,8 @@ import {
   type LintSettings,
   type LintWorkspaceParams,
   type LintWorkspaceResult,
+  type OrchestrationsParams,
+  type OrchestrationsResult,
   type RequestSpec,
 } from './protocol.js';
 import { ruleDocLinks } from './ruleDocs.js';
@@ -111,6 +114,7 @@ export class LintServer {
       }),
     );
     onRequest(connection, LintWorkspaceRequest, (params, token) => this.lintWorkspace(params, token));
+    onRequest(connection, OrchestrationsRequest, (params) => this.orchestrations(params));
     this.documents.listen(connection);
   }
 
@@ -391,6 +395,16 @@ export class LintServer {
     } finally {
       progress.done();
     }
+  }
+
+  // ---- Orchestrations (Create Test) ----------------------------------------------------------------------------
+
+  private async orchestrations(params: OrchestrationsParams | null): Promise<OrchestrationsResult> {
+    await this.ready;
+    const files = params?.files;
+    // The whole workspace: list it now (the list made at start-up may not be finished, or may predate new files).
+    if (!files) this.host.setWorkspaceFiles(await workspaceSourceFiles(this.folders));
+    return { orchestrations: this.linter.orchestrations(files) };
   }
 
   // ---- Errors ----------------------------------------------------------------------------------------------
