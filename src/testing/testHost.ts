@@ -3,6 +3,7 @@
  * unmodified app in an app worker process, with activity mocks and fault injection in the test's process and a
  * management API on 127.0.0.1 for the app's own DurableClient (`host.client`).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import ms from 'ms';
 import type { DurableClient } from 'durable-functions';
@@ -81,7 +82,7 @@ export class TestHost {
 
   /** Loads the app in a worker process and serves it; resolves once its functions are registered. */
   static async start(options: TestHostOptions = {}): Promise<TestHost> {
-    const config = loadAppConfig(path.resolve(options.app ?? process.cwd()));
+    const config = loadAppConfig(functionAppDir(path.resolve(options.app ?? process.cwd())));
     const env = { ...options.env };
     const log = options.log ?? defaultLog;
     const clock = new TestClock();
@@ -251,6 +252,17 @@ export class TestHost {
     const record = this.parts.engine.getInstance(instanceId);
     if (!record) throw new Error(`${method}: no instance with ID '${instanceId}'`);
     return record;
+  }
+}
+
+/**
+ * The function app `from` is in: the nearest folder with a host.json, `from` itself or above (so a test may pass its
+ * own folder, compiled or not); `from` when there is none (loading it then says what is missing).
+ */
+function functionAppDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'host.json'))) return dir;
+    if (path.dirname(dir) === dir) return from;
   }
 }
 

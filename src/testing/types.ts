@@ -1,7 +1,10 @@
 /** The public types of `durable-studio/testing`. */
 
 export interface TestHostOptions {
-  /** The function app's folder (with host.json and package.json; `main` names the compiled JS). Default: cwd. */
+  /**
+   * The function app's folder (host.json, and package.json whose `main` names the compiled JS), or any folder in it:
+   * the nearest folder with a host.json at or above it is used, so a test can pass its own folder. Default: cwd.
+   */
   app?: string;
   /**
    * While `run` or `waitForCompletion` waits and nothing else is in flight, jump the clock to the next durable

@@ -59,16 +59,17 @@ test('runner: Vitest, else Jest, in dependencies or devDependencies; else node:t
   assert.equal(runnerOf(undefined), 'node');
 });
 
-test('test file names mirror the source; module style from the extension, else the package type', () => {
-  const at = (name: string) => path.join(ROOT, 'src', name);
-  assert.deepEqual(testFileFor(at('a.ts'), false), { file: at('a.test.ts'), typescript: true, esm: false });
-  assert.deepEqual(testFileFor(at('a.ts'), true), { file: at('a.test.ts'), typescript: true, esm: true });
-  assert.deepEqual(testFileFor(at('a.mts'), false), { file: at('a.test.mts'), typescript: true, esm: true });
-  assert.deepEqual(testFileFor(at('a.cts'), true), { file: at('a.test.cts'), typescript: true, esm: false });
-  assert.deepEqual(testFileFor(at('a.js'), false), { file: at('a.test.js'), typescript: false, esm: false });
-  assert.deepEqual(testFileFor(at('a.js'), true), { file: at('a.test.js'), typescript: false, esm: true });
-  assert.deepEqual(testFileFor(at('a.mjs'), false), { file: at('a.test.mjs'), typescript: false, esm: true });
-  assert.deepEqual(testFileFor(at('a.cjs'), true), { file: at('a.test.cjs'), typescript: false, esm: false });
+test("tests go to the app's test folder; names mirror the source; module style from the extension, else the package type", () => {
+  const src = (name: string) => path.join(ROOT, 'src', 'functions', name);
+  const at = (name: string) => path.join(ROOT, 'test', name);
+  assert.deepEqual(testFileFor(src('a.ts'), ROOT, false), { file: at('a.test.ts'), typescript: true, esm: false });
+  assert.deepEqual(testFileFor(src('a.ts'), ROOT, true), { file: at('a.test.ts'), typescript: true, esm: true });
+  assert.deepEqual(testFileFor(src('a.mts'), ROOT, false), { file: at('a.test.mts'), typescript: true, esm: true });
+  assert.deepEqual(testFileFor(src('a.cts'), ROOT, true), { file: at('a.test.cts'), typescript: true, esm: false });
+  assert.deepEqual(testFileFor(src('a.js'), ROOT, false), { file: at('a.test.js'), typescript: false, esm: false });
+  assert.deepEqual(testFileFor(src('a.js'), ROOT, true), { file: at('a.test.js'), typescript: false, esm: true });
+  assert.deepEqual(testFileFor(src('a.mjs'), ROOT, false), { file: at('a.test.mjs'), typescript: false, esm: true });
+  assert.deepEqual(testFileFor(src('a.cjs'), ROOT, true), { file: at('a.test.cjs'), typescript: false, esm: false });
   assert.equal(numberedName(at('a.test.ts'), 2), at('a.2.test.ts'));
   assert.equal(numberedName(at('a.b.test.mjs'), 3), at('a.b.3.test.mjs'));
 });
@@ -90,6 +91,9 @@ test('main globs that would load the test as a function file', () => {
   assert.ok(!mainLoadsTest('src/functions/*.js', ROOT, js('test/hello.test.js')));
   assert.ok(!mainLoadsTest('src/functions/!(*.test).js', ROOT, js('src/functions/hello.test.js')));
   assert.ok(!mainLoadsTest('index.js', ROOT, js('hello.test.js')));
+  // Where the command writes tests: out of the usual globs' way, compiled or not.
+  assert.ok(!mainLoadsTest('dist/src/functions/*.js', ROOT, ts('test/hello.test.ts')));
+  assert.ok(mainLoadsTest('dist/**/*.js', ROOT, ts('test/hello.test.ts')));
 });
 
 test('plan: the app is the folder with host.json; runner, style, app path, run command and warnings', async () => {
@@ -100,19 +104,26 @@ test('plan: the app is the folder with host.json; runner, style, app path, run c
   });
   const plan = await planTest(orchestration('src/functions/hello.ts'), probe, { stop: path.dirname(ROOT) });
   assert.equal(plan.appDir, ROOT);
-  assert.equal(plan.target.file, path.join(ROOT, 'src/functions/hello.test.ts'));
+  assert.equal(plan.target.file, path.join(ROOT, 'test/hello.test.ts'));
   assert.deepEqual(plan.spec, {
     orchestration: 'helloSequence',
     activities: ['sayHello'],
     runner: 'vitest',
     typescript: true,
     esm: false,
-    appPath: '../..',
-    runCommand: 'npx vitest run src/functions/hello.test.ts',
+    runCommand: 'npx vitest run test/hello.test.ts',
   });
-  assert.equal(plan.warnings.length, 2, plan.warnings.join('\n'));
-  assert.match(plan.warnings[0]!, /"main" \(dist\/src\/functions\/\*\.js\) also matches the test once compiled/);
-  assert.match(plan.warnings[1]!, /does not list durable-studio/);
+  assert.deepEqual(plan.warnings.length, 1, plan.warnings.join('\n'));
+  assert.match(plan.warnings[0]!, /does not list durable-studio/);
+
+  // A main glob that also takes the test's compiled file is worth a warning.
+  const wide = memoryProbe({
+    'host.json': '{}',
+    'package.json': JSON.stringify({ main: 'dist/**/*.js', devDependencies: { 'durable-studio': '*' } }),
+  });
+  const widePlan = await planTest(orchestration('src/functions/hello.ts'), wide, { stop: path.dirname(ROOT) });
+  assert.equal(widePlan.warnings.length, 1, widePlan.warnings.join('\n'));
+  assert.match(widePlan.warnings[0]!, /"main" \(dist\/\*\*\/\*\.js\) also matches the test once compiled/);
 
   // The handler's file, not the registration's, decides where the test goes; package.json may be further up.
   const nested = memoryProbe({
@@ -125,10 +136,10 @@ test('plan: the app is the folder with host.json; runner, style, app path, run c
     nested,
   );
   assert.equal(other.appDir, path.join(ROOT, 'func'));
-  assert.equal(other.target.file, path.join(ROOT, 'func/orchestrators/order.test.mjs'));
+  assert.equal(other.target.file, path.join(ROOT, 'func/test/order.test.mjs'));
   assert.deepEqual(
-    { runner: other.spec.runner, esm: other.spec.esm, appPath: other.spec.appPath, run: other.spec.runCommand },
-    { runner: 'jest', esm: true, appPath: '..', run: 'npx jest func/orchestrators/order.test.mjs' },
+    { runner: other.spec.runner, esm: other.spec.esm, run: other.spec.runCommand },
+    { runner: 'jest', esm: true, run: 'npx jest func/test/order.test.mjs' },
   );
   assert.deepEqual(other.warnings, []);
 });
@@ -151,7 +162,6 @@ for (const runner of RUNNERS) {
         runner,
         typescript: style.typescript,
         esm: style.esm,
-        appPath: '../..',
         runCommand: 'run me',
       };
       const text = renderTest(spec);
@@ -170,8 +180,8 @@ for (const runner of RUNNERS) {
       assert.ok(
         text.includes(
           style.esm
-            ? "TestHost.start({ app: fileURLToPath(new URL('../../', import.meta.url)) })"
-            : "TestHost.start({ app: path.resolve(__dirname, '../..') })",
+            ? "TestHost.start({ app: fileURLToPath(new URL('.', import.meta.url)) })"
+            : 'TestHost.start({ app: __dirname })',
         ),
         text,
       );
@@ -185,9 +195,12 @@ for (const runner of RUNNERS) {
           /\b(import|const) \{ after, afterEach, before, describe, it \} (from |= require\()'node:test'/,
         );
         assert.match(text, /node:assert\/strict/);
-        assert.match(text, /assert\.equal\(result\.runtimeStatus, 'Completed'/);
+        assert.match(text, /assert\.equal\(result\.runtimeStatus, 'Completed', result\.summary\);/);
+      } else if (runner === 'vitest') {
+        assert.match(text, /expect\(result\.runtimeStatus, result\.summary\)\.toBe\('Completed'\);/);
+        assert.match(text, /beforeAll\(async \(\) => \{[^]*\}, 30_000\);/);
       } else {
-        assert.match(text, /expect\(result\.runtimeStatus\)\.toBe\('Completed'\);/);
+        assert.match(text, /expect\(result\)\.toMatchObject\(\{ runtimeStatus: 'Completed' \}\);/);
         assert.match(text, /beforeAll\(async \(\) => \{[^]*\}, 30_000\);/);
       }
     });
@@ -201,7 +214,6 @@ test('template: no activity known by name leaves a hint and no call checks', () 
     runner: 'node',
     typescript: true,
     esm: false,
-    appPath: '.',
   });
   assert.deepEqual(syntaxErrors(text, 'x.test.ts'), []);
   assert.ok(!text.includes('host.calls('));
@@ -215,8 +227,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 class TestHost {
   static async start({ app }) {
-    if (!fs.existsSync(path.join(app, 'host.json'))) throw new Error('not a function app: ' + app);
-    return new TestHost(app);
+    for (let dir = app; ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, 'host.json'))) return new TestHost(dir);
+      if (path.dirname(dir) === dir) throw new Error('not in a function app: ' + app);
+    }
   }
   constructor(app) { this.app = app; this.mocks = new Map(); this.log = new Map(); }
   mockActivity(name, fn) { this.mocks.set(name, fn); }
@@ -225,7 +239,7 @@ class TestHost {
       const result = fn(input, { instanceId: 'i1', attempt: 1 });
       this.log.set(activity, [...(this.log.get(activity) ?? []), { instanceId: 'i1', input, attempt: 1, result }]);
     }
-    return { instanceId: 'i1', name, runtimeStatus: 'Completed', input, output: null, history: [] };
+    return { instanceId: 'i1', name, runtimeStatus: 'Completed', input, output: null, history: [], summary: 'done' };
   }
   calls(name) { return this.log.get(name) ?? []; }
   async reset() { fs.appendFileSync(path.join(this.app, 'events.log'), 'reset\\n'); }
@@ -278,6 +292,7 @@ for (const { source, type } of [
         { stop: dir },
       );
       assert.equal(plan.spec.runner, 'node');
+      fs.mkdirSync(path.dirname(plan.target.file), { recursive: true });
       fs.writeFileSync(plan.target.file, renderTest(plan.spec));
       const args = plan.target.typescript ? ['--import', TSX_LOADER.href] : [];
       const run = await runNode([...args, '--test', plan.target.file], app);

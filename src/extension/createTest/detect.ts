@@ -1,12 +1,13 @@
 /**
  * What "Create Test for Orchestration" works out before writing: the function app (the nearest folder with
  * host.json above the orchestrator), its test runner (Vitest or Jest in the nearest package.json, else node:test),
- * the test file's name and module style (it mirrors the source: `.ts` gives `.test.ts`, `.mjs` gives `.test.mjs`; a
- * `.js` or `.ts` file is an ES module when package.json says `"type": "module"`), and what deserves a warning (a
- * package.json `main` glob that would load the test as part of the app). No VS Code: files are read through
- * `FileProbe` (unit-tested).
+ * the test file (in the app's `test/` folder, out of the function files' way; its name and module style mirror the
+ * source: `.ts` gives `.test.ts`, `.mjs` gives `.test.mjs`; a `.js` or `.ts` file is an ES module when package.json
+ * says `"type": "module"`), and what deserves a warning (a package.json `main` glob that would still load the test
+ * as part of the app). No VS Code: files are read through `FileProbe` (unit-tested).
  */
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type { OrchestrationSummary } from '../../lint/api.js';
 import type { TestRunner, TestSpec } from './template.js';
 
@@ -86,12 +87,16 @@ export function runnerOf(pkg: PackageJson | undefined): TestRunner {
   return 'node';
 }
 
-/** The test file next to `source`: `<base>.test<ext>`, where `ext` mirrors the source's. */
-export function testFileFor(source: string, packageIsModule: boolean): TestTarget {
+/** The test of `source`: `<app>/test/<base>.test<ext>`, where `ext` mirrors the source's. */
+export function testFileFor(source: string, appDir: string, packageIsModule: boolean): TestTarget {
   const ext = path.extname(source);
   const kind = TEST_EXTENSIONS[ext.toLowerCase()] ?? TEST_EXTENSIONS['.js']!;
-  const base = source.slice(0, source.length - ext.length);
-  return { file: base + kind.ext, typescript: kind.typescript, esm: kind.esm ?? packageIsModule };
+  const base = path.basename(source, ext);
+  return {
+    file: path.join(appDir, 'test', base + kind.ext),
+    typescript: kind.typescript,
+    esm: kind.esm ?? packageIsModule,
+  };
 }
 
 /** `x.test.ts` → `x.2.test.ts` (n = 2), for a test file that must not replace an existing one. */
@@ -110,37 +115,17 @@ export async function freeName(file: string, probe: Pick<FileProbe, 'exists'>): 
 
 /**
  * Whether package.json `main` (relative to the app folder) would load the test file as one of the app's function
- * files. A TypeScript test is compiled somewhere else, so only its compiled file name is compared with the glob's
- * last segment. Globs with extglobs or character classes are assumed to be written with tests in mind.
+ * files. A TypeScript test is compiled to where tsc writes it, usually under the first folder `main` names (`dist/`
+ * of `dist/src/functions/*.js`), so that place is checked too.
  */
 export function mainLoadsTest(main: string, appDir: string, target: TestTarget): boolean {
   const pattern = main.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (/[[\]()!+@]/.test(pattern)) return false;
-  if (target.typescript) {
-    const compiled = path.basename(target.file).replace(/\.([mc]?)ts$/, '.$1js');
-    return globRegExp(pattern.split('/').pop() ?? '').test(compiled);
-  }
+  const loads = picomatch(pattern);
   const relative = path.relative(appDir, target.file).split(path.sep).join('/');
-  return globRegExp(pattern).test(relative);
-}
-
-/** `*`, `?`, `**` and `{a,b}` of a glob as a regular expression over `/`-separated paths. */
-function globRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      source += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else if (c === '{') source += '(?:';
-    else if (c === '}') source += ')';
-    else if (c === ',') source += '|';
-    else source += c.replace(/[.^$|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+  if (!target.typescript) return loads(relative);
+  const compiled = relative.replace(/\.([mc]?)ts$/, '.$1js');
+  const outDir = pattern.split('/')[0] ?? '';
+  return loads(compiled) || (outDir !== '' && !picomatch.scan(outDir).isGlob && loads(`${outDir}/${compiled}`));
 }
 
 /** Everything the command needs to write the test of one orchestration. */
@@ -159,10 +144,9 @@ export async function planTest(
   }
   const pkg = packageDir ? parsePackageJson(await probe.read(path.join(packageDir, 'package.json'))) : undefined;
   const runner = runnerOf(pkg);
-  const target = testFileFor(source, pkg?.type === 'module');
+  const target = testFileFor(source, appDir, pkg?.type === 'module');
   const runFrom = packageDir ?? appDir;
   const relative = (to: string): string => path.relative(runFrom, to).split(path.sep).join('/');
-  const appPath = path.relative(path.dirname(target.file), appDir).split(path.sep).join('/') || '.';
 
   const appPkg = packageDir === appDir ? pkg : parsePackageJson(await probe.read(path.join(appDir, 'package.json')));
   const main = appPkg?.main;
@@ -185,7 +169,6 @@ export async function planTest(
       runner,
       typescript: target.typescript,
       esm: target.esm,
-      appPath,
       runCommand: runCommand(runner, target, relative(target.file)),
     },
   };

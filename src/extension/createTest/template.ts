@@ -16,8 +16,6 @@ export interface TestSpec {
   typescript: boolean;
   /** Node runs the test file as an ES module (`import.meta.url`; `import` in JavaScript). */
   esm: boolean;
-  /** The function app folder (with host.json) relative to the test file's folder, with `/`: `.`, `..`, `../..`. */
-  appPath: string;
   /** The command that runs this one file, shown in the header. */
   runCommand?: string;
 }
@@ -45,7 +43,8 @@ export function renderTest(spec: TestSpec): string {
     `  let host${spec.typescript ? ': TestHost' : ''};`,
     '',
     `  ${hooks.before}(async () => {`,
-    '    // The function app: the folder with host.json (TestHost finds the code through its package.json "main").',
+    '    // The function app: the nearest folder with a host.json at or above this one (its package.json "main"',
+    '    // names the compiled functions TestHost loads).',
     `    host = await TestHost.start({ app: ${appExpression(spec)} });`,
     `  }${spec.runner === 'node' ? '' : `, ${START_TIMEOUT}`});`,
     '',
@@ -89,17 +88,12 @@ function imports(spec: TestSpec): string[] {
     add('assert', 'node:assert/strict', !spec.typescript);
   }
   if (spec.esm) add('{ fileURLToPath }', 'node:url');
-  else add('path', 'node:path');
   add('{ TestHost }', 'durable-studio/testing');
   return lines;
 }
 
 function appExpression(spec: TestSpec): string {
-  if (spec.esm) {
-    const relative = spec.appPath === '.' ? './' : `${spec.appPath}/`;
-    return `fileURLToPath(new URL(${quote(relative)}, import.meta.url))`;
-  }
-  return spec.appPath === '.' ? '__dirname' : `path.resolve(__dirname, ${quote(spec.appPath)})`;
+  return spec.esm ? "fileURLToPath(new URL('.', import.meta.url))" : '__dirname';
 }
 
 function mocks(activities: readonly string[]): string[] {
@@ -122,14 +116,17 @@ function mocks(activities: readonly string[]): string[] {
 function assertions(spec: TestSpec): string[] {
   if (spec.runner === 'node') {
     return [
-      "    assert.equal(result.runtimeStatus, 'Completed', `output: ${JSON.stringify(result.output)}`);",
+      "    assert.equal(result.runtimeStatus, 'Completed', result.summary);",
       ...spec.activities.map(
         (activity) => `    assert.ok(host.calls(${quote(activity)}).length > 0, ${quote(`${activity} was called`)});`,
       ),
     ];
   }
   return [
-    "    expect(result.runtimeStatus).toBe('Completed');",
+    // The one-line summary (status, failure, last events) shows when the run did not complete.
+    spec.runner === 'vitest'
+      ? "    expect(result.runtimeStatus, result.summary).toBe('Completed');"
+      : "    expect(result).toMatchObject({ runtimeStatus: 'Completed' });",
     ...spec.activities.map((activity) => `    expect(host.calls(${quote(activity)}).length).toBeGreaterThan(0);`),
   ];
 }
