@@ -3,19 +3,17 @@
 //
 //   npm test        (builds the app and these tests, then runs them with node:test)
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import { TestHost } from 'durable-studio/testing';
 import { EntityId } from 'durable-functions';
 
-// The function app folder: host.json and package.json (its "main" names the compiled functions).
-const appDir = path.resolve(__dirname, '..', '..');
 
 describe('example app orchestrations', () => {
     let host: TestHost;
 
     before(async () => {
-        host = await TestHost.start({ app: appDir });
+        // The function app: the nearest folder with a host.json at or above this file (compiled into dist/test/).
+        host = await TestHost.start({ app: __dirname });
     });
     afterEach(() => host.reset());
     after(() => host.stop());
