@@ -24,8 +24,8 @@ const entries = {
   testing: 'src/testing/index.ts',
 };
 
-await esbuild.build({
-  entryPoints: entries,
+/** Options of every Node bundle. */
+const node = {
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -36,10 +36,17 @@ await esbuild.build({
   logLevel: 'warning',
   // Bundled CJS output of ESM-only packages (lowdb) may reference import.meta.url; map it.
   define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   // fsevents is optional and macOS-only (chokidar).
   external: ['fsevents', 'vscode'],
-});
+};
+const importMetaUrl = "const importMetaUrl = require('url').pathToFileURL(__filename).href;";
+const { cli, ...libraries } = entries;
+
+await Promise.all([
+  esbuild.build({ ...node, entryPoints: libraries, banner: { js: importMetaUrl } }),
+  // The npm package's `bin`: npm links it as a command, which runs it by its interpreter line.
+  esbuild.build({ ...node, entryPoints: { cli }, banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } }),
+]);
 
 // ESM entry of `durable-studio/testing`: the CommonJS bundle's exports, so both module systems share one copy.
 fs.writeFileSync(
