@@ -23,12 +23,12 @@ export interface TestHostOptions {
 export interface RunOptions {
   input?: unknown;
   instanceId?: string;
-  /** How long to wait for the end, in wall-clock milliseconds (default 30,000). */
+  /** How long to wait for the end, in wall-clock milliseconds (default 4,500). */
   timeoutMs?: number;
 }
 
 export interface WaitOptions {
-  /** How long to wait for the end, in wall-clock milliseconds (default 30,000). */
+  /** How long to wait for the end, in wall-clock milliseconds (default 4,500). */
   timeoutMs?: number;
 }
 
