@@ -16,6 +16,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FIXTURES, REPO, tempDir } from './harness.js';
+import { renderTest, type TestRunner } from '../../src/extension/createTest/template.js';
+import { createLinter } from '../../src/lint/linter.js';
 
 /** Tests in each fixture test file (the same nine scenarios in every runner). */
 const TESTS_PER_FILE = 9;
@@ -187,6 +189,39 @@ async function runTests(app: string, script: string, runner: 'node' | 'jest' | '
   assert.doesNotMatch(result.output, /did not exit one second after|failed to exit gracefully/, tail(result));
 }
 
+/**
+ * What *Create Test for Orchestration* writes for the app's helloChain (its activities found by the linter, as the
+ * command finds them), rendered for `runner` and placed where that runner's script finds it; the script is then run
+ * on that file alone and its one test must pass against the real library.
+ */
+async function runGeneratedTest(
+  app: string,
+  source: string,
+  runner: TestRunner,
+  target: { file: string; typescript: boolean; esm: boolean },
+  /** `['node', ...args]` or `['npm', ...args]`. */
+  command: string[],
+): Promise<void> {
+  assert.ok(app, 'the app was installed');
+  const file = path.join(app, source);
+  const linter = createLinter({
+    readFile: (name) => (fs.existsSync(name) ? fs.readFileSync(name, 'utf8') : undefined),
+    listFiles: () => [file],
+  });
+  const helloChain = linter.orchestrations([file]).find((orchestration) => orchestration.name === 'helloChain');
+  assert.deepEqual(helloChain?.activities, ['greet'], 'the linter finds the activity helloChain calls');
+  const text = renderTest({ orchestration: 'helloChain', activities: helloChain.activities, runner, ...target });
+  fs.writeFileSync(path.join(app, target.file), text);
+  const label = `${path.basename(app)}: generated ${runner} test`;
+  const [program, ...args] = command;
+  const result =
+    program === 'node'
+      ? await run(process.execPath, args, app, RUNNER_TIMEOUT_MS, label)
+      : await npm(command.slice(1), app, RUNNER_TIMEOUT_MS, label);
+  assert.equal(result.code, 0, `${tail(result)}\n${text}`);
+  assert.deepEqual(counts(runner, result.output), { passed: 1, total: 1 }, tail(result));
+}
+
 /** `npx durable-studio ...` from the app's own node_modules/.bin (`--no`: never from the registry). */
 function npx(app: string, args: string[], label: string): Promise<Run> {
   const command = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -232,6 +267,14 @@ describe('durable-studio/testing installed from the packed tarball', () => {
 
     test('Jest', () => runTests(app, 'test:jest', 'jest'));
 
+    test('the test Create Test writes passes: node:test and Jest, CommonJS', async () => {
+      const source = 'src/functions/helloChain.js';
+      const node = { file: 'test/node/generated.test.js', typescript: false, esm: false };
+      await runGeneratedTest(app, source, 'node', node, ['node', '--test', node.file]);
+      const jest = { file: 'test/jest/generated.test.js', typescript: false, esm: false };
+      await runGeneratedTest(app, source, 'jest', jest, ['npm', 'run', 'test:jest', '--', 'generated']);
+    });
+
     test('the packaged CLI: lint and replay-check', () => checkCli(app));
   });
 
@@ -252,6 +295,16 @@ describe('durable-studio/testing installed from the packed tarball', () => {
     test('Jest (ES modules)', () => runTests(app, 'test:jest', 'jest'));
 
     test('node:test (ES modules)', () => runTests(app, 'test:node', 'node'));
+
+    test('the test Create Test writes passes: Vitest (TypeScript), Jest and node:test (ES modules)', async () => {
+      const source = 'src/functions/helloChain.ts';
+      const ts = { file: 'test/vitest/generated.test.ts', typescript: true, esm: true };
+      await runGeneratedTest(app, source, 'vitest', ts, ['npm', 'run', 'test:vitest', '--', 'generated']);
+      const jest = { file: 'test/jest/generated.test.mjs', typescript: false, esm: true };
+      await runGeneratedTest(app, source, 'jest', jest, ['npm', 'run', 'test:jest', '--', 'generated']);
+      const node = { file: 'test/node/generated.test.mjs', typescript: false, esm: true };
+      await runGeneratedTest(app, source, 'node', node, ['node', '--test', node.file]);
+    });
 
     test('the packaged CLI: lint and replay-check', () => checkCli(app));
   });
