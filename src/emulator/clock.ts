@@ -56,9 +56,19 @@ function checkAdvance(now: number, ms: number): void {
   if (problem !== undefined) throw new RangeError(problem);
 }
 
+interface Waiting {
+  at: number;
+  callback: () => void;
+  handle: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Wall time plus an offset. A move forward runs the callbacks it makes due at once, earliest first, before it
+ * returns (so whoever moved the clock sees the work they start); the others wait for their time.
+ */
 export class SystemClock implements Clock {
   private offset = 0;
-  private readonly waiting = new Set<{ at: number; callback: () => void; handle: NodeJS.Timeout | undefined }>();
+  private readonly waiting = new Set<Waiting>();
 
   now(): number {
     return Date.now() + this.offset;
@@ -69,7 +79,7 @@ export class SystemClock implements Clock {
   }
 
   schedule(at: number, callback: () => void): () => void {
-    const entry = { at, callback, handle: undefined as NodeJS.Timeout | undefined };
+    const entry: Waiting = { at, callback, handle: undefined };
     this.waiting.add(entry);
     this.arm(entry);
     return () => {
@@ -81,22 +91,34 @@ export class SystemClock implements Clock {
   advance(ms: number): void {
     checkAdvance(this.now(), ms);
     this.offset += ms;
+    const now = this.now();
+    const due = [...this.waiting].filter((entry) => entry.at <= now).sort((a, b) => a.at - b.at);
+    for (const entry of due) this.fire(entry);
     for (const entry of this.waiting) {
       clearTimeout(entry.handle);
       this.arm(entry);
     }
   }
 
-  private arm(entry: { at: number; callback: () => void; handle: NodeJS.Timeout | undefined }): void {
+  /** Back to wall time with nothing scheduled. */
+  reset(): void {
+    for (const entry of this.waiting) clearTimeout(entry.handle);
+    this.waiting.clear();
+    this.offset = 0;
+  }
+
+  private fire(entry: Waiting): void {
+    if (!this.waiting.delete(entry)) return;
+    clearTimeout(entry.handle);
+    entry.callback();
+  }
+
+  private arm(entry: Waiting): void {
     const delay = Math.max(0, entry.at - this.now());
     entry.handle = setTimeout(
       () => {
-        if (this.now() >= entry.at) {
-          this.waiting.delete(entry);
-          entry.callback();
-        } else {
-          this.arm(entry);
-        }
+        if (this.now() >= entry.at) this.fire(entry);
+        else this.arm(entry);
       },
       Math.min(delay, MAX_TIMEOUT_MS),
     );

@@ -23,7 +23,7 @@ import { Idleness } from './idleness.js';
 import { MockRunner } from './mockRunner.js';
 import { replayCheckInstances } from './replayCheck.js';
 import { instanceResult, pendingOf } from './report.js';
-import { TestClock } from './testClock.js';
+import { SystemClock } from '../emulator/clock.js';
 import type {
   ActivityCall,
   ActivityMock,
@@ -49,7 +49,7 @@ interface Parts {
   engine: Engine;
   store: MemoryStore;
   runner: MockRunner;
-  clock: TestClock;
+  clock: SystemClock;
   server: EmulatorHttpServer;
   calls: ClientCalls;
   client: DurableClient;
@@ -85,7 +85,7 @@ export class TestHost {
     const config = loadAppConfig(functionAppDir(path.resolve(options.app ?? process.cwd())));
     const env = { ...options.env };
     const log = options.log ?? defaultLog;
-    const clock = new TestClock();
+    const clock = new SystemClock();
     const worker = new ChildProcessWorker({
       config,
       origin: '',

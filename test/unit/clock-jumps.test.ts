@@ -1,10 +1,10 @@
-/** The test host's clock: wall time plus jumps that run what they make due at once, earliest first. */
+/** The system clock: wall time plus jumps that run what they make due at once, earliest first (time skipping). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestClock } from '../../src/testing/testClock.js';
+import { SystemClock } from '../../src/emulator/clock.js';
 
 test('a jump runs the callbacks it makes due synchronously, earliest first, and keeps later ones', () => {
-  const clock = new TestClock();
+  const clock = new SystemClock();
   const start = clock.now();
   const fired: string[] = [];
   clock.schedule(start + 3_600_000, () => fired.push('1h'));
@@ -22,12 +22,12 @@ test('a jump runs the callbacks it makes due synchronously, earliest first, and 
 });
 
 test('wall time still runs: a callback due now fires by itself', async () => {
-  const clock = new TestClock();
+  const clock = new SystemClock();
   await new Promise<void>((resolve) => clock.schedule(clock.now() + 5, resolve));
 });
 
 test('a jump past the latest representable time is refused and does not move the clock', () => {
-  const clock = new TestClock();
+  const clock = new SystemClock();
   const before = clock.offsetMs();
   assert.throws(() => clock.advance(Number.MAX_SAFE_INTEGER), RangeError);
   assert.throws(() => clock.advance(-1), RangeError);
