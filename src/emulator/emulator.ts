@@ -8,12 +8,11 @@ import { SystemClock } from './clock.js';
 import { loadAppConfig, type AppConfig } from './appConfig.js';
 import { Engine } from './engine/engine.js';
 import { createHttpServer, type EmulatorHttpServer } from './http/server.js';
-import { InvocationError } from './host/runner.js';
 import { ChildProcessWorker } from './host/workerClient.js';
 import type { LogLevel } from './host/protocol.js';
 import { createFileStore } from './store/fileStore.js';
+import { emulatorLevel, httpTriggers } from './wiring.js';
 import type { Store } from './store/types.js';
-import type { HttpTriggerInvoker, WorkerHttpResponse } from '../protocol/http.js';
 
 export const EMULATOR_VERSION = '0.1.0';
 
@@ -44,31 +43,8 @@ export function defaultStoreDir(appDir: string): string {
 }
 
 function workerLog(log: EmulatorOptions['log']) {
-  return (level: LogLevel, message: string, functionName?: string): void => {
-    const text = functionName ? `[${functionName}] ${message}` : message;
-    log(level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info', text);
-  };
-}
-
-export function httpTriggers(engine: Engine, worker: ChildProcessWorker): HttpTriggerInvoker {
-  return {
-    routes: () =>
-      engine.core.functions
-        .filter((fn) => fn.kind === 'http')
-        .map((fn) => ({ functionName: fn.name, route: fn.route ?? fn.name, methods: fn.methods ?? [] })),
-    async invoke(functionName, request): Promise<WorkerHttpResponse> {
-      try {
-        const result = await worker.invoke({ kind: 'http', functionName, request });
-        if (result.kind !== 'http') throw new Error(`unexpected ${result.kind} result for an HTTP trigger`);
-        return result.response;
-      } catch (error) {
-        // A throwing handler is a 500 with no body on the real host; the details go to the log.
-        const detail = error instanceof InvocationError ? (error.error.stack ?? error.error.message) : String(error);
-        engine.core.log('error', `Executed 'Functions.${functionName}' (Failed): ${detail}`);
-        return { status: 500, headers: {}, cookies: [] };
-      }
-    },
-  };
+  return (level: LogLevel, message: string, functionName?: string): void =>
+    log(emulatorLevel(level), functionName ? `[${functionName}] ${message}` : message);
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {

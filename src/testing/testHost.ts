@@ -8,7 +8,7 @@ import path from 'node:path';
 import ms from 'ms';
 import type { DurableClient } from 'durable-functions';
 import { loadAppConfig, type AppConfig } from '../emulator/appConfig.js';
-import { httpTriggers } from '../emulator/emulator.js';
+import { SystemClock } from '../emulator/clock.js';
 import { EngineError } from '../emulator/engine/api.js';
 import { Engine } from '../emulator/engine/engine.js';
 import { executeHttpRequest } from '../emulator/engine/httpActivity.js';
@@ -17,13 +17,13 @@ import { createHttpServer, type EmulatorHttpServer } from '../emulator/http/serv
 import { toStatusPayload } from '../emulator/http/statusPayload.js';
 import { ChildProcessWorker } from '../emulator/host/workerClient.js';
 import { createMemoryStore, type MemoryStore } from '../emulator/store/memoryStore.js';
+import { emulatorLevel, httpTriggers } from '../emulator/wiring.js';
 import { clientBindingJson } from '../protocol/clientBinding.js';
 import { ClientCalls, createDurableClient } from './client.js';
 import { Idleness } from './idleness.js';
 import { MockRunner } from './mockRunner.js';
 import { replayCheckInstances } from './replayCheck.js';
 import { instanceResult, pendingOf } from './report.js';
-import { SystemClock } from '../emulator/clock.js';
 import type {
   ActivityCall,
   ActivityMock,
@@ -91,11 +91,7 @@ export class TestHost {
       origin: '',
       env,
       log: (level, message, functionName) =>
-        log(
-          level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info',
-          functionName ? `[${functionName}] ${message}` : message,
-          'app',
-        ),
+        log(emulatorLevel(level), functionName ? `[${functionName}] ${message}` : message, 'app'),
     });
     const runner = new MockRunner(worker);
     const store = createMemoryStore();
