@@ -106,6 +106,8 @@ function counts(runner: 'node' | 'jest' | 'vitest', output: string): { passed: n
 
 let work: string;
 let tarball: string;
+/** Both fixtures install at once (npm mostly waits on the cache and the registry); their tests await them. */
+const installs = new Map<string, Promise<string>>();
 
 before(async () => {
   for (const file of ['testing.js', 'testing.mjs', 'worker.js', 'replay.js', 'cli.js', 'lint.js']) {
@@ -144,6 +146,11 @@ before(async () => {
     [],
     'the package ships no sources, tests, examples, source maps or the VS Code extension',
   );
+  for (const name of ['testing-js', 'testing-ts']) {
+    const installing = installFixture(name);
+    installing.catch(() => undefined); // Awaited by the fixture's first test, which reports the failure.
+    installs.set(name, installing);
+  }
 });
 
 after(() => {
@@ -260,7 +267,7 @@ describe('durable-studio/testing installed from the packed tarball', () => {
     let app: string;
 
     test('installs with the tarball, resolving durable-studio inside the app', async () => {
-      app = await installFixture('testing-js');
+      app = await installs.get('testing-js')!;
     });
 
     test('node:test', () => runTests(app, 'test:node', 'node'));
@@ -282,7 +289,7 @@ describe('durable-studio/testing installed from the packed tarball', () => {
     let app: string;
 
     test('installs with the tarball, builds with tsc and type-checks its tests against the declarations', async () => {
-      app = await installFixture('testing-ts');
+      app = await installs.get('testing-ts')!;
       const built = await npm(['run', 'build'], app, RUNNER_TIMEOUT_MS, 'testing-ts: npm run build (tsc)');
       assert.equal(built.code, 0, tail(built));
       assert.ok(fs.existsSync(path.join(app, 'dist/src/functions/helloChain.js')));
