@@ -3,6 +3,7 @@
  * (`replay-check`).
  * Argument parsing is commander's; every failure is one plain line on stderr and a non-zero exit.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultStoreDir, startEmulator, EMULATOR_VERSION, type RunningEmulator } from './emulator/emulator.js';
@@ -69,8 +70,8 @@ function describeFunctions(running: RunningEmulator): string[] {
   });
 }
 
-async function start(options: {
-  app: string;
+async function start(given: {
+  app?: string;
   port: number;
   store?: string;
   inspect?: string | boolean;
@@ -80,6 +81,10 @@ async function start(options: {
   dryRun?: boolean;
   stopWithStdin?: boolean;
 }) {
+  // Without --app, the app is the current folder: run from the app, as `func start` is.
+  if (given.app === undefined && !fs.existsSync(path.resolve('host.json')))
+    fail(`no host.json in ${process.cwd()}: run from the function app folder or give --app <dir>`);
+  const options = { ...given, app: given.app ?? '.' };
   if (options.dryRun) {
     if (!options.repair)
       fail('--dry-run goes with --repair: `start --repair --dry-run` lists what a repair would drop');
@@ -154,7 +159,7 @@ program.name('durable-studio').description('Local tools for Azure Durable Functi
 program
   .command('start')
   .description('run a durable-functions app with the local emulator')
-  .requiredOption('--app <dir>', 'the function app folder (package.json, host.json)')
+  .option('--app <dir>', 'the function app folder (package.json, host.json); default: the current folder')
   .option('--port <port>', 'HTTP port on 127.0.0.1', parsePort, 7071)
   .option('--store <dir>', 'store folder (default: <app>/.durable-studio)')
   .option('--inspect [port]', "start the app worker with the Node inspector (for VS Code's debugger)")

@@ -54,8 +54,8 @@ const start = (app: string, ...extra: string[]) =>
   runCli(['start', '--app', app, '--port', '0', '--store', temp('ds-store-'), ...extra]);
 
 describe('CLI start-up errors', () => {
-  test('no --app', async () => {
-    assertOneLineFailure(await runCli(['start', '--port', '0']), /--app/);
+  test('no --app outside a function app folder', async () => {
+    assertOneLineFailure(await runCli(['start', '--port', '0']), /no host\.json in .*give --app <dir>/);
   });
 
   test('app folder that does not exist', async () => {

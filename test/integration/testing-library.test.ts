@@ -252,6 +252,56 @@ async function checkCli(app: string): Promise<void> {
   const help = await npx(app, ['replay-check', '--help'], 'npx durable-studio replay-check --help');
   assert.equal(help.code, 0, tail(help));
   assert.match(help.output, /--app/);
+  await checkStart(app);
+}
+
+/**
+ * `npx durable-studio start` in the app folder, without --app (as the README says): the emulator comes up on the
+ * app and runs an orchestration to completion; SIGTERM stops it cleanly.
+ */
+async function checkStart(app: string): Promise<void> {
+  const started = Date.now();
+  const command = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const child = spawn(command, ['--no', 'durable-studio', 'start', '--port', '0'], {
+    cwd: app,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 60_000;
+    let url: string | undefined;
+    while (!url) {
+      url = /running at (http:\/\/\S+)/.exec(output)?.[1];
+      if (!url && Date.now() > deadline) throw new Error(`the emulator did not start:\n${output}`);
+      if (!url) await Promise.race([exited, new Promise((resolve) => child.stdout.once('data', resolve))]);
+    }
+    assert.match(output, new RegExp(`app: ${app.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const create = await fetch(`${url}/runtime/webhooks/durabletask/orchestrators/helloChain`, { method: 'POST' });
+    assert.equal(create.status, 202);
+    const { statusQueryGetUri } = (await create.json()) as { statusQueryGetUri: string };
+    let status = '';
+    while (status !== 'Completed') {
+      if (Date.now() > deadline) throw new Error(`helloChain is ${status} after 60 s:\n${output}`);
+      const answer = (await (await fetch(statusQueryGetUri)).json()) as { runtimeStatus: string };
+      status = answer.runtimeStatus;
+      if (status === 'Failed') throw new Error(`helloChain failed:\n${output}`);
+    }
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await exited;
+    timings.push([
+      `${path.basename(app)}: npx durable-studio start (no --app), one orchestration`,
+      Date.now() - started,
+    ]);
+  }
 }
 
 /** Processes started from the installed packages (app workers, replay workers) that are still alive. */
