@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { TestHost } from '../../src/testing/index.js';
-import { REPO } from './harness.js';
+import { FIXTURES, REPO } from './harness.js';
 
 const APP = path.join(REPO, 'examples/app');
 const HOURS_72 = 72 * 3_600_000;
@@ -130,6 +130,23 @@ describe('TestHost', () => {
     assert.deepEqual(asked, ['GET https://example.invalid/job', 'GET https://example.invalid/job/status']);
     assert.ok(Date.now() - wallStart < 5000, 'the 10-minute Retry-After was skipped');
     assert.ok(host.clock.now().getTime() - Date.now() >= 600_000 - 60_000);
+  });
+
+  it('env wins over local.settings.json in the app; its HTTP triggers answer on host.url', async () => {
+    const other = await TestHost.start({
+      app: path.join(FIXTURES, 'js-cjs'),
+      env: { FIXTURE_SETTING: 'from-test' },
+      log: () => undefined,
+    });
+    try {
+      const answer = await fetch(`${other.url}/api/echo/7`);
+      assert.equal(answer.status, 200);
+      const body = (await answer.json()) as { setting: string; params: { id: string } };
+      assert.equal(body.setting, 'from-test', 'local.settings.json says from-local-settings');
+      assert.equal(body.params.id, '7');
+    } finally {
+      await other.stop();
+    }
   });
 
   it('an unknown orchestration is refused with the names the app has', async () => {
