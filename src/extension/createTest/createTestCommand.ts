@@ -1,7 +1,7 @@
 /**
  * "Durable Studio: Create Test for Orchestration…": picks an orchestration the workspace registers (the one in the
- * active editor's file first), writes a `durable-studio/testing` test next to its source in the app's runner and
- * module style (detect.ts, template.ts), and opens it. Finding orchestrations and the activities they call needs the
+ * active editor's file first), writes a `durable-studio/testing` test in the app's `test/` folder in the app's
+ * runner and module style (detect.ts, template.ts), and opens it. Finding orchestrations and the activities they call needs the
  * TypeScript compiler over the workspace, so the linter's language server does it (its own process); the extension
  * host only reads a few package.json and host.json files.
  *
