@@ -6,7 +6,7 @@
 import type { FunctionInfo, Invocation, InvocationResult } from '../emulator/host/protocol.js';
 import { InvocationError, type FunctionRunner } from '../emulator/host/runner.js';
 import type { DurableHttpRequestWire } from '../emulator/engine/model.js';
-import type { DurableHttpResponseWire } from '../emulator/engine/httpActivity.js';
+import { requestLine, type DurableHttpResponseWire } from '../emulator/engine/httpActivity.js';
 import type { ActivityCall, ActivityMock, CallHttpMock, CallHttpRequest, FailActivityOptions } from './types.js';
 
 interface Fault {
@@ -74,15 +74,8 @@ export class MockRunner implements FunctionRunner {
     send: (request: DurableHttpRequestWire) => Promise<DurableHttpResponseWire>,
   ): Promise<DurableHttpResponseWire> {
     if (!this.httpMock) return send(request);
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(request.headers ?? {}))
-      headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
-    const asked: CallHttpRequest = {
-      method: (request.method || 'GET').toUpperCase(),
-      url: request.uri,
-      headers,
-      content: request.content ?? null,
-    };
+    const { method, headers } = requestLine(request);
+    const asked: CallHttpRequest = { method, url: request.uri, headers, content: request.content ?? null };
     const answer = await this.httpMock(asked);
     const content = answer.content ?? answer.body;
     return {

@@ -3,21 +3,12 @@
  * replay worker process of its own (fresh modules, so an edited orchestrator is what runs), with the same
  * check as `durable-studio replay-check`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { ChildProcessReplayHost } from '../debugger/replayWorker.js';
 import { checkInstance } from '../debugger/replayRun.js';
-import { EventType } from '../emulator/engine/history.js';
+import { bundleFile } from '../emulator/bundles.js';
 import type { InstanceRecord } from '../emulator/engine/model.js';
+import { executionInput } from '../emulator/engine/records.js';
 import type { ReplayProblem } from './types.js';
-
-/** The replay bundle next to this one (dist/), or the built one when running from the sources. */
-function replayBundle(): string {
-  const candidates = [path.join(__dirname, 'replay.js'), path.resolve(__dirname, '../../dist/replay.js')];
-  const found = candidates.find((file) => fs.existsSync(file));
-  if (!found) throw new Error(`the replay bundle was not found (looked for ${candidates.join(', ')})`);
-  return found;
-}
 
 export async function replayCheckInstances(
   appDir: string,
@@ -27,7 +18,12 @@ export async function replayCheckInstances(
   const withHistory = records.filter((record) => record.history.length > 0);
   if (withHistory.length === 0) return [];
   const messages: string[] = [];
-  const host = new ChildProcessReplayHost(appDir, replayBundle(), (message) => messages.push(message), env);
+  const host = new ChildProcessReplayHost(
+    appDir,
+    bundleFile('replay.js', 'the replay bundle'),
+    (message) => messages.push(message),
+    env,
+  );
   try {
     await host.start();
   } catch (error) {
@@ -37,13 +33,10 @@ export async function replayCheckInstances(
   const problems: ReplayProblem[] = [];
   try {
     for (const record of withHistory) {
-      const started = record.history.find((event) => event.EventType === EventType.ExecutionStarted);
-      const input =
-        started && 'Input' in started ? ((started.Input as string | null | undefined) ?? null) : record.input;
       const { divergence } = await checkInstance(host, {
         instanceId: record.instanceId,
         name: record.name,
-        input,
+        input: executionInput(record),
         parentInstanceId: record.parent?.instanceId ?? null,
         history: record.history,
       });

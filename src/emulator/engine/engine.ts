@@ -26,7 +26,7 @@ import * as management from './management.js';
 import type { EntityRecord, InstanceRecord } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';
 import { queryEntities, queryInstances } from './queries.js';
-import { createInstance, newInstanceId } from './records.js';
+import { createInstance, executionInput, newInstanceId } from './records.js';
 import { missingFunctionMessage } from './hostChecks.js';
 
 export class Engine implements EngineApi {
@@ -131,8 +131,7 @@ export class Engine implements EngineApi {
   async restart(instanceId: string, restartWithNewInstanceId: boolean): Promise<InstanceRecord> {
     const record = this.core.instances.get(instanceId);
     if (!record) throw new EngineError('notFound', `No instance with ID '${instanceId}' was found.`);
-    const started = record.history.find((e) => e.EventType === 0);
-    const input = started && 'Input' in started ? (started.Input as string | null) : record.input;
+    const input = executionInput(record);
     return this.startNew(record.name, {
       ...(restartWithNewInstanceId ? {} : { instanceId }),
       input,

@@ -12,12 +12,17 @@ export interface DurableHttpResponseWire {
 
 const DEFAULT_TIMEOUT_MS = 100_000;
 
-export async function executeHttpRequest(request: DurableHttpRequestWire): Promise<DurableHttpResponseWire> {
-  const method = (request.method || 'GET').toUpperCase();
+/** The request's method (GET when absent) and headers, each header's values joined as HTTP sends them. */
+export function requestLine(request: DurableHttpRequestWire): { method: string; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
+  return { method: (request.method || 'GET').toUpperCase(), headers };
+}
+
+export async function executeHttpRequest(request: DurableHttpRequestWire): Promise<DurableHttpResponseWire> {
+  const { method, headers } = requestLine(request);
   const response = await fetch(request.uri, {
     method,
     headers,

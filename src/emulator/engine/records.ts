@@ -103,3 +103,9 @@ export function createEntity(schedulerId: string, now: number): EntityRecord {
     lastOperationTime: now,
   };
 }
+
+/** The current execution's input (JSON text or null), as its ExecutionStarted event holds it. */
+export function executionInput(record: InstanceRecord): string | null {
+  const started = record.history.find((event) => event.EventType === EventType.ExecutionStarted);
+  return started && 'Input' in started ? ((started.Input as string | null | undefined) ?? null) : record.input;
+}

@@ -5,9 +5,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { AppConfig } from '../appConfig.js';
 import { AppConfigError } from '../appConfigError.js';
+import { bundleFile } from '../bundles.js';
 import type { WorkerDeath, WorkerRole } from './blame.js';
 import { WORKER_OPTIONS_ENV } from './protocol.js';
 import type {
@@ -40,15 +40,6 @@ export interface WorkerProcessEvents {
   died(worker: WorkerProcess, death: WorkerDeath): void;
 }
 
-/** dist/worker.js next to the running bundle, or the repository's build when running from sources. */
-function defaultWorkerScript(): string {
-  const candidates = [path.join(__dirname, 'worker.js'), path.resolve(__dirname, '../../../dist/worker.js')];
-  const found = candidates.find((file) => fs.existsSync(file));
-  if (!found)
-    throw new Error(`the app worker bundle was not found (looked for ${candidates.join(', ')}): run \`npm run build\``);
-  return found;
-}
-
 export class WorkerProcess {
   readonly role: WorkerRole;
   /** Resolves with the app's functions once the worker has loaded it; rejects if it cannot. */
@@ -71,7 +62,8 @@ export class WorkerProcess {
       origin,
       markerFile: options.markerFile,
     };
-    this.child = fork(options.workerScript ?? defaultWorkerScript(), [`--role=${options.role}`], {
+    const script = options.workerScript ?? bundleFile('worker.js', 'the app worker bundle');
+    this.child = fork(script, [`--role=${options.role}`], {
       cwd: config.appDir,
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
