@@ -2,6 +2,7 @@
  * What the engine offers the HTTP layer (management API, emulator-only API, user HTTP triggers). The HTTP layer
  * depends only on this contract, so it can be tested against a real engine or driven by any other front end.
  */
+import type { TriggerKind } from '../host/protocol.js';
 import type { EntityRecord, InstanceRecord, RuntimeStatus } from './model.js';
 
 export interface StartOptions {
@@ -49,7 +50,7 @@ export type OperationOutcome = 'accepted' | 'notFound' | 'gone';
 
 export interface RegisteredFunction {
   name: string;
-  kind: 'orchestration' | 'activity' | 'entity' | 'http' | 'other';
+  kind: TriggerKind;
   /** For HTTP triggers. */
   route?: string;
   methods?: string[];

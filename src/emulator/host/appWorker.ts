@@ -9,19 +9,28 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { clientBindingJson } from '../../protocol/clientBinding.js';
-import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.js';
+import type { WorkerHttpResponse } from '../../protocol/http.js';
 import type { AppConfig } from '../appConfig.js';
 import { AppConfigError } from '../appConfigError.js';
-import { applyLocalSettings, resolveBindings, settingsLookup } from '../appSettings.js';
-import { discardedOutputMessages, isTrigger, unsupportedBindings } from './bindingSupport.js';
+import { applyLocalSettings, resolveBindings, settingsLookup, type ResolvedBindings } from '../appSettings.js';
+import {
+  discardedOutputMessages,
+  isTrigger,
+  outputValues,
+  unsupportedBindings,
+  withOutputs,
+} from './bindingSupport.js';
 import { CoreRegistry, installCoreModule, type InvocationContextLike, type Registration } from './coreApi.js';
 import { episodeFromFailure, episodeFromState } from './episode.js';
 import { watchOrchestratorThrow } from './thrown.js';
 import type {
+  BindingInfo,
+  BindingValues,
   FunctionInfo,
   Invocation,
   InvocationResult,
   LogLevel,
+  OutputValues,
   TriggerKind,
   UnsupportedBinding,
 } from './protocol.js';
@@ -36,6 +45,9 @@ const TRIGGER_KINDS: Record<string, TriggerKind> = {
   activitytrigger: 'activity',
   entitytrigger: 'entity',
   httptrigger: 'http',
+  timertrigger: 'timer',
+  queuetrigger: 'queue',
+  blobtrigger: 'blob',
 };
 
 function tryJsonParse(text: string): unknown {
@@ -74,6 +86,8 @@ export class AppWorker {
   /** Per function, the outputs whose values are discarded (only functions that have some). */
   private readonly discardedOutputs = new Map<Registration, UnsupportedBinding[]>();
   private readonly histories = new HistoryCache();
+  /** Per function, its binding properties with `%Setting%` references resolved (checkBindings). */
+  private readonly resolved = new Map<Registration, ResolvedBindings>();
   /** The app enabled HTTP streaming, which needs the library's proxy protocol (not implemented yet). */
   private httpStream = false;
 
@@ -129,7 +143,9 @@ export class AppWorker {
         'app.setup({ enableHttpStream: true }) is not supported by the emulator yet: HTTP triggers will answer 501.',
       );
     }
-    return [...this.registry.functions.values()].map(describe);
+    return [...this.registry.functions.values()].map((registration) =>
+      describe(registration, this.resolved.get(registration)),
+    );
   }
 
   /** Runs one call; `mark` wraps every entry into user code (handlers and hooks) so a blocking call can be named. */
@@ -141,18 +157,23 @@ export class AppWorker {
         return this.invokeOrchestrator(registration, call, mark);
       case 'activity': {
         const value = call.input === null ? undefined : tryJsonParse(call.input);
-        const result = await this.run(registration, { value }, mark);
-        return { kind: 'activity', resultJson: JSON.stringify(result) ?? 'null' };
+        const bindings = call.bindings ?? {};
+        const { result, outputs } = await this.run(registration, { value }, mark, { bindings });
+        return { kind: 'activity', resultJson: JSON.stringify(result) ?? 'null', ...withOutputs(outputs) };
       }
       case 'entity': {
-        const result = (await this.run(registration, { value: call.batch }, mark)) as Extract<
-          InvocationResult,
-          { kind: 'entity' }
-        >['batch'];
-        return { kind: 'entity', batch: result };
+        const { result } = await this.run(registration, { value: call.batch }, mark);
+        return { kind: 'entity', batch: result as Extract<InvocationResult, { kind: 'entity' }>['batch'] };
       }
-      case 'http':
-        return { kind: 'http', response: await this.invokeHttp(registration, call.request, mark) };
+      case 'http': {
+        const { response, outputs } = await this.invokeHttp(registration, call, mark);
+        return { kind: 'http', response, ...withOutputs(outputs) };
+      }
+      case 'trigger': {
+        const trigger = { name: triggerBindingName(registration), data: call.trigger };
+        const { outputs } = await this.run(registration, { rpc: trigger }, mark, { bindings: call.bindings ?? {} });
+        return { kind: 'trigger', outputs };
+      }
     }
   }
 
@@ -185,7 +206,7 @@ export class AppWorker {
     let thrownBy: (() => { value: unknown } | undefined) | undefined;
     const watch = (context: object): void => void (thrownBy = watchOrchestratorThrow(context));
     try {
-      const state = await this.run(registration, { value: trigger }, mark, { watch });
+      const { result: state } = await this.run(registration, { value: trigger }, mark, { watch });
       return { kind: 'orchestration', episode: episodeFromState(state, call.knownLeaves, thrownBy?.()) };
     } catch (error) {
       const episode = episodeFromFailure(error, call.knownLeaves, thrownBy?.());
@@ -196,22 +217,16 @@ export class AppWorker {
 
   private async invokeHttp(
     registration: Registration,
-    request: WorkerHttpRequest,
+    call: Extract<Invocation, { kind: 'http' }>,
     mark: MarkUserCode,
-  ): Promise<WorkerHttpResponse> {
+  ): Promise<{ response: WorkerHttpResponse; outputs?: OutputValues }> {
     if (this.httpStream) {
       const message =
         'HTTP streams (app.setup({ enableHttpStream: true })) are not supported by the Durable Studio emulator yet.';
-      return {
-        status: 501,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        cookies: [],
-        body: Buffer.from(message),
-      };
+      const headers = { 'content-type': 'text/plain; charset=utf-8' };
+      return { response: { status: 501, headers, cookies: [], body: Buffer.from(message) } };
     }
-    const triggerName = Object.keys(registration.metadata.bindings).find((name) =>
-      isTrigger(registration.metadata.bindings[name]!.type),
-    )!;
+    const { request } = call;
     const http = {
       method: request.method,
       url: request.url,
@@ -221,12 +236,14 @@ export class AppWorker {
       ...(request.body && request.body.length > 0 ? { body: { bytes: Buffer.from(request.body) } } : {}),
     };
     let response: WorkerHttpResponse | undefined;
-    await this.run(registration, { rpc: { name: triggerName, data: { http } } }, mark, {
+    const trigger = { name: triggerBindingName(registration), data: { http } };
+    const { outputs } = await this.run(registration, { rpc: trigger }, mark, {
+      bindings: call.bindings ?? {},
       onResult: async (model, context, result) => {
         response = await toWorkerHttpResponse(model, context, result);
       },
     });
-    return response!;
+    return { response: response!, outputs };
   }
 
   /**
@@ -247,13 +264,19 @@ export class AppWorker {
       ) => Promise<void>;
       /** Sees the invocation context before any hook or the handler does. */
       watch?: (context: object) => void;
+      /**
+       * Input binding values and trigger metadata the host provides. When given (even empty), the output values go
+       * back to the host, which writes or reports them; otherwise the worker reports the ones it discards.
+       */
+      bindings?: BindingValues | undefined;
     } = {},
-  ): Promise<unknown> {
-    const { onResult, watch } = hooks;
+  ): Promise<{ result: unknown; outputs: OutputValues }> {
+    const { onResult, watch, bindings } = hooks;
     const programmingModel = this.registry.programmingModel;
     if (!programmingModel) throw new Error('@azure/functions did not register its programming model');
     const { metadata } = registration;
     const data: { name: string; data: unknown }[] = 'rpc' in trigger ? [trigger.rpc] : [];
+    for (const input of bindings?.inputs ?? []) data.push(input);
     for (const [name, binding] of Object.entries(metadata.bindings)) {
       const type = binding.type.toLowerCase();
       if (type === 'durableclient' || type === 'orchestrationclient') {
@@ -263,7 +286,12 @@ export class AppWorker {
     const invocationId = randomUUID();
     const coreCtx = {
       invocationId,
-      request: { invocationId, functionId: metadata.name, inputData: data, triggerMetadata: {} },
+      request: {
+        invocationId,
+        functionId: metadata.name,
+        inputData: data,
+        triggerMetadata: bindings?.triggerMetadata ?? {},
+      },
       metadata,
       state: undefined as string | undefined,
       log: (level: string, category: string, message: string) => {
@@ -302,9 +330,10 @@ export class AppWorker {
     for (const hook of this.registry.hooks.postInvocation) await mark(() => hook(post));
     if (post['error'] !== error) failed = post['error'] !== undefined && post['error'] !== null;
     if (failed) throw post['error'];
-    this.reportDiscardedOutputs(registration, context, post['result']);
+    if (!bindings) this.reportDiscardedOutputs(registration, context, post['result']);
     if (onResult) await onResult(model, context, post['result']);
-    return post['result'];
+    const outputs = bindings ? outputValues(metadata.bindings, context, post['result']) : {};
+    return { result: post['result'], outputs };
   }
 
   /**
@@ -323,6 +352,7 @@ export class AppWorker {
       resolved: resolveBindings(registration.metadata.name, registration.metadata.bindings, lookup, fail),
     }));
     for (const { registration, resolved } of functions) {
+      this.resolved.set(registration, resolved);
       const { name } = registration.metadata;
       for (const [bindingName, values] of resolved) {
         const taskHub = values['taskHub'];
@@ -345,7 +375,7 @@ export class AppWorker {
           }
         }
       }
-      const info = describe(registration);
+      const info = describe(registration, resolved);
       const outputs = (info.unsupportedBindings ?? []).filter((binding) => binding.direction === 'out');
       if (outputs.length > 0) this.discardedOutputs.set(registration, outputs);
     }
@@ -386,19 +416,31 @@ export class UnknownFunctionError extends Error {
   }
 }
 
-function describe(registration: Registration): FunctionInfo {
+function triggerBindingName(registration: Registration): string {
+  const { bindings } = registration.metadata;
+  return Object.keys(bindings).find((name) => isTrigger(bindings[name]!.type))!;
+}
+
+function describe(registration: Registration, resolved: ResolvedBindings | undefined): FunctionInfo {
   const { metadata } = registration;
   const trigger = Object.values(metadata.bindings).find((binding) => isTrigger(binding.type));
   const triggerType = trigger?.type ?? 'unknown';
   const kind: TriggerKind = TRIGGER_KINDS[triggerType.toLowerCase()] ?? 'other';
-  const info: FunctionInfo = { name: metadata.name, kind, triggerType };
+  const bindings = Object.entries(metadata.bindings).map(([name, binding]): BindingInfo => {
+    const { type, direction, name: _name, ...properties } = binding;
+    return {
+      name,
+      type,
+      direction: direction === 'out' ? 'out' : 'in',
+      properties: { ...properties, ...resolved?.get(name) },
+    };
+  });
+  const info: FunctionInfo = { name: metadata.name, kind, triggerType, bindings };
   if (kind === 'http' && trigger) {
     info.route = typeof trigger.route === 'string' && trigger.route ? trigger.route : metadata.name;
     info.methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : [];
   }
-  if (kind !== 'other') {
-    const unsupported = unsupportedBindings(metadata.bindings, kind);
-    if (unsupported.length > 0) info.unsupportedBindings = unsupported;
-  }
+  const unsupported = unsupportedBindings(metadata.bindings, kind);
+  if (unsupported.length > 0) info.unsupportedBindings = unsupported;
   return info;
 }

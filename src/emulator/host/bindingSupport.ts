@@ -3,19 +3,39 @@
  * lists the rest (`FunctionInfo.unsupportedBindings`), and every value a function sets on an output the emulator
  * cannot write is logged when it happens.
  *
- * Honoured: the trigger of orchestration, activity, entity and HTTP functions (the trigger's own value, and the
- * handler's return value for the durable ones, which reach the engine through the invocation result, not through
- * an output binding); a durable client input; an `http` output of an HTTP function (its response). Everything else
- * (storage blobs, queues and tables, Cosmos DB, Service Bus, Event Hubs, Event Grid, SignalR, SQL, generic
- * bindings, and a `return` output of any of those types) is not written and not read.
+ * Honoured: every trigger (those the emulator cannot serve can still be invoked by hand); a durable client input;
+ * an `http` output of an HTTP function (its response); storage blob and table inputs and blob, queue and table
+ * outputs, which the host side reads and writes through Azurite or the account (src/emulator/storage). Everything
+ * else (Cosmos DB, Service Bus, Event Hubs, Event Grid, SignalR, SQL, generic bindings, and a `return` output of any
+ * of those types) is not written and not read. The durable functions' own results reach the engine through the
+ * invocation result, not through an output binding.
  */
 import type { RegisteredBinding } from './coreApi.js';
-import type { TriggerKind, UnsupportedBinding } from './protocol.js';
+import type { OutputValues, TriggerKind, TypedData, UnsupportedBinding } from './protocol.js';
 
 /** The binding key `@azure/functions` gives the `return` option's output. */
 export const RETURN_BINDING = '$return';
 
 const CLIENT_TYPES = new Set(['durableclient', 'orchestrationclient']);
+/** Storage bindings the host reads (inputs) and writes (outputs). */
+const STORAGE_INPUTS = new Set(['blob', 'table']);
+const STORAGE_OUTPUTS = new Set(['blob', 'queue', 'table']);
+
+/**
+ * Whether the host side honours a non-trigger binding of this type and direction on a function of this kind.
+ * Storage bindings of orchestrators and entities are not: their invocations carry no binding values either way.
+ */
+export function isHonoured(type: string, direction: 'in' | 'out', kind: TriggerKind): boolean {
+  const lower = type.toLowerCase();
+  const storage = kind !== 'orchestration' && kind !== 'entity';
+  if (direction === 'in') return CLIENT_TYPES.has(lower) || (storage && STORAGE_INPUTS.has(lower));
+  return (lower === 'http' && kind === 'http') || (storage && STORAGE_OUTPUTS.has(lower));
+}
+
+/** Whether a binding type is one of the storage bindings (which need a storage account: Azurite locally). */
+export function isStorageBinding(type: string): boolean {
+  return /^(blob|queue|table)(trigger)?$/i.test(type);
+}
 
 export function isTrigger(type: string): boolean {
   return /trigger$/i.test(type);
@@ -38,8 +58,7 @@ export function unsupportedBindings(
     const type = binding.type.toLowerCase();
     if (isTrigger(type)) continue;
     const direction = binding.direction === 'out' ? 'out' : 'in';
-    const honoured = direction === 'out' ? type === 'http' && kind === 'http' : CLIENT_TYPES.has(type);
-    if (!honoured) unsupported.push({ name, type: bindingTypeName(binding.type), direction });
+    if (!isHonoured(type, direction, kind)) unsupported.push({ name, type: bindingTypeName(binding.type), direction });
   }
   return unsupported;
 }
@@ -70,4 +89,35 @@ export function discardedOutputMessages(
     );
   }
   return messages;
+}
+
+/** `{ outputs }` when there are any, so results without outputs stay as small as before. */
+export function withOutputs(outputs: OutputValues | undefined): { outputs?: OutputValues } {
+  return outputs && Object.keys(outputs).length > 0 ? { outputs } : {};
+}
+
+/** The value of an output as it crosses to the host: strings and bytes as they are, anything else as JSON. */
+export function toTypedData(value: unknown): TypedData {
+  if (typeof value === 'string') return { string: value };
+  if (value instanceof Uint8Array) return { bytes: value };
+  if (value instanceof ArrayBuffer) return { bytes: new Uint8Array(value) };
+  return { json: JSON.stringify(value) ?? 'null' };
+}
+
+/**
+ * What an invocation set on its outputs other than `http` (see `discardedOutputMessages` for what counts as set).
+ * These go to the host, which writes them or reports them discarded.
+ */
+export function outputValues(
+  bindings: Record<string, RegisteredBinding>,
+  context: { extraOutputs?: { get(name: string): unknown } | undefined },
+  result: unknown,
+): OutputValues {
+  const values: OutputValues = {};
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (binding.direction !== 'out' || binding.type.toLowerCase() === 'http') continue;
+    const value = name === RETURN_BINDING ? result : context.extraOutputs?.get(name);
+    if (value !== undefined && value !== null) values[name] = toTypedData(value);
+  }
+  return values;
 }

@@ -17,10 +17,11 @@
  *    culprit dies alone (group testing: log2(n) deaths for n suspects). A lone suspect on the main worker is
  *    the culprit at once: nothing else was running.
  *
- * Orchestrator episodes are deterministic replays, activities are at-least-once by contract, and an entity
- * batch changes nothing until the engine commits its result: running them again is safe.
+ * Orchestrator episodes are deterministic replays, activities and other triggers (timer, queue, blob) are
+ * at-least-once by contract, and an entity batch or an output binding changes nothing until the host takes the
+ * result: running them again is safe.
  */
-import type { TriggerKind } from './protocol.js';
+import type { Invocation } from './protocol.js';
 
 export type WorkerRole = 'main' | 'isolation';
 
@@ -31,7 +32,7 @@ export type WorkerDeath =
 
 export interface CallInFlight {
   id: number;
-  kind: TriggerKind;
+  kind: Invocation['kind'];
   /** Outside kills this call has lived through before this death. */
   outsideKills: number;
 }

@@ -6,7 +6,12 @@ import type { WorkerHttpRequest, WorkerHttpResponse } from '../../protocol/http.
 import type { HistoryEvent } from '../engine/history.js';
 import type { AppConfig } from '../appConfig.js';
 
-export type TriggerKind = 'orchestration' | 'activity' | 'entity' | 'http' | 'other';
+/**
+ * What starts a function. `timer`, `queue` and `blob` are the triggers the emulator runs itself besides HTTP
+ * (src/emulator/triggers); `other` is every trigger it cannot serve (Service Bus, Event Hubs, Cosmos DB, Event
+ * Grid, ...), which can still be invoked by hand (`POST /admin/functions/{name}`).
+ */
+export type TriggerKind = 'orchestration' | 'activity' | 'entity' | 'http' | 'timer' | 'queue' | 'blob' | 'other';
 
 export interface FunctionInfo {
   name: string;
@@ -21,7 +26,36 @@ export interface FunctionInfo {
    * does not provide, or an output whose values it discards. Absent for functions it does not run.
    */
   unsupportedBindings?: UnsupportedBinding[];
+  /** Every binding as registered, with the `%Setting%` references of its resolvable properties resolved. */
+  bindings: BindingInfo[];
 }
+
+export interface BindingInfo {
+  /** The binding's name as registered (`$return` for a `return` output). */
+  name: string;
+  /** Its type as registered: `timerTrigger`, `queueTrigger`, `blob`, `queue`, `table`, ... */
+  type: string;
+  direction: 'in' | 'out';
+  /** Its other properties (`schedule`, `queueName`, `path`, `connection`, `tableName`, ...), settings resolved. */
+  properties: Record<string, unknown>;
+}
+
+/** A value as the host hands it to the worker (the subset of the Functions RPC `TypedData` the emulator uses). */
+export type TypedData = { string: string } | { json: string } | { bytes: Uint8Array };
+
+/** What the host provides to an invocation besides its trigger: input binding values and trigger metadata. */
+export interface BindingValues {
+  inputs?: { name: string; data: TypedData }[];
+  /** `context.triggerMetadata`, before `@azure/functions` camel-cases its keys (`DequeueCount` → `dequeueCount`). */
+  triggerMetadata?: Record<string, TypedData>;
+}
+
+/**
+ * The values an invocation set on its output bindings (other than an HTTP response), by binding name (`$return` for
+ * the `return` output): only those that are neither undefined nor null, as `@azure/functions` sends them. Strings
+ * and bytes travel as they are, anything else as JSON (an array stays an array: one queue message per item).
+ */
+export type OutputValues = Record<string, TypedData>;
 
 export interface UnsupportedBinding {
   /** The binding's name as registered (`$return` for a `return` output). */
@@ -68,9 +102,11 @@ export type Invocation =
       /** Leaves the engine already turned into history: only later ones are sent back in full. */
       knownLeaves: number;
     }
-  | { kind: 'activity'; functionName: string; instanceId: string; input: string | null }
+  | { kind: 'activity'; functionName: string; instanceId: string; input: string | null; bindings?: BindingValues }
   | { kind: 'entity'; functionName: string; batch: EntityBatchInput }
-  | { kind: 'http'; functionName: string; request: WorkerHttpRequest };
+  | { kind: 'http'; functionName: string; request: WorkerHttpRequest; bindings?: BindingValues }
+  /** Any other trigger (timer, queue, blob, or one invoked by hand): `trigger` is the trigger binding's value. */
+  | { kind: 'trigger'; functionName: string; trigger: TypedData; bindings?: BindingValues };
 
 /** An action as the orchestrator emitted it (the JSON form of the library's action classes). */
 export interface WireAction {
@@ -120,9 +156,10 @@ export type InvocationResult =
   | { kind: 'orchestration'; episode: EpisodeResult }
   /** The worker no longer has the history the call builds on (it restarted or evicted it): send it whole. */
   | { kind: 'historyCacheMiss' }
-  | { kind: 'activity'; resultJson: string }
+  | { kind: 'activity'; resultJson: string; outputs?: OutputValues }
   | { kind: 'entity'; batch: EntityBatchResult }
-  | { kind: 'http'; response: WorkerHttpResponse };
+  | { kind: 'http'; response: WorkerHttpResponse; outputs?: OutputValues }
+  | { kind: 'trigger'; outputs: OutputValues };
 
 export interface SerializedError {
   name: string;
