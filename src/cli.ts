@@ -54,13 +54,21 @@ function parsePort(value: string): number {
  */
 function describeFunctions(running: RunningEmulator): string[] {
   const prefix = running.config.routePrefix ? `/${running.config.routePrefix}` : '';
+  const schedules = new Map(running.triggers.timers.schedules().map((s) => [s.name, s]));
   return running.engine.core.functions.flatMap((fn) => {
-    if (fn.kind === 'other') return [`  ${fn.name}: ${fn.triggerType}, not run by the emulator (not supported yet)`];
+    if (fn.kind === 'other') {
+      return [
+        `  ${fn.name}: ${fn.triggerType}, not run by the emulator; invoke by hand: POST ${running.url}/admin/functions/${fn.name}`,
+      ];
+    }
     const methods = fn.methods && fn.methods.length > 0 ? fn.methods.join(',') : 'ALL';
+    const timer = schedules.get(fn.name);
     const line =
       fn.kind === 'http'
         ? `  ${fn.name}: [${methods}] ${running.url}${prefix}/${fn.route ?? fn.name}`
-        : `  ${fn.name}: ${fn.kind}`;
+        : timer
+          ? `  ${fn.name}: timer '${timer.schedule}', next run ${timer.nextRun === undefined ? 'running now' : new Date(timer.nextRun).toISOString()}`
+          : `  ${fn.name}: ${fn.kind}`;
     const bindings = (fn.unsupportedBindings ?? []).map((binding) =>
       binding.direction === 'out'
         ? `    output binding '${binding.name}' (${binding.type}): not supported by the emulator yet, values set by the function are discarded`

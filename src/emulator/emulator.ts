@@ -11,6 +11,9 @@ import { createHttpServer, type EmulatorHttpServer } from './http/server.js';
 import { ChildProcessWorker } from './host/workerClient.js';
 import type { LogLevel } from './host/protocol.js';
 import { createFileStore } from './store/fileStore.js';
+import { settingsLookup } from './appSettings.js';
+import { fileTimerStatusStore } from './triggers/timerStatusStore.js';
+import { createTriggers, timerTimeZone, type Triggers } from './triggers/triggers.js';
 import { emulatorLevel, httpTriggers } from './wiring.js';
 import type { Store } from './store/types.js';
 
@@ -34,6 +37,8 @@ export interface RunningEmulator {
   port: number;
   config: AppConfig;
   engine: Engine;
+  /** Timer schedules, the trigger host (queue, blob and hand-invoked runs) and manual invocation. */
+  triggers: Triggers;
   stop(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ function workerLog(log: EmulatorOptions['log']) {
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const config = loadAppConfig(options.appDir);
+  const timeZone = timerTimeZone(settingsLookup(config.values, process.env));
   const storeDir = path.resolve(options.storeDir ?? defaultStoreDir(config.appDir));
   const fileStore = createFileStore(storeDir, {
     fsync: options.fsync ?? false,
@@ -80,9 +86,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     maxConcurrentOrchestrations: config.maxConcurrentOrchestratorFunctions,
     log: options.log,
   });
+  const triggers = createTriggers({
+    engine,
+    runner: worker,
+    statusStore: fileTimerStatusStore(storeDir, (msg) => options.log('warn', msg)),
+    timeZone,
+  });
   const server: EmulatorHttpServer = createHttpServer({
     engine,
     triggers: httpTriggers(engine, worker),
+    functionTriggers: triggers,
     routePrefix: config.routePrefix,
     log: options.log,
     hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: EMULATOR_VERSION }),
@@ -97,11 +110,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     await Promise.allSettled([server.close(), worker.stop(), loading.then(() => store.close())]);
     throw error;
   }
+  try {
+    await triggers.start();
+  } catch (error) {
+    await Promise.allSettled([server.close(), engine.stop()]);
+    throw error;
+  }
   server.reloadRoutes();
   ready = true;
 
   let watcher: FSWatcher | undefined;
-  if (options.watch) watcher = watchApp(config, engine, server, options.log);
+  if (options.watch) watcher = watchApp(config, engine, triggers, server, options.log);
 
   let stopping: Promise<void> | undefined;
   const running: RunningEmulator = {
@@ -109,11 +128,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     port,
     config,
     engine,
+    triggers,
     stop() {
       stopping ??= (async () => {
         ready = false;
         await watcher?.close();
         await server.close();
+        triggers.stop();
         await engine.stop();
       })();
       return stopping;
@@ -126,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 function watchApp(
   config: AppConfig,
   engine: Engine,
+  triggers: Triggers,
   server: EmulatorHttpServer,
   log: EmulatorOptions['log'],
 ): FSWatcher {
@@ -143,6 +165,7 @@ function watchApp(
           config.values = fresh.values;
           const functions = await engine.reload();
           server.reloadRoutes();
+          await triggers.reload();
           log('info', `Code changed: reloaded ${functions.length} functions.`);
         } catch (error) {
           log('error', `Reload failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,6 +2,7 @@
  * What the engine offers the HTTP layer (management API, emulator-only API, user HTTP triggers). The HTTP layer
  * depends only on this contract, so it can be tested against a real engine or driven by any other front end.
  */
+import type { FunctionRunStatus, TriggerReason } from '../../protocol/functions.js';
 import type { TriggerKind } from '../host/protocol.js';
 import type { EntityRecord, InstanceRecord, RuntimeStatus } from './model.js';
 
@@ -69,7 +70,20 @@ export type ChangeEvent =
   | { type: 'instanceDeleted'; instanceId: string }
   | { type: 'entity'; entityName: string; entityKey: string; exists: boolean; lastOperationTime: number }
   | { type: 'entityDeleted'; entityName: string; entityKey: string }
-  | { type: 'clock'; now: number; offsetMs: number };
+  | { type: 'clock'; now: number; offsetMs: number }
+  /**
+   * A run of a timer, queue, blob or hand-invoked function started (`Running`) or ended (`durationMs`, and `error`
+   * when it failed). `at` is when the run started, in emulated time.
+   */
+  | {
+      type: 'function';
+      name: string;
+      status: FunctionRunStatus;
+      reason: TriggerReason;
+      at: number;
+      durationMs?: number;
+      error?: string;
+    };
 
 export interface TimerInfo {
   instanceId: string;

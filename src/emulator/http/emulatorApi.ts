@@ -4,13 +4,13 @@
  *
  * | Route | Method | Behaviour |
  * |---|---|---|
- * | `/emulator/v1/events` | GET | Server-sent events: one message per engine change, `event: <type>` (`instance`, `instanceDeleted`, `entity`, `entityDeleted`, `clock`) and `data: <ChangeEvent as JSON>`. A `: heartbeat` comment every 15 s keeps proxies and clients from timing out. Starts with a `: connected` comment. |
+ * | `/emulator/v1/events` | GET | Server-sent events: one message per engine change, `event: <type>` (`instance`, `instanceDeleted`, `entity`, `entityDeleted`, `clock`, `function`) and `data: <ChangeEvent as JSON>`. A `: heartbeat` comment every 15 s keeps proxies and clients from timing out. Starts with a `: connected` comment. |
  * | `/emulator/v1/clock` | GET | 200 `{"now": "<ISO>", "offsetMs": <number>}`: the emulated time and its offset from wall time. |
  * | `/emulator/v1/clock/advance` | POST | JSON body `{"ms": <number ≥ 0>}` or `{"to": "<ISO>"}` (not in the past). Moves emulated time forward, at most up to 9999-12-31T23:59:59.999Z (.NET's `DateTime.MaxValue`, the last time the real host can represent; see `MAX_EMULATED_TIME`); timers that become due fire. 200 with the new clock. 400 with the allowed range in `Message` for a malformed body, a move backwards or past that ceiling. |
  * | `/emulator/v1/timers?instanceId=` | GET | 200 `[{"instanceId", "timerId", "fireAt": "<ISO>", "purpose": "user" \| "retry" \| "httpPoll"}]`: pending durable timers, of one instance or all (empty `instanceId` = all). 400 for a malformed `instanceId`. |
  * | `/emulator/v1/instances/{id}/timers/fire?timerId=` | POST | Fires the instance's earliest pending timer (or the one with `timerId`) now. 202, 404 (unknown instance or no such timer), 410 (instance finished), 400 (bad id or timerId). |
  * | `/emulator/v1/summary` | GET | 200 `{"instances": {"<status>": n, ...}, "entities": n}`: instance counts by runtime status and the number of entities with state (the editor's status bar). |
- * | `/emulator/v1/functions` | GET | 200 `[{"name", "kind", "route"?, "methods"?}]`: the functions the app registered. |
+ * | `/emulator/v1/functions` | GET | 200 `[<Function>]`: the functions the app registered (see below). |
  * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes", "returned": <Returned> \| null}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
  * | `/emulator/v1/returned` | GET | 200 `[{"instanceId", ...<Returned>}]`: every instance whose orchestrator function has finished while tasks it started are still open (the explorer marks them). |
  *
@@ -20,9 +20,20 @@
  * end). `<OpenTask>` is `{"kind": "timer", "taskId", "fireAt": "<ISO>", "purpose"}`, `{"kind": "activity", "taskId",
  * "name"}`, `{"kind": "subOrchestration", "taskId", "name", "instanceId"}` or `{"kind": "http", "taskId", "method",
  * "uri"}`.
+ *
+ * `<Function>` is `{"name", "kind": "orchestration" | "activity" | "entity" | "http" | "timer" | "queue" | "blob" |
+ * "other", "triggerType", "route"?, "methods"?, "schedule"?, "nextRun"?: "<ISO>", "lastRun"?: {"at": "<ISO>",
+ * "status": "Succeeded" | "Failed", "reason": "timer" | "queue" | "blob" | "manual", "durationMs", "error"?},
+ * "queueName"?, "path"?, "connection"?, "runsLocally": boolean}` (`FunctionSummary` in src/protocol/functions.ts):
+ * `route`/`methods` for HTTP triggers, `schedule` and `nextRun` for timers, `queueName`/`path`/`connection` for
+ * queue and blob triggers; `runsLocally` is false for triggers the emulator cannot serve (`other`: invoke them by
+ * hand with `POST /admin/functions/{name}`). Runs of timer, queue, blob and hand-invoked functions are announced on
+ * the event stream as `function` events: `{"type": "function", "name", "status": "Running" | "Succeeded" |
+ * "Failed", "reason", "at": <epoch ms>, "durationMs"?, "error"?}`.
  */
 import type { ServerResponse } from 'node:http';
 import { clockAdvanceProblem } from '../clock.js';
+import type { FunctionSummary } from '../../protocol/functions.js';
 import type { ChangeEvent, EngineApi } from '../engine/api.js';
 import { EventType } from '../engine/history.js';
 import { isTerminal, type InstanceRecord } from '../engine/model.js';
@@ -37,6 +48,8 @@ export const SSE_HEARTBEAT_MS = 15_000;
 export interface EmulatorApiOptions {
   /** Heartbeat period of the event stream (tests shorten it). */
   heartbeatMs?: number;
+  /** The functions with their trigger details and last runs; without it, what the engine knows of them. */
+  functions?: () => FunctionSummary[];
 }
 
 export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, options: EmulatorApiOptions = {}): void {
@@ -90,7 +103,11 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
     }
   });
 
-  addRoute('GET', `${base}/functions`, () => Promise.resolve(json(200, engine.functions())));
+  const functions =
+    options.functions ??
+    ((): FunctionSummary[] =>
+      engine.functions().map((fn) => ({ ...fn, triggerType: fn.kind, runsLocally: fn.kind !== 'other' })));
+  addRoute('GET', `${base}/functions`, () => Promise.resolve(json(200, functions())));
 
   addRoute('GET', `${base}/summary`, () => Promise.resolve(json(200, summaryBody(engine))));
 

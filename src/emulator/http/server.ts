@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
 import type { EngineApi } from '../engine/api.js';
 import type { HttpTriggerInvoker } from '../../protocol/http.js';
+import type { TriggersApi } from '../triggers/types.js';
+import { registerAdminRoutes } from './adminApi.js';
 import { registerEmulatorRoutes } from './emulatorApi.js';
 import { isForeignRequest, isLoopbackHostHeader, isStateChangingMethod } from './guards.js';
 import {
@@ -35,6 +37,8 @@ export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
 export interface HttpServerOptions {
   engine: EngineApi;
   triggers: HttpTriggerInvoker;
+  /** Timer, queue, blob and hand-invoked functions: the admin API and the function list (src/emulator/triggers). */
+  functionTriggers?: TriggersApi;
   /** Prefix of user HTTP triggers: 'api' by default in the real host; may be ''. */
   routePrefix: string;
   /** Largest accepted request body; default 32 MiB. */
@@ -77,9 +81,12 @@ export function createHttpServer(options: HttpServerOptions): EmulatorHttpServer
     router.on(methods as HTTPMethod | HTTPMethod[], path, () => undefined, handler);
   };
   registerManagementRoutes(addRoute, options.engine);
+  const functionTriggers = options.functionTriggers;
   registerEmulatorRoutes(addRoute, options.engine, {
     ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}),
+    ...(functionTriggers ? { functions: () => functionTriggers.summaries() } : {}),
   });
+  if (functionTriggers) registerAdminRoutes(addRoute, functionTriggers, { routePrefix: options.routePrefix });
   addRoute('GET', '/admin/host/status', () => {
     const { state, version } = options.hostStatus();
     return Promise.resolve(json(200, { state, version }));
