@@ -339,7 +339,9 @@ test('emulator API: clock, advance, timers, fire, functions', async () => {
     [400, { Message: 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.' }],
   );
   assert.equal((await request('GET', '/emulator/v1/timers?instanceId=')).status, 200, 'empty means every instance');
-  assert.deepEqual((await request('GET', '/emulator/v1/functions')).json(), [{ name: 'orch', kind: 'orchestration' }]);
+  assert.deepEqual((await request('GET', '/emulator/v1/functions')).json(), [
+    { name: 'orch', kind: 'orchestration', triggerType: 'orchestrationTrigger', runsLocally: true },
+  ]);
 });
 
 test('SSE stream delivers a change and unsubscribes on close', async () => {

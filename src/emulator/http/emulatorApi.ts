@@ -106,7 +106,11 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
   const functions =
     options.functions ??
     ((): FunctionSummary[] =>
-      engine.functions().map((fn) => ({ ...fn, triggerType: fn.kind, runsLocally: fn.kind !== 'other' })));
+      engine.functions().map((fn) => ({
+        ...fn,
+        triggerType: fn.kind === 'other' ? 'unknown' : `${fn.kind}Trigger`,
+        runsLocally: fn.kind !== 'other',
+      })));
   addRoute('GET', `${base}/functions`, () => Promise.resolve(json(200, functions())));
 
   addRoute('GET', `${base}/summary`, () => Promise.resolve(json(200, summaryBody(engine))));
