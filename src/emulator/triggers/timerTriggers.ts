@@ -197,8 +197,9 @@ export class TimerTriggers {
       return outcome;
     }
     state.status = { last, next, lastUpdated: last };
-    if (state.monitor) await statusStore.save(state.fn.name, state.status);
+    // Armed before anything else can run, so whoever saw the run end (the change stream) sees the next run too.
     this.arm(state, generation);
+    if (state.monitor) await statusStore.save(state.fn.name, state.status);
     return outcome;
   }
 
