@@ -119,12 +119,29 @@ describe('timer triggers and manual invocation', () => {
     assert.equal(timerMarks(emu, 'report')[2]!.isPastDue, false);
     await waitFor(async () => (await functionItem(emu, 'report')).lastRun?.reason === 'manual', 'manual lastRun');
 
-    // By hand: triggers the emulator cannot serve get the input as their trigger value.
+    // By hand: triggers the emulator cannot serve get the input as their trigger value; the run is announced.
+    const events = new AbortController();
+    t.after(() => events.abort());
+    const stream = await emulatorApi(emu, 'events', { signal: events.signal });
+    let streamed = '';
+    void (async () => {
+      for await (const chunk of stream.body as AsyncIterable<Uint8Array>) streamed += Buffer.from(chunk).toString();
+    })().catch(() => undefined);
+    await waitFor(() => streamed.includes(': connected'), 'the event stream');
     assert.equal((await invoke(emu, 'orders', '{"input": "order-1"}')).status, 202);
     assert.equal((await invoke(emu, 'TELEMETRY', '{"input": "hello"}')).status, 202, 'names are case-insensitive');
     await waitFor(() => marks(emu, 'orders').length === 1 && marks(emu, 'telemetry').length === 1, 'runs by hand');
     assert.deepEqual(marks(emu, 'orders'), ['order-1']);
     assert.deepEqual(marks(emu, 'telemetry'), ['hello']);
+    await waitFor(
+      () =>
+        /event: function\ndata: \{"type":"function","name":"orders","status":"Succeeded","reason":"manual"/.test(
+          streamed,
+        ),
+      'the function event of the orders run',
+    );
+    assert.match(streamed, /event: function\ndata: \{"type":"function","name":"orders","status":"Running"/);
+    events.abort();
 
     // Refusals.
     const unknown = await invoke(emu, 'nope', '{"input": ""}');

@@ -31,7 +31,7 @@ describe('unsupported triggers and bindings', () => {
       /^ {4}output binding '\$return' \(storageQueue\): not supported by the emulator yet, values set by the function are discarded$/,
       /^ {2}notifyAll: orchestration$/,
       /^ {2}startInOtherHub: \[POST\] http:\/\/localhost:\d+\/api\/start\/\{name\}$/,
-      /^ {2}timerCleanup: timerTrigger, not run by the emulator \(not supported yet\)$/,
+      /^ {2}timerCleanup: timer '0 \*\/5 \* \* \* \*', next run \d{4}-\d\d-\d\dT[\d:.]+Z$/,
       /^ {2}queueWorker: queueTrigger, not run by the emulator \(not supported yet\)$/,
     ];
     const lines = banner.split('\n').slice(1, -1);

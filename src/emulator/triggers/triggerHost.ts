@@ -102,7 +102,15 @@ export class TriggerHost implements TriggerInvoker {
       ...(outcome.ok ? {} : { error: outcome.error }),
     };
     this.lastRuns.set(name.toLowerCase(), run);
-    engine.emit({ type: 'function', name, ...run });
+    engine.emit({
+      type: 'function',
+      name,
+      status,
+      reason: request.reason,
+      at,
+      durationMs: outcome.durationMs,
+      ...(outcome.ok ? {} : { error: outcome.error }),
+    });
     return outcome;
   }
 
