@@ -1,9 +1,9 @@
 /**
  * `durable-studio start` refuses to run, with one clear line on stderr and a non-zero exit, when: the app folder
  * is missing, `main` matches nothing, a durable package is not installed, an app file throws while loading, an
- * app setting that host.json or a binding refers to (`%Name%`) is not defined, the task hub name is invalid, the
- * port is taken or invalid, a store file or folder is not what the store expects, or the store is damaged (exit
- * code 3, nothing changed, on every start until `--repair`).
+ * app setting that host.json or a binding refers to (`%Name%`) is not defined, the task hub name is invalid, a timer
+ * schedule or `WEBSITE_TIME_ZONE` is invalid, the port is taken or invalid, a store file or folder is not what the
+ * store expects, or the store is damaged (exit code 3, nothing changed, on every start until `--repair`).
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -147,6 +147,25 @@ describe('CLI start-up errors', () => {
     assertOneLineFailure(
       await start(app),
       /^durable-studio: function 'queueWorker' binding '\w+' \(queueTrigger\) queueName "%WORK_QUEUE%": the app setting WORK_QUEUE is not defined \(add it to local\.settings\.json Values or the environment\)$/,
+    );
+  });
+
+  test('an invalid timer schedule or time zone names the function and the expression', async () => {
+    const app = copyFixture('triggers', 'cli');
+    const settingsFile = path.join(app, 'local.settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { Values: Record<string, string> };
+    settings.Values['REPORT_SCHEDULE'] = '0 */5 * * *  * *';
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
+    assertOneLineFailure(
+      await start(app),
+      /^durable-studio: function 'report': invalid timer schedule '0 \*\/5 \* \* \*  \* \*': a schedule is an NCRONTAB expression of six fields .* this one has 7 field\(s\)$/,
+    );
+    settings.Values['REPORT_SCHEDULE'] = '0 */5 * * * *';
+    settings.Values['WEBSITE_TIME_ZONE'] = 'Pacific Standard Time';
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
+    assertOneLineFailure(
+      await start(app),
+      /^durable-studio: WEBSITE_TIME_ZONE 'Pacific Standard Time' is not a time zone/,
     );
   });
 
