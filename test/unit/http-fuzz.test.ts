@@ -1,5 +1,5 @@
 /**
- * Seeded fuzzing of every built-in route over real HTTP, against the real engine (in-process worker on the js-cjs
+ * Seeded fuzzing of every built-in route (admin API included) over real HTTP, against the real engine (in-process worker on the js-cjs
  * fixture, manual clock). Each request is hostile in some way (ids with `../` or 9,000 characters, malformed
  * JSON, wrong types, huge and NaN-like numbers, oversized bodies, wrong methods, query garbage); every answer
  * must be a documented success or a 4xx with a message (httpFuzz.ts `checkReply`), and after each one the clock
@@ -10,6 +10,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_EMULATED_TIME } from '../../src/emulator/clock.js';
 import { createHttpServer, type EmulatorHttpServer } from '../../src/emulator/http/server.js';
+import { memoryTimerStatusStore } from '../../src/emulator/triggers/timerStatusStore.js';
+import { createTriggers } from '../../src/emulator/triggers/triggers.js';
 import { createTestEngine, type TestEngine } from './engineHarness.js';
 import {
   checkReply,
@@ -39,9 +41,16 @@ before(async () => {
   await te.run('timerOrchestration', 3600, 'fz-timer');
   await te.run('waitForGo', undefined, 'fz-wait');
   await te.run('helloSequence', undefined, 'fz-done');
+  const functionTriggers = createTriggers({
+    engine: te.engine,
+    runner: te.engine.core.options.runner,
+    statusStore: memoryTimerStatusStore(),
+  });
+  await functionTriggers.start();
   server = createHttpServer({
     engine: te.engine,
     triggers: { routes: () => [], invoke: () => Promise.reject(new Error('no user triggers')) },
+    functionTriggers,
     routePrefix: 'api',
     maxBodyBytes: MAX_BODY_BYTES,
     hostStatus: () => ({ state: 'Running', version: 'fuzz' }),
@@ -75,6 +84,13 @@ const EMULATOR_ROUTES: RouteShape[] = [
   { method: 'GET', path: () => '/emulator/v1/summary' },
   { method: 'GET', path: () => '/emulator/v1/functions' },
   { method: 'GET', path: (rng) => `/emulator/v1/instances/${fuzzId(rng, KNOWN_IDS)}` },
+];
+
+const FUNCTION_NAMES = ['helloSequence', 'sayHello', 'counter', 'HELLOSEQUENCE'];
+const ADMIN_ROUTES: RouteShape[] = [
+  { method: 'GET', path: () => '/admin/functions' },
+  { method: 'GET', path: (rng) => `/admin/functions/${fuzzId(rng, FUNCTION_NAMES)}` },
+  { method: 'POST', path: (rng) => `/admin/functions/${fuzzId(rng, FUNCTION_NAMES)}`, body: true },
 ];
 
 const OPERATIONS = ['terminate', 'suspend', 'resume', 'rewind', 'restart', 'RESTART', 'bogus', '..'];
@@ -196,5 +212,11 @@ test('management API: every route survives seeded hostile requests', async () =>
   const allowed = (request: FuzzRequest): number[] =>
     request.method === 'GET' && /returnInternalServerErrorOnFailure=true/i.test(request.path) ? [500] : [];
   for (let i = 0; i < 400; i++) await exercise(randomRequest(rng, MANAGEMENT_ROUTES), allowed);
+  await stillWorks();
+});
+
+test('admin API: listing and invoking functions by hand survive seeded hostile requests', async () => {
+  const rng = new Rng(SEED + 2);
+  for (let i = 0; i < 200; i++) await exercise(randomRequest(rng, ADMIN_ROUTES));
   await stillWorks();
 });

@@ -14,7 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import type { FunctionInfo } from '../host/protocol.js';
 import type { FunctionRunner } from '../host/runner.js';
 import { isKnownTimeZone } from './schedule.js';
-import { TimerTriggers } from './timerTriggers.js';
+import { TimerTriggers, type TimerSchedule } from './timerTriggers.js';
 import type { TimerStatusStore } from './timerStatusStore.js';
 import { TriggerHost, type FunctionRun } from './triggerHost.js';
 import type { ManualInvokeOutcome, TriggerOutcome, TriggersApi } from './types.js';
@@ -68,6 +68,14 @@ export class Triggers implements TriggersApi {
   fireTimer(name: string): Promise<TriggerOutcome> {
     const run = this.timers.fire(name);
     return run ?? Promise.reject(new Error(`The app has no timer function named '${name}'.`));
+  }
+
+  /** Each timer function's schedule, next due time (epoch ms; undefined while it runs) and last run. */
+  schedules(): (TimerSchedule & { lastRun?: FunctionRun })[] {
+    return this.timers.schedules().map((schedule) => {
+      const lastRun = this.host.lastRun(schedule.name);
+      return lastRun ? { ...schedule, lastRun } : schedule;
+    });
   }
 
   definitions(): FunctionInfo[] {
