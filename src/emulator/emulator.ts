@@ -111,13 +111,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     throw error;
   }
   try {
-    await triggers.start();
+    await triggers.load();
   } catch (error) {
     await Promise.allSettled([server.close(), engine.stop()]);
     throw error;
   }
   server.reloadRoutes();
   ready = true;
+  // Once the server answers: a timer run at start may call the app's routes or start orchestrations.
+  triggers.begin();
 
   let watcher: FSWatcher | undefined;
   if (options.watch) watcher = watchApp(config, engine, triggers, server, options.log);

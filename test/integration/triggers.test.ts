@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emulatorApi, FIXTURES, startEmulator, tempDir, waitFor, type Emulator } from './harness.js';
+import { emulatorApi, FIXTURES, startEmulator, tempDir, waitFor, waitForStatus, type Emulator } from './harness.js';
 
 const APP = path.join(FIXTURES, 'triggers');
 const HOUR = 3_600_000;
@@ -72,7 +72,10 @@ describe('timer triggers and manual invocation', () => {
 
     // runOnStartup: once at start, not past due.
     await waitFor(() => timerMarks(emu, 'warmUp').length === 1, 'the warmUp run at start');
-    assert.equal(timerMarks(emu, 'warmUp')[0]!.isPastDue, false);
+    const warmUp = timerMarks(emu, 'warmUp')[0]! as TimerObject & { instanceId: string };
+    assert.equal(warmUp.isPastDue, false);
+    const started = await waitForStatus(emu, warmUp.instanceId);
+    assert.equal(started.runtimeStatus, 'Completed', 'the run at start reached the emulator through its client');
 
     const banner = emu.output();
     assert.match(banner, /^ {2}report: timer '0 \*\/5 \* \* \* \*', next run \d{4}-\d\d-\d\dT/m);

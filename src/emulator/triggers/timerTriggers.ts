@@ -53,18 +53,35 @@ const NEVER = '0001-01-01T00:00:00';
 
 export class TimerTriggers {
   private timers = new Map<string, TimerState>();
+  /** Statuses read by `load`, used by `begin`. */
+  private stored = new Map<string, ScheduleStatus>();
   /** Bumped by stop and rebuild: callbacks and runs of an older generation do not re-arm. */
   private generation = 0;
 
   constructor(private readonly options: TimerTriggersOptions) {}
 
-  /** Checks every schedule (AppConfigError naming the function and expression), then arms them. */
+  /** `load` then `begin`. */
   async start(): Promise<void> {
+    await this.load();
+    this.begin();
+  }
+
+  /**
+   * Checks every schedule (AppConfigError naming the function and expression) and reads the stored statuses;
+   * nothing runs yet (the emulator begins once its server answers, so a handler can call it).
+   */
+  async load(): Promise<void> {
     const prepared = this.prepare();
-    const stored = await this.options.statusStore.load();
-    const generation = ++this.generation;
+    this.stored = await this.options.statusStore.load();
+    this.generation++;
     this.timers = new Map(prepared.map((state) => [state.fn.name.toLowerCase(), state]));
-    for (const state of prepared) this.begin(state, stored.get(state.fn.name), generation);
+  }
+
+  /** Runs what is past due or runs on start-up, and arms every schedule. */
+  begin(): void {
+    const generation = this.generation;
+    for (const state of this.timers.values()) this.beginOne(state, this.stored.get(state.fn.name), generation);
+    this.stored = new Map();
   }
 
   /** After a code reload: the timers of the new function list (a bad schedule throws and keeps the old ones). */
@@ -133,7 +150,7 @@ export class TimerTriggers {
       });
   }
 
-  private begin(state: TimerState, stored: ScheduleStatus | undefined, generation: number): void {
+  private beginOne(state: TimerState, stored: ScheduleStatus | undefined, generation: number): void {
     const now = this.options.clock.now();
     let pastDue = false;
     if (state.monitor && stored) {

@@ -84,7 +84,7 @@ export class TriggerHost implements TriggerInvoker {
     } catch (error) {
       const detail = error instanceof InvocationError ? error.error : undefined;
       const message = detail?.message ?? (error instanceof Error ? error.message : String(error));
-      const stack = detail?.stack ?? (error instanceof InvocationError ? undefined : (error as Error).stack);
+      const stack = detail ? detail.stack : error instanceof Error ? error.stack : undefined;
       outcome = { ok: false, durationMs: elapsed(started), error: message, ...(stack ? { stack } : {}) };
     }
     const status = outcome.ok ? 'Succeeded' : 'Failed';

@@ -54,6 +54,15 @@ export class Triggers implements TriggersApi {
     return this.timers.start();
   }
 
+  /** `start` in two steps: `load` checks the schedules (and may throw), `begin` arms them and runs what is due. */
+  load(): Promise<void> {
+    return this.timers.load();
+  }
+
+  begin(): void {
+    this.timers.begin();
+  }
+
   /** After `engine.reload()`: the timers of the new function list. */
   reload(): Promise<void> {
     return this.timers.rebuild();
