@@ -87,6 +87,23 @@ test('a failing handler is a Failed outcome with its message, logged with its st
   assert.deepEqual(host.lastRun('orders')?.error, 'boom');
 });
 
+test('idle waits for the runs in progress', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { host } = setup(async () => {
+    await gate;
+    return { kind: 'trigger', outputs: {} };
+  });
+  let settled = false;
+  void host.run({ functionName: 'orders', trigger: { string: '' }, reason: 'manual' });
+  const idle = host.idle().then(() => (settled = true));
+  await Promise.resolve();
+  assert.equal(settled, false);
+  release();
+  await idle;
+  assert.equal(host.lastRun('orders')?.status, 'Succeeded');
+});
+
 test('an unknown function fails without reaching the worker', async () => {
   const { host, calls } = setup(() => Promise.resolve({ kind: 'trigger', outputs: {} }));
   const outcome = await host.run({ functionName: 'nope', trigger: { string: '' }, reason: 'manual' });

@@ -43,6 +43,7 @@ const DEFAULT_REASONS: Record<TriggerReason, string> = {
 
 export class TriggerHost implements TriggerInvoker {
   private readonly lastRuns = new Map<string, FunctionRun>();
+  private readonly inFlight = new Set<Promise<TriggerOutcome>>();
 
   constructor(
     private readonly engine: TriggerHostEngine,
@@ -59,7 +60,19 @@ export class TriggerHost implements TriggerInvoker {
     return this.lastRuns.get(name.toLowerCase());
   }
 
-  async run(request: TriggerRequest): Promise<TriggerOutcome> {
+  run(request: TriggerRequest): Promise<TriggerOutcome> {
+    const running = this.execute(request);
+    this.inFlight.add(running);
+    void running.finally(() => this.inFlight.delete(running));
+    return running;
+  }
+
+  /** Resolves when no run is in progress (runs started meanwhile are waited for too). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async execute(request: TriggerRequest): Promise<TriggerOutcome> {
     const { engine } = this;
     const fn = this.find(request.functionName);
     const name = fn?.name ?? request.functionName;

@@ -68,6 +68,12 @@ export class Triggers implements TriggersApi {
     return this.timers.rebuild();
   }
 
+  /** Resolves when no timer run is queued and no trigger run is in progress (a test's "wait until settled"). */
+  async idle(): Promise<void> {
+    await this.timers.idle();
+    await this.host.idle();
+  }
+
   /** Disarms the schedules (before the engine stops). */
   stop(): void {
     this.timers.stop();
