@@ -13,6 +13,10 @@ import type { LogLevel } from './host/protocol.js';
 import { createFileStore } from './store/fileStore.js';
 import { emulatorLevel, httpTriggers } from './wiring.js';
 import type { Store } from './store/types.js';
+import { BindingRunner } from './storage/bindingRunner.js';
+import { directInvoker } from './storage/directInvoker.js';
+import { StorageHost } from './storage/host.js';
+import type { StorageService } from './storage/types.js';
 
 export const EMULATOR_VERSION = '0.1.0';
 
@@ -26,6 +30,11 @@ export interface EmulatorOptions {
   fsync?: boolean;
   /** Repair a damaged store (keep what is valid, move the damaged files aside) instead of refusing to start. */
   repair?: boolean;
+  /**
+   * Azurite for development storage: `default` on 10000-10002 (one already running is used), `ephemeral` a private
+   * one on ports the OS chooses (tests). Default: `ephemeral` when DURABLE_STUDIO_AZURITE_PORTS=0, else `default`.
+   */
+  azurite?: 'default' | 'ephemeral';
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -34,6 +43,8 @@ export interface RunningEmulator {
   port: number;
   config: AppConfig;
   engine: Engine;
+  /** The app's storage account (Azurite or a real one); undefined when the app has no storage bindings. */
+  readonly storage: StorageService | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,10 +81,22 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   let ready = false;
   // The worker learns the server's origin once it listens (the port may be chosen by the OS).
-  const worker = new ChildProcessWorker({ config, origin: '', log: workerLog(options.log), inspect: options.inspect });
+  const workerEnv: Record<string, string> = {};
+  const worker = new ChildProcessWorker({
+    config,
+    origin: '',
+    log: workerLog(options.log),
+    inspect: options.inspect,
+    env: workerEnv,
+  });
+  const azuritePorts =
+    options.azurite ?? (process.env['DURABLE_STUDIO_AZURITE_PORTS'] === '0' ? 'ephemeral' : 'default');
+  const storage = new StorageHost({ config, storeDir, azurite: { ports: azuritePorts }, workerEnv, log: options.log });
+  // Storage bindings are read and written around the worker's invocations; Azurite starts once functions are known.
+  const runner = new BindingRunner(worker, storage, options.log);
   const engine = new Engine({
     store,
-    runner: worker,
+    runner,
     clock: new SystemClock(),
     hubName: config.hubName,
     maxConcurrentActivities: config.maxConcurrentActivityFunctions,
@@ -82,11 +105,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   const server: EmulatorHttpServer = createHttpServer({
     engine,
-    triggers: httpTriggers(engine, worker),
+    triggers: httpTriggers(engine, runner),
     routePrefix: config.routePrefix,
     log: options.log,
     hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: EMULATOR_VERSION }),
     isReady: () => ready,
+    storage: () => storage.service,
   });
   const port = await server.listen(options.port);
   const url = `http://localhost:${port}`;
@@ -94,9 +118,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   try {
     await engine.start();
   } catch (error) {
-    await Promise.allSettled([server.close(), worker.stop(), loading.then(() => store.close())]);
+    await Promise.allSettled([server.close(), worker.stop(), storage.stop(), loading.then(() => store.close())]);
     throw error;
   }
+  // TODO(lead): run queue and blob triggers through the TriggerHost (src/emulator/triggers) once it lands.
+  storage.startTriggers(directInvoker(runner, options.log));
   server.reloadRoutes();
   ready = true;
 
@@ -109,11 +135,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     port,
     config,
     engine,
+    get storage() {
+      return storage.service;
+    },
     stop() {
       stopping ??= (async () => {
         ready = false;
         await watcher?.close();
         await server.close();
+        await storage.stop();
         await engine.stop();
       })();
       return stopping;

@@ -18,7 +18,12 @@ import type { Engine } from '../../src/emulator/engine/engine.js';
 import type { EpisodeResult, FunctionInfo } from '../../src/emulator/host/protocol.js';
 import { createTestEngine, deferred, output, waitUntil } from './engineHarness.js';
 
-const fn = (name: string, kind: FunctionInfo['kind']): FunctionInfo => ({ name, kind, triggerType: kind, bindings: [] });
+const fn = (name: string, kind: FunctionInfo['kind']): FunctionInfo => ({
+  name,
+  kind,
+  triggerType: kind,
+  bindings: [],
+});
 
 function types(record: InstanceRecord): string[] {
   return record.history.map((e) => EventType[e.EventType]);
