@@ -5,8 +5,8 @@
  * and table outputs are written. Nothing is written when the function fails, as on Azure. Output values of bindings
  * the emulator cannot write (Cosmos DB, Service Bus, ...) are logged as discarded, each time one is set.
  *
- * Functions without storage bindings pass straight through (activity and HTTP calls then carry no `bindings`, and
- * the worker itself reports discarded outputs), so an app without storage pays nothing.
+ * Functions without storage bindings pass straight through (only their discarded outputs are reported), so an app
+ * without storage pays nothing.
  */
 import { bindingTypeName, isHonoured, isStorageBinding, isTrigger } from '../host/bindingSupport.js';
 import type { FunctionInfo, Invocation, InvocationResult, OutputValues, TypedData } from '../host/protocol.js';
@@ -45,7 +45,8 @@ export class BindingRunner implements FunctionRunner {
     const fn = this.functions.get(call.functionName.toLowerCase());
     if (!fn || !this.usesStorage(fn)) {
       const result = await this.inner.invoke(call, standalone);
-      if (fn && call.kind === 'trigger') this.reportDiscarded(fn, outputsOf(result));
+      // The worker hands every output value back (activity, HTTP and trigger calls always carry bindings).
+      if (fn) this.reportDiscarded(fn, outputsOf(result));
       return result;
     }
     const runtime = await this.storage.ready();
