@@ -34,13 +34,18 @@ export const BLOB_POISON_QUEUE = 'webjobs-blobtrigger-poison';
 
 export class BlobScanner {
   private stopped = false;
+  /** Resolves on stop, so a scan waiting on a long-running function does not hold the emulator's shutdown. */
+  private readonly stopping: Promise<void>;
+  private markStopped: () => void = () => undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private failing = false;
   /** Failed attempts per blob version (`path@etag`). */
   private readonly attempts = new Map<string, number>();
 
-  constructor(private readonly o: BlobScannerOptions) {}
+  constructor(private readonly o: BlobScannerOptions) {
+    this.stopping = new Promise((resolve) => (this.markStopped = resolve));
+  }
 
   get containerName(): string {
     return this.o.container.containerName;
@@ -56,6 +61,7 @@ export class BlobScanner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.markStopped();
     this.wake?.();
     await this.loop;
   }
@@ -63,7 +69,7 @@ export class BlobScanner {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        await this.scan();
+        await Promise.race([this.scan(), this.stopping]);
         this.failing = false;
       } catch (error) {
         if (!this.failing && !this.stopped) {
