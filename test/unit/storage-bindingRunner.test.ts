@@ -41,10 +41,9 @@ function setup(fail: boolean) {
       return Promise.resolve({
         kind: 'activity',
         resultJson: '"ok"',
-        outputs:
-          call.functionName === 'plain'
-            ? { bus: { string: 'm' } }
-            : { report: { string: 'text' }, doc: { json: '{}' } },
+        outputs: (call.functionName === 'plain'
+          ? { bus: { string: 'm' } }
+          : { report: { string: 'text' }, doc: { json: '{}' } }) as OutputValues,
       });
     },
   };
