@@ -107,12 +107,18 @@ export class StorageHost {
     const { options } = this;
     const needsAzurite = [...connections.values()].some((c) => c.kind === 'azurite');
     const location = path.join(options.storeDir ?? options.config.appDir, 'azurite');
-    const [azurite, bundle] = await Promise.all([
+    const [started, loaded] = await Promise.allSettled([
       needsAzurite
         ? startAzurite({ ...options.azurite, location, appDir: options.config.appDir, log: options.log })
         : undefined,
       Promise.resolve().then(loadStorageBundle),
     ]);
+    const azurite = started.status === 'fulfilled' ? started.value : undefined;
+    if (started.status === 'rejected' || loaded.status === 'rejected') {
+      await azurite?.stop();
+      throw started.status === 'rejected' ? started.reason : (loaded as PromiseRejectedResult).reason;
+    }
+    const bundle = loaded.value;
     this.azurite = azurite;
     const ports = azurite?.ports ?? DEFAULT_AZURITE_PORTS;
     const strings = new Map<string, string>();
