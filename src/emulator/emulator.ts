@@ -13,10 +13,9 @@ import type { LogLevel } from './host/protocol.js';
 import { createFileStore } from './store/fileStore.js';
 import { emulatorLevel, httpTriggers } from './wiring.js';
 import type { Store } from './store/types.js';
-import { BindingRunner } from './storage/bindingRunner.js';
 import { directInvoker } from './storage/directInvoker.js';
-import { StorageHost } from './storage/host.js';
 import type { StorageService } from './storage/types.js';
+import { withStorage } from './storage/wiring.js';
 
 export const EMULATOR_VERSION = '0.1.0';
 
@@ -89,11 +88,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     inspect: options.inspect,
     env: workerEnv,
   });
-  const azuritePorts =
-    options.azurite ?? (process.env['DURABLE_STUDIO_AZURITE_PORTS'] === '0' ? 'ephemeral' : 'default');
-  const storage = new StorageHost({ config, storeDir, azurite: { ports: azuritePorts }, workerEnv, log: options.log });
-  // Storage bindings are read and written around the worker's invocations; Azurite starts once functions are known.
-  const runner = new BindingRunner(worker, storage, options.log);
+  // Storage inputs and outputs around every invocation; Azurite starts as soon as the functions are known.
+  const { runner, storage } = withStorage(worker, {
+    config,
+    storeDir,
+    azurite: options.azurite,
+    workerEnv,
+    log: options.log,
+  });
   const engine = new Engine({
     store,
     runner,

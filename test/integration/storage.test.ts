@@ -103,6 +103,28 @@ describe('storage through Azurite', () => {
     assert.match(emu.output(), /Message has reached MaxDequeueCount of 2\. Moving message to queue 'doomed-poison'/);
   });
 
+  test('a blob that keeps failing is tried 5 times, then reported on webjobs-blobtrigger-poison', async () => {
+    const put = await fetch(`${emu.url}/emulator/v1/storage/containers/bad-blobs/blobs/b1.bin`, {
+      method: 'PUT',
+      body: 'x',
+    });
+    assert.equal(put.status, 201);
+    const poisoned = await waitFor(
+      async () => (await peek(emu, 'webjobs-blobtrigger-poison'))[0],
+      'the blob poison message',
+      30_000,
+    );
+    assert.deepEqual(JSON.parse(poisoned.text), {
+      Type: 'blob',
+      FunctionId: 'Host.Functions.badBlob',
+      BlobType: 'BlockBlob',
+      ContainerName: 'bad-blobs',
+      BlobName: 'b1.bin',
+      ETag: JSON.parse(poisoned.text).ETag,
+    });
+    assert.equal(count(emu, /Executing 'Functions\.badBlob'/), 5, emu.output());
+  });
+
   test('outputs are not written when the function fails', async () => {
     const res = await fetch(`${emu.url}/api/fail/f1`, { method: 'POST' });
     assert.equal(res.status, 500);
@@ -117,7 +139,7 @@ describe('storage through Azurite', () => {
       connection: 'azurite',
       account: 'devstoreaccount1',
       queues: ['doomed', 'orders', 'receipt-done'],
-      containers: ['failed', 'receipts'],
+      containers: ['bad-blobs', 'failed', 'receipts'],
     });
     const queues = await api<{ name: string; approximateMessageCount: number }[]>(emu, '/queues');
     assert.ok(queues.body.some((q) => q.name === 'orders'));
@@ -157,6 +179,8 @@ describe('storage through Azurite', () => {
     });
     assert.equal(put.status, 201);
     await waitFor(() => count(emu, /Executed 'Functions\.onReceipt' \(Succeeded/) >= 2, 'the blob trigger');
+    await fetch(`${emu.url}/emulator/v1/storage/containers/receipts/blobs/by-hand.txt`, { method: 'PUT', body: 'v2' });
+    await waitFor(() => count(emu, /Executed 'Functions\.onReceipt' \(Succeeded/) >= 3, 'the updated blob to run');
     await emu.stop();
     emu = await startEmulator({ app: APP, env, storeDir, timeoutMs: 60_000 });
     const after = await fetch(`${emu.url}/emulator/v1/storage/containers/receipts/blobs/later.txt`, {
