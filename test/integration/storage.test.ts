@@ -75,6 +75,7 @@ describe('storage through Azurite', () => {
         blob: string | null;
         entity: { PartitionKey: string; RowKey: string; text: string } | null;
         count: number;
+        explicitConnection: boolean;
       };
       return body.entity ? body : undefined;
     }, 'the table entity');
@@ -84,6 +85,7 @@ describe('storage through Azurite', () => {
       { PartitionKey: 'receipts', RowKey: 'o1', text: 'receipt for o1' },
     );
     assert.ok(lookup.count >= 1, 'table input query');
+    assert.equal(lookup.explicitConnection, true, "app code sees the private Azurite's connection string");
     const orders = await peek(emu, 'orders');
     assert.deepEqual(orders, [], 'the handled message is deleted');
   });
