@@ -124,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     throw error;
   }
   // TODO(lead): run queue and blob triggers through the TriggerHost (src/emulator/triggers) once it lands.
-  storage.startTriggers(directInvoker(runner, options.log));
+  storage.startTriggers(directInvoker(runner, () => engine.core.functions, options.log));
   server.reloadRoutes();
   ready = true;
 

@@ -38,13 +38,11 @@ function setup(fail: boolean) {
     invoke(call): Promise<InvocationResult> {
       calls.push(call);
       if (fail) return Promise.reject(new InvocationError({ name: 'Error', message: 'boom', stack: 'Error: boom' }));
-      return Promise.resolve({
-        kind: 'activity',
-        resultJson: '"ok"',
-        outputs: (call.functionName === 'plain'
-          ? { bus: { string: 'm' } }
-          : { report: { string: 'text' }, doc: { json: '{}' } }) as OutputValues,
-      });
+      const outputs: OutputValues =
+        call.functionName === 'plain' ? { bus: { string: 'm' } } : { report: { string: 'text' }, doc: { json: '{}' } };
+      return Promise.resolve(
+        call.kind === 'trigger' ? { kind: 'trigger', outputs } : { kind: 'activity', resultJson: '"ok"', outputs },
+      );
     },
   };
   const runtime = {
@@ -99,4 +97,18 @@ test('a function without storage bindings passes through; its discarded outputs 
   assert.deepEqual(logs, [
     "[plain] output binding 'bus' (serviceBus) is not supported by the emulator yet: the value set by the function was discarded",
   ]);
+});
+
+test("a trigger call's result keeps only the outputs nobody wrote, for the TriggerHost to report", async () => {
+  const { runner, written, logs } = setup(false);
+  await runner.start();
+  const result = await runner.invoke({
+    kind: 'trigger',
+    functionName: 'writeReport',
+    trigger: { string: JSON.stringify({ kind: 'weekly', id: 8 }) },
+  });
+  assert.deepEqual(written[0]!.outputs, { report: { string: 'text' } });
+  assert.deepEqual(written[0]!.data.payload, { kind: 'weekly', id: 8 }, 'expressions see the trigger payload');
+  assert.deepEqual((result as { outputs: OutputValues }).outputs, { doc: { json: '{}' } });
+  assert.deepEqual(logs, [], 'the TriggerHost logs them');
 });

@@ -5,8 +5,9 @@
  * and table outputs are written. Nothing is written when the function fails, as on Azure. Output values of bindings
  * the emulator cannot write (Cosmos DB, Service Bus, ...) are logged as discarded, each time one is set.
  *
- * Functions without storage bindings pass straight through (only their discarded outputs are reported), so an app
- * without storage pays nothing.
+ * Functions without storage bindings pass straight through, so an app without storage pays nothing. Outputs nobody
+ * writes are reported as discarded here for activity and HTTP calls; a trigger call's result keeps them, for the
+ * TriggerHost to report (src/emulator/triggers/triggerHost.ts).
  */
 import { bindingTypeName, isHonoured, isStorageBinding, isTrigger } from '../host/bindingSupport.js';
 import type { FunctionInfo, Invocation, InvocationResult, OutputValues, TypedData } from '../host/protocol.js';
@@ -43,30 +44,36 @@ export class BindingRunner implements FunctionRunner {
       return this.inner.invoke(call, standalone);
     }
     const fn = this.functions.get(call.functionName.toLowerCase());
-    if (!fn || !this.usesStorage(fn)) {
-      const result = await this.inner.invoke(call, standalone);
-      // The worker hands every output value back (activity, HTTP and trigger calls always carry bindings).
-      if (fn) this.reportDiscarded(fn, outputsOf(result));
-      return result;
-    }
+    if (!fn || !this.usesStorage(fn)) return this.settle(fn, call, await this.inner.invoke(call, standalone), {});
     const runtime = await this.storage.ready();
     const data = expressionData(call);
     const inputs = await failAs(call, () => runtime.readInputs(fn, data));
     const bindings = { ...call.bindings, inputs: [...(call.bindings?.inputs ?? []), ...inputs] };
     const bound = { ...call, bindings } as BoundCall;
     const result = await this.inner.invoke(bound, standalone && (() => ({ ...standalone(), bindings }) as Invocation));
-    const outputs = outputsOf(result);
-    const storageOutputs: OutputValues = {};
-    const discarded: OutputValues = {};
-    for (const [name, value] of Object.entries(outputs)) {
+    const written: OutputValues = {};
+    for (const [name, value] of Object.entries(outputsOf(result))) {
       const binding = fn.bindings.find((b) => b.name === name);
-      const writes = binding && isStorageBinding(binding.type) && isHonoured(binding.type, 'out', fn.kind);
-      (writes ? storageOutputs : discarded)[name] = value;
+      if (binding && isStorageBinding(binding.type) && isHonoured(binding.type, 'out', fn.kind)) written[name] = value;
     }
-    this.reportDiscarded(fn, discarded);
-    if (Object.keys(storageOutputs).length > 0) {
-      await failAs(call, () => runtime.writeOutputs(fn, storageOutputs, data));
-    }
+    if (Object.keys(written).length > 0) await failAs(call, () => runtime.writeOutputs(fn, written, data));
+    return this.settle(fn, call, result, written);
+  }
+
+  /**
+   * The result without the outputs that were written. What is left was written by nobody: for a trigger call the
+   * TriggerHost reports it (it gets the result); for activity and HTTP calls nobody else sees it, so it is reported
+   * here, one line per value set, in the worker's words.
+   */
+  private settle(
+    fn: FunctionInfo | undefined,
+    call: BoundCall,
+    result: InvocationResult,
+    written: OutputValues,
+  ): InvocationResult {
+    const left = Object.fromEntries(Object.entries(outputsOf(result)).filter(([name]) => !(name in written)));
+    if (call.kind === 'trigger') return result.kind === 'trigger' ? { ...result, outputs: left } : result;
+    if (fn) reportDiscarded(fn, left, this.log);
     return result;
   }
 
@@ -88,16 +95,17 @@ export class BindingRunner implements FunctionRunner {
       (b) => isStorageBinding(b.type) && (isTrigger(b.type) || isHonoured(b.type, b.direction, fn.kind)),
     );
   }
+}
 
-  private reportDiscarded(fn: FunctionInfo, outputs: OutputValues): void {
-    for (const name of Object.keys(outputs)) {
-      const binding = fn.bindings.find((b) => b.name === name);
-      const type = binding ? bindingTypeName(binding.type) : 'unknown';
-      this.log(
-        'warn',
-        `[${fn.name}] output binding '${name}' (${type}) is not supported by the emulator yet: the value set by the function was discarded`,
-      );
-    }
+/** One warning per value set on an output nobody writes, in the worker's words. */
+export function reportDiscarded(fn: FunctionInfo, outputs: OutputValues, log: Log): void {
+  for (const name of Object.keys(outputs)) {
+    const binding = fn.bindings.find((b) => b.name === name);
+    const type = binding ? bindingTypeName(binding.type) : 'unknown';
+    log(
+      'warn',
+      `[${fn.name}] output binding '${name}' (${type}) is not supported by the emulator yet: the value set by the function was discarded`,
+    );
   }
 }
 

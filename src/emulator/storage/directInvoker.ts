@@ -4,8 +4,10 @@
  * in its place; it never rejects.
  */
 import { performance } from 'node:perf_hooks';
+import type { FunctionInfo } from '../host/protocol.js';
 import { InvocationError, type FunctionRunner } from '../host/runner.js';
 import type { TriggerInvoker, TriggerOutcome, TriggerReason } from '../triggers/types.js';
+import { reportDiscarded } from './bindingRunner.js';
 
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -16,19 +18,25 @@ const REASONS: Record<TriggerReason, string> = {
   manual: 'This function was programmatically called via the host APIs.',
 };
 
-export function directInvoker(runner: FunctionRunner, log: Log): TriggerInvoker {
+export function directInvoker(
+  runner: FunctionRunner,
+  functions: () => readonly FunctionInfo[],
+  log: Log,
+): TriggerInvoker {
   return {
     async run(request): Promise<TriggerOutcome> {
       const started = performance.now();
       const name = `Functions.${request.functionName}`;
       log('info', `Executing '${name}' (Reason='${REASONS[request.reason]}')`);
       try {
-        await runner.invoke({
+        const result = await runner.invoke({
           kind: 'trigger',
           functionName: request.functionName,
           trigger: request.trigger,
           bindings: { triggerMetadata: request.triggerMetadata ?? {} },
         });
+        const fn = functions().find((f) => f.name === request.functionName);
+        if (fn && result.kind === 'trigger') reportDiscarded(fn, result.outputs, log);
         const durationMs = Math.round(performance.now() - started);
         log('info', `Executed '${name}' (Succeeded, Duration=${durationMs}ms)`);
         return { ok: true, durationMs };
