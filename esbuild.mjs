@@ -20,6 +20,9 @@ const entries = {
   replay: 'src/debugger/replayEntry.ts',
   // The replay debugger's DAP adapter over stdio (the extension runs the same session inline).
   'debug-adapter': 'src/debugger/dap/adapterMain.ts',
+  // The Azure Storage SDKs and what uses them: src/emulator/storage/load.ts requires it at run time only when the
+  // app has storage bindings, so start-up without them loads none of it.
+  storage: 'src/emulator/storage/runtime.ts',
   // `durable-studio/testing` for CommonJS; dist/testing.mjs (below) re-exports it for ESM.
   testing: 'src/testing/index.ts',
 };

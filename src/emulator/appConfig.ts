@@ -29,6 +29,54 @@ export interface AppConfig {
   /** Versions of the durable packages the app resolves. */
   durableFunctionsVersion: string;
   azureFunctionsVersion: string;
+  /** host.json `extensions.queues` (storage queue triggers and outputs). */
+  queues: QueueOptions;
+}
+
+/** host.json `extensions.queues`, with the host's defaults (maxPollingInterval capped locally, see below). */
+export interface QueueOptions {
+  batchSize: number;
+  newBatchThreshold: number;
+  maxDequeueCount: number;
+  /** Milliseconds a failed message stays invisible before it is tried again. */
+  visibilityTimeoutMs: number;
+  /** Milliseconds; the host's default is 1 min, locally at most 2 s so a message added by hand starts promptly. */
+  maxPollingIntervalMs: number;
+  messageEncoding: 'base64' | 'none';
+}
+
+/** The longest pause between two polls of an empty queue (the host waits up to a minute). */
+const LOCAL_MAX_POLLING_MS = 2000;
+
+/** A host.json duration: a TimeSpan string or a number of milliseconds. */
+function durationMs(value: unknown, what: string, fallback: number): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value !== 'string') return fallback;
+  const ms = parseTimeSpan(value, what);
+  return Number.isFinite(ms) ? ms : fallback;
+}
+
+function queueOptions(host: Record<string, unknown> | undefined): QueueOptions {
+  const queues = get(host, 'extensions', 'queues');
+  const q = (key: string): unknown => get(queues as Record<string, unknown> | undefined, key);
+  const count = (key: string, fallback: number, max = Infinity): number => {
+    const value = Number(q(key));
+    return Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback;
+  };
+  const batchSize = count('batchSize', 16, 32);
+  const threshold = Number(q('newBatchThreshold'));
+  const encoding = q('messageEncoding');
+  return {
+    batchSize,
+    newBatchThreshold: Number.isInteger(threshold) && threshold >= 0 ? threshold : Math.floor(batchSize / 2),
+    maxDequeueCount: count('maxDequeueCount', 5),
+    visibilityTimeoutMs: durationMs(q('visibilityTimeout'), 'extensions.queues.visibilityTimeout', 0),
+    maxPollingIntervalMs: Math.min(
+      durationMs(q('maxPollingInterval'), 'extensions.queues.maxPollingInterval', LOCAL_MAX_POLLING_MS),
+      LOCAL_MAX_POLLING_MS,
+    ),
+    messageEncoding: typeof encoding === 'string' && encoding.toLowerCase() === 'none' ? 'none' : 'base64',
+  };
 }
 
 const DEFAULT_FUNCTION_TIMEOUT_MS = 5 * 60 * 1000;
@@ -53,10 +101,10 @@ function readJson(file: string, what: string, required: boolean): Record<string,
 }
 
 /** Parses a .NET TimeSpan (`hh:mm:ss`, `d.hh:mm:ss`, with optional fraction) or -1 into milliseconds. */
-export function parseTimeSpan(value: string): number {
+export function parseTimeSpan(value: string, what = 'functionTimeout'): number {
   if (value.trim() === '-1') return Infinity;
   const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?$/.exec(value.trim());
-  if (!match) throw new AppConfigError(`host.json functionTimeout "${value}" is not a time span like "00:05:00"`);
+  if (!match) throw new AppConfigError(`host.json ${what} "${value}" is not a time span like "00:05:00"`);
   const [, days, hours, minutes, seconds, fraction] = match;
   const ms =
     ((Number(days ?? 0) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 +
@@ -169,5 +217,6 @@ export function loadAppConfig(appDirInput: string): AppConfig {
     values,
     durableFunctionsVersion,
     azureFunctionsVersion,
+    queues: queueOptions(host),
   };
 }

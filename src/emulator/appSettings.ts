@@ -96,6 +96,8 @@ const RESOLVED_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   blobtrigger: ['path'],
   table: ['tableName', 'partitionKey', 'rowKey', 'filter'],
   timertrigger: ['schedule'],
+  servicebustrigger: ['queueName', 'topicName', 'subscriptionName'],
+  servicebus: ['queueName', 'topicName'],
 };
 
 export interface BindingLike {

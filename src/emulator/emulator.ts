@@ -16,6 +16,8 @@ import { fileTimerStatusStore } from './triggers/timerStatusStore.js';
 import { createTriggers, timerTimeZone, type Triggers } from './triggers/triggers.js';
 import { emulatorLevel, httpTriggers } from './wiring.js';
 import type { Store } from './store/types.js';
+import type { StorageService } from './storage/types.js';
+import { withStorage } from './storage/wiring.js';
 
 export const EMULATOR_VERSION = '0.1.0';
 
@@ -29,6 +31,11 @@ export interface EmulatorOptions {
   fsync?: boolean;
   /** Repair a damaged store (keep what is valid, move the damaged files aside) instead of refusing to start. */
   repair?: boolean;
+  /**
+   * Azurite for development storage: `default` on 10000-10002 (one already running is used), `ephemeral` a private
+   * one on ports the OS chooses (tests). Default: `ephemeral` when DURABLE_STUDIO_AZURITE_PORTS=0, else `default`.
+   */
+  azurite?: 'default' | 'ephemeral';
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -39,6 +46,8 @@ export interface RunningEmulator {
   engine: Engine;
   /** Timer schedules, the trigger host (queue, blob and hand-invoked runs) and manual invocation. */
   triggers: Triggers;
+  /** The app's storage account (Azurite or a real one); undefined when the app has no storage bindings. */
+  readonly storage: StorageService | undefined;
   stop(): Promise<void>;
 }
 
@@ -76,10 +85,25 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   let ready = false;
   // The worker learns the server's origin once it listens (the port may be chosen by the OS).
-  const worker = new ChildProcessWorker({ config, origin: '', log: workerLog(options.log), inspect: options.inspect });
+  const workerEnv: Record<string, string> = {};
+  const worker = new ChildProcessWorker({
+    config,
+    origin: '',
+    log: workerLog(options.log),
+    inspect: options.inspect,
+    env: workerEnv,
+  });
+  // Storage inputs and outputs around every invocation; Azurite starts as soon as the functions are known.
+  const { runner, storage } = withStorage(worker, {
+    config,
+    storeDir,
+    azurite: options.azurite,
+    workerEnv,
+    log: options.log,
+  });
   const engine = new Engine({
     store,
-    runner: worker,
+    runner,
     clock: new SystemClock(),
     hubName: config.hubName,
     maxConcurrentActivities: config.maxConcurrentActivityFunctions,
@@ -88,18 +112,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   const triggers = createTriggers({
     engine,
-    runner: worker,
+    runner,
     statusStore: fileTimerStatusStore(storeDir, (msg) => options.log('warn', msg)),
     timeZone,
   });
   const server: EmulatorHttpServer = createHttpServer({
     engine,
-    triggers: httpTriggers(engine, worker),
+    triggers: httpTriggers(engine, runner),
     functionTriggers: triggers,
     routePrefix: config.routePrefix,
     log: options.log,
     hostStatus: () => ({ state: ready ? 'Running' : 'Initialized', version: EMULATOR_VERSION }),
     isReady: () => ready,
+    storage: () => storage.service,
   });
   const port = await server.listen(options.port);
   const url = `http://localhost:${port}`;
@@ -107,15 +132,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   try {
     await engine.start();
   } catch (error) {
-    await Promise.allSettled([server.close(), worker.stop(), loading.then(() => store.close())]);
+    await Promise.allSettled([server.close(), worker.stop(), storage.stop(), loading.then(() => store.close())]);
     throw error;
   }
   try {
     await triggers.load();
   } catch (error) {
-    await Promise.allSettled([server.close(), engine.stop()]);
+    await Promise.allSettled([server.close(), storage.stop(), engine.stop()]);
     throw error;
   }
+  storage.startTriggers(triggers.host);
   server.reloadRoutes();
   ready = true;
   // Once the server answers: a timer run at start may call the app's routes or start orchestrations.
@@ -131,12 +157,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     config,
     engine,
     triggers,
+    get storage() {
+      return storage.service;
+    },
     stop() {
       stopping ??= (async () => {
         ready = false;
         await watcher?.close();
         await server.close();
         triggers.stop();
+        await storage.stop();
         await engine.stop();
       })();
       return stopping;

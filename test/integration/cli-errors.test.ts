@@ -146,7 +146,7 @@ describe('CLI start-up errors', () => {
     fs.writeFileSync(settingsFile, JSON.stringify(settings));
     assertOneLineFailure(
       await start(app),
-      /^durable-studio: function 'queueWorker' binding '\w+' \(queueTrigger\) queueName "%WORK_QUEUE%": the app setting WORK_QUEUE is not defined \(add it to local\.settings\.json Values or the environment\)$/,
+      /^durable-studio: function 'queueWorker' binding '\w+' \(serviceBusTrigger\) queueName "%WORK_QUEUE%": the app setting WORK_QUEUE is not defined \(add it to local\.settings\.json Values or the environment\)$/,
     );
   });
 

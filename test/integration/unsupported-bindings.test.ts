@@ -25,14 +25,14 @@ describe('unsupported triggers and bindings', () => {
     const banner = emu.output().slice(emu.output().indexOf('Functions:'), emu.output().indexOf('Management API:'));
     const expected = [
       /^ {2}backupSiteContent: \[GET\] http:\/\/localhost:\d+\/api\/backup$/,
-      /^ {4}input binding 'tableInput\w+' \(table\): not supported by the emulator yet, the function receives no value$/,
-      /^ {4}output binding 'blobOutput\w+' \(storageBlob\): not supported by the emulator yet, values set by the function are discarded$/,
+      /^ {4}input binding 'cosmosDBInput\w+' \(cosmosDB\): not supported by the emulator yet, the function receives no value$/,
+      /^ {4}output binding 'cosmosDBOutput\w+' \(cosmosDB\): not supported by the emulator yet, values set by the function are discarded$/,
       /^ {2}notify: activity$/,
-      /^ {4}output binding '\$return' \(storageQueue\): not supported by the emulator yet, values set by the function are discarded$/,
+      /^ {4}output binding '\$return' \(serviceBus\): not supported by the emulator yet, values set by the function are discarded$/,
       /^ {2}notifyAll: orchestration$/,
       /^ {2}startInOtherHub: \[POST\] http:\/\/localhost:\d+\/api\/start\/\{name\}$/,
       /^ {2}timerCleanup: timer '0 \*\/5 \* \* \* \*', next run \d{4}-\d\d-\d\dT[\d:.]+Z$/,
-      /^ {2}queueWorker: queueTrigger, not run by the emulator \(not supported yet\)$/,
+      /^ {2}queueWorker: serviceBusTrigger, not run by the emulator; invoke by hand: POST http:\/\/localhost:\d+\/admin\/functions\/queueWorker$/,
     ];
     const lines = banner.split('\n').slice(1, -1);
     assert.equal(lines.length, expected.length, banner);
@@ -40,7 +40,7 @@ describe('unsupported triggers and bindings', () => {
 
     // An HTTP function: a call that sets nothing logs nothing; the next one, which sets the blob, logs one line.
     const blobLine = new RegExp(
-      `\\[backupSiteContent\\] output binding 'blobOutput\\w+' \\(storageBlob\\) ${DISCARDED}`,
+      `\\[backupSiteContent\\] output binding 'cosmosDBOutput\\w+' \\(cosmosDB\\) ${DISCARDED}`,
     );
     const quiet = await fetch(`${emu.url}/api/backup`);
     assert.equal(await quiet.text(), 'backed up');
@@ -51,12 +51,13 @@ describe('unsupported triggers and bindings', () => {
     assert.equal(linesMatching(emu, blobLine).length, 1, emu.output());
 
     // An activity with a queue `return` output: the first call returns nothing, the second a value.
-    const queueLine = new RegExp(`\\[notify\\] output binding '\\$return' \\(storageQueue\\) ${DISCARDED}`);
+    const queueLine = new RegExp(`\\[notify\\] output binding '\\$return' \\(serviceBus\\) ${DISCARDED}`);
     const id = await startOrchestration(emu, 'notifyAll');
     const status = await waitForStatus(emu, id);
     assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status));
     assert.equal(status.output, 'done', 'the activity result itself still reaches the orchestration');
     await waitFor(() => linesMatching(emu, queueLine).length > 0, 'the discarded queue output in the log');
     assert.equal(linesMatching(emu, queueLine).length, 1, emu.output());
+    assert.doesNotMatch(emu.output(), /\[azurite\]|Storage:/, 'an app without storage bindings starts no Azurite');
   });
 });

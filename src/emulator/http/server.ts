@@ -28,6 +28,8 @@ import {
   type RouteHandler,
 } from './httpTypes.js';
 import { registerManagementRoutes } from './managementApi.js';
+import { registerStorageRoutes } from './storageApi.js';
+import type { StorageService } from '../storage/types.js';
 import { UserRoutes } from './userRoutes.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -49,6 +51,8 @@ export interface HttpServerOptions {
   isReady?: () => boolean;
   /** Heartbeat period of `/emulator/v1/events` (default 15 s; tests shorten it). */
   sseHeartbeatMs?: number;
+  /** The app's storage account for `/emulator/v1/storage` (undefined while the app uses none). */
+  storage?: () => StorageService | undefined;
 }
 
 export interface EmulatorHttpServer {
@@ -87,6 +91,7 @@ export function createHttpServer(options: HttpServerOptions): EmulatorHttpServer
     ...(functionTriggers ? { functions: () => functionTriggers.summaries() } : {}),
   });
   if (functionTriggers) registerAdminRoutes(addRoute, functionTriggers, { routePrefix: options.routePrefix });
+  registerStorageRoutes(addRoute, options.storage ?? (() => undefined));
   addRoute('GET', '/admin/host/status', () => {
     const { state, version } = options.hostStatus();
     return Promise.resolve(json(200, { state, version }));
