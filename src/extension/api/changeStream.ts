@@ -53,6 +53,7 @@ const CHANGE_TYPES: Record<ChangeEvent['type'], true> = {
   entity: true,
   entityDeleted: true,
   clock: true,
+  function: true,
 };
 
 /** Status codes that retrying cannot fix. */
