@@ -59,6 +59,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
       item.iconPath = new vscode.ThemeIcon('symbol-namespace');
       item.tooltip = 'Orchestrations, activities and entities: the Instances and Entities views show their runs.';
       item.contextValue = 'durableGroup';
+      item.accessibilityInformation = { label: `Durable, ${this.model.durableCount()} functions` };
       return item;
     }
     const entry = this.model.get(node.name);
