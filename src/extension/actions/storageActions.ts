@@ -87,14 +87,13 @@ class StorageActions {
     const content = await this.withProgress(`Reading ${container}/${name}`, () => storage.readBlob(container, name));
     if (blobText(content.bytes, content.contentType) !== undefined) return this.documents.open(container, name);
     const type = content.contentType ? `, ${content.contentType}` : '';
-    const choice = await vscode.window.showInformationMessage(
-      `${container}/${name} is binary (${formatSize(content.bytes.length)}${type}): it is not opened as text.`,
-      'Save As…',
-    );
-    if (choice === 'Save As…') {
+    const message = `${container}/${name} is binary (${formatSize(content.bytes.length)}${type}): it is not opened as text.`;
+    // Not awaited: the command is done; the notification stays until it is dismissed.
+    void vscode.window.showInformationMessage(message, 'Save As…').then(async (choice) => {
+      if (choice !== 'Save As…') return;
       const uri = await vscode.window.showSaveDialog({ saveLabel: 'Save Blob', title: `Save ${name}` });
       if (uri) await vscode.workspace.fs.writeFile(uri, content.bytes);
-    }
+    });
     return undefined;
   }
 
