@@ -23,6 +23,11 @@ export interface FunctionEntry {
 
 export const DURABLE_KINDS: ReadonlySet<FunctionKind> = new Set(['orchestration', 'activity', 'entity']);
 
+/** An ISO time as sent; an epoch-ms number (what the engine uses inside) is turned into one, so times compare. */
+export function isoTime(value: string | number): string {
+  return typeof value === 'number' ? new Date(value).toISOString() : value;
+}
+
 /** What a change made stale: the whole tree, some nodes, or nothing (a function the list does not have yet). */
 export type FunctionsDirty = 'root' | FunctionNode | undefined;
 
@@ -39,7 +44,10 @@ export class FunctionsModel {
   load(infos: readonly FunctionInfo[]): void {
     const previous = new Map(this.entries);
     this.entries.clear();
-    for (const info of infos) {
+    for (const listed of infos) {
+      const info = listed.lastRun
+        ? { ...listed, lastRun: { ...listed.lastRun, at: isoTime(listed.lastRun.at) } }
+        : listed;
       const since = previous.get(info.name)?.runningSince;
       const finished = since !== undefined && info.lastRun !== undefined && info.lastRun.at >= since;
       this.entries.set(info.name, since !== undefined && !finished ? { info, runningSince: since } : { info });
@@ -56,18 +64,19 @@ export class FunctionsModel {
   applyChange(change: FunctionChange): FunctionsDirty {
     const entry = this.entries.get(change.name);
     if (!entry) return undefined;
+    const at = isoTime(change.at);
     if (change.status === 'Running') {
-      this.entries.set(change.name, { info: entry.info, runningSince: change.at });
+      this.entries.set(change.name, { info: entry.info, runningSince: at });
     } else {
       const lastRun = {
-        at: change.at,
+        at,
         status: change.status,
         reason: change.reason,
         durationMs: change.durationMs ?? 0,
         ...(change.error !== undefined ? { error: change.error } : {}),
       };
       // A later run may have started meanwhile (runs can overlap): it stays marked.
-      const stillRunning = entry.runningSince !== undefined && entry.runningSince > change.at;
+      const stillRunning = entry.runningSince !== undefined && entry.runningSince > at;
       const info = { ...entry.info, lastRun };
       this.entries.set(change.name, stillRunning ? { info, runningSince: entry.runningSince! } : { info });
     }
