@@ -212,13 +212,24 @@ test('storage client: routes, bodies and answers on the wire', async () => {
   await assert.rejects(client.storage.readBlob('up', 'a//b'), /Blob name '' cannot be used in a URL/);
 });
 
-test('Run Now: POST /admin/functions/{name} with {input}; 404 and 400 say why', async () => {
+test("Run Now: POST /admin/functions/{name} with {input}; 404 and 400 say why; an HTTP function's URL", async () => {
   const run = await call({ status: 202, body: '' }, () => client.runFunction('nightly report'));
   assert.equal(run.request.method, 'POST');
   assert.equal(run.request.url, '/admin/functions/nightly%20report');
   assert.deepEqual(JSON.parse(run.request.body.toString()), { input: '' });
   const withInput = await call({ status: 202, body: '' }, () => client.runFunction('orders', '{"id":1}'));
   assert.deepEqual(JSON.parse(withInput.request.body.toString()), { input: '{"id":1}' });
+
+  const url = await call(
+    { status: 200, body: '{"name":"ping","invoke_url_template":"http://127.0.0.1:7071/v2/ping"}' },
+    () => client.getFunctionUrl('ping'),
+  );
+  assert.equal(url.request.url, '/admin/functions/ping');
+  assert.equal(url.result, 'http://127.0.0.1:7071/v2/ping', 'with the route prefix the host uses');
+  const none = await call({ status: 200, body: '{"name":"nightly","invoke_url_template":null}' }, () =>
+    client.getFunctionUrl('nightly'),
+  );
+  assert.equal(none.result, undefined);
 
   answer = { status: 404, body: '' };
   await assert.rejects(

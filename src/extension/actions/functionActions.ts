@@ -100,8 +100,9 @@ class FunctionActions {
     const info = await this.pick(target, 'Copy the URL of which HTTP function?', (f) => f.kind === 'http');
     if (!info) return undefined;
     if (info.kind !== 'http') throw new Error(`${info.name} is not an HTTP function.`);
-    const route = httpRoute({ ...info, methods: [] });
-    const url = `${connection.baseUrl.replace(/\/+$/, '')}${route}`;
+    // The host knows its route prefix (host.json); an emulator without the admin route gets the default `api`.
+    const listed = await connection.client.getFunctionUrl(info.name).catch(() => undefined);
+    const url = listed ?? `${connection.baseUrl.replace(/\/+$/, '')}${httpRoute({ ...info, methods: [] })}`;
     await vscode.env.clipboard.writeText(url);
     vscode.window.setStatusBarMessage(`Durable Studio: copied ${url}`, 3000);
     return url;

@@ -50,8 +50,8 @@ export interface FunctionChange {
   name: string;
   status: 'Running' | 'Succeeded' | 'Failed';
   reason: RunReason;
-  /** ISO date-time the run started. */
-  at: string;
+  /** When the run started (emulated time): epoch ms as this emulator sends it, or ISO. */
+  at: number | string;
   durationMs?: number;
   error?: string;
 }

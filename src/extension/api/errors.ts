@@ -31,6 +31,7 @@ export type ManagementOperation =
   | 'getReturned'
   | 'fireTimer'
   | 'runFunction'
+  | 'getFunction'
   | 'getStorage'
   | 'listQueues'
   | 'peekMessages'
@@ -72,6 +73,7 @@ const ON_INSTANCE: Record<ManagementOperation, boolean> = {
   getReturned: false,
   fireTimer: true,
   runFunction: false,
+  getFunction: false,
   getStorage: false,
   listQueues: false,
   peekMessages: false,

@@ -242,6 +242,21 @@ export class ManagementClient {
     expectStatus(res, [202], ctx);
   }
 
+  /**
+   * `GET /admin/functions/{name}` (the real host's admin API): the URL an HTTP function is called at
+   * (`invoke_url_template`, with the host's route prefix); undefined for other functions.
+   */
+  async getFunctionUrl(name: string): Promise<string | undefined> {
+    const ctx = context('getFunction', `read function '${name}'`);
+    const res = await this.transport.send(
+      { method: 'GET', path: `/admin/functions/${segment(name, 'Function name', ctx)}` },
+      ctx,
+    );
+    expectStatus(res, [200], ctx);
+    const url = jsonBody<{ invoke_url_template?: unknown }>(res, ctx).invoke_url_template;
+    return typeof url === 'string' ? url : undefined;
+  }
+
   /** Emulator only: the functions the app registered. */
   async getFunctions(): Promise<FunctionInfo[]> {
     const ctx = context('getFunctions', 'list functions');
