@@ -90,7 +90,13 @@ class FunctionActions {
       throw error;
     }
     this.ctx.log.info(`Run Now: ${info.name} accepted`);
-    void this.report(info.name, outcome);
+    if (connection.isEmulator) {
+      void this.report(info.name, outcome);
+    } else {
+      // Other hosts announce no outcome: their log says how the run went.
+      outcome.cancel();
+      vscode.window.setStatusBarMessage(`Durable Studio: ${connection.label} accepted the run of ${info.name}`, 5000);
+    }
     return true;
   }
 
@@ -99,9 +105,15 @@ class FunctionActions {
     const connection = this.ctx.connections.require();
     const info = await this.pick(target, 'Copy the URL of which HTTP function?', (f) => f.kind === 'http');
     if (!info) return undefined;
-    if (info.kind !== 'http') throw new Error(`${info.name} is not an HTTP function.`);
+    if (connection.isEmulator && info.kind !== 'http') throw new Error(`${info.name} is not an HTTP function.`);
     // The host knows its route prefix (host.json); an emulator without the admin route gets the default `api`.
-    const listed = await connection.client.getFunctionUrl(info.name).catch(() => undefined);
+    let listed: string | undefined;
+    try {
+      listed = await connection.client.getFunctionUrl(info.name);
+    } catch (error) {
+      if (!connection.isEmulator) throw error;
+    }
+    if (!listed && !connection.isEmulator) throw new Error(`${info.name} is not an HTTP function.`);
     const url = listed ?? `${connection.baseUrl.replace(/\/+$/, '')}${httpRoute({ ...info, methods: [] })}`;
     await vscode.env.clipboard.writeText(url);
     vscode.window.setStatusBarMessage(`Durable Studio: copied ${url}`, 3000);
@@ -114,8 +126,20 @@ class FunctionActions {
     title: string,
     suggest: (f: FunctionInfo) => boolean,
   ): Promise<FunctionInfo | undefined> {
-    const connection = this.ctx.connections.requireEmulator('Listing the functions');
+    const connection = this.ctx.connections.require();
     let name = functionNameArg(target);
+    if (!connection.isEmulator) {
+      // Only the emulator lists functions: another host's function is named (its admin API checks the name).
+      name ??= (
+        await vscode.window.showInputBox({
+          title,
+          prompt: `The function's name on ${connection.label}`,
+          validateInput: (text) => (text.trim() === '' ? 'Enter a name.' : undefined),
+          ignoreFocusOut: true,
+        })
+      )?.trim();
+      return name ? { name, kind: 'other', runsLocally: true } : undefined;
+    }
     await this.tree.whenLoaded();
     if (name === undefined) {
       const entries = this.tree.model.roots().flatMap((node) => [node, ...this.tree.model.children(node)]);

@@ -143,7 +143,7 @@ export function runInputPrompt(info: FunctionInfo): { prompt: string; placeHolde
       };
     case 'other':
       return {
-        prompt: `The input ${info.name} gets as its ${shortTrigger(info.triggerType)} trigger value`,
+        prompt: `The input ${info.name} gets as its ${info.triggerType ? `${shortTrigger(info.triggerType)} ` : ''}trigger value`,
         placeHolder: 'Text or JSON (empty for none)',
         value: '',
       };

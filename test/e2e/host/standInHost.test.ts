@@ -1,9 +1,11 @@
 /**
- * The Storage view in the real extension host, against a stand-in for the emulator's storage routes (a small local
- * server answering `/emulator/v1/storage/...` as the contract says, with one queue and one container): the view
- * shows only while the storage route answers, queues with their counts and peeked messages, Add Message…, Upload…
- * of a file, Open of a text blob (a read-only document) and of a binary one (not opened). The emulator's own
- * storage routes (with Azurite) come from the storage part of the emulator; this checks the view's side.
+ * The explorer against a stand-in host (a small local server answering as the contract says):
+ * - the Storage view, with the emulator's storage routes (`/emulator/v1/storage/...`, one queue and one container):
+ *   it shows only while the storage route answers, queues with their counts and peeked messages, Add Message…,
+ *   Upload… of a file, Open of a text blob (a read-only document) and of a binary one (not opened). The emulator's
+ *   own storage routes (with Azurite) come from the storage part of the emulator; this checks the view's side.
+ * - Run Now and Copy URL on another host (no function list, no change stream), through the real host's admin API
+ *   (`POST /admin/functions/{name}`, `GET /admin/functions/{name}`).
  */
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
@@ -30,6 +32,8 @@ const blobs = new Map<string, Blob>([
   ['logo.png', { bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]), type: 'image/png' }],
 ]);
 let storageUsed = true;
+/** The admin API's invocations: function name and request body. */
+const invoked: { name: string; body: string }[] = [];
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -43,6 +47,17 @@ function handle(req: http.IncomingMessage, body: Buffer, res: http.ServerRespons
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     res.write(': connected\n\n');
     return;
+  }
+  const admin = /^\/admin\/functions\/([^/]+)$/.exec(route);
+  if (admin && req.method === 'POST') {
+    invoked.push({ name: decodeURIComponent(admin[1]!), body: body.toString() });
+    res.writeHead(202);
+    res.end();
+    return;
+  }
+  if (admin) {
+    const name = decodeURIComponent(admin[1]!);
+    return json(res, 200, { name, invoke_url_template: name === 'ping' ? 'http://127.0.0.1/v2/ping' : null });
   }
   if (!route.startsWith('/emulator/v1/storage')) return json(res, 404, { Message: 'not in this stand-in' });
   if (!storageUsed) return json(res, 404, { Message: 'The app uses no storage bindings.' });
@@ -106,7 +121,7 @@ async function child(tree: StorageTree, parent: StorageNode | undefined, text: s
   return found;
 }
 
-suite('Storage view', () => {
+suite('Stand-in host: the Storage view, and Run Now on another host', () => {
   let api: DurableStudioApi;
   let tree: StorageTree;
   let server: http.Server;
@@ -199,5 +214,20 @@ suite('Storage view', () => {
     await vscode.commands.executeCommand('durableStudio.storage.refresh');
     assert.equal(tree.available, false);
     assert.deepEqual(await tree.getChildren(), []);
+  });
+
+  test('another host: Run Now and Copy URL go through its admin API; no function list, no Storage view', async () => {
+    const port = (server.address() as net.AddressInfo).port;
+    api.ctx.connections.connect({ kind: 'remote', baseUrl: `http://127.0.0.1:${port}`, label: 'stand-in host' });
+    await tree.whenLoaded();
+    assert.equal(tree.available, false);
+    assert.deepEqual(await api.explorer.functionsTree.getChildren(), []);
+    assert.match(String(api.explorer.functionsTree.view.message), /stand-in host cannot/);
+    assert.equal(await vscode.commands.executeCommand('durableStudio.function.runNow', 'bus', 'hello'), true);
+    assert.deepEqual(invoked, [{ name: 'bus', body: '{"input":"hello"}' }]);
+    assert.equal(
+      await vscode.commands.executeCommand('durableStudio.function.copyUrl', 'ping'),
+      'http://127.0.0.1/v2/ping',
+    );
   });
 });
