@@ -34,7 +34,6 @@ export class StorageTree implements vscode.TreeDataProvider<StorageNode>, vscode
   private generation = 0;
   private probe: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
-  private polling = false;
 
   constructor(private readonly ctx: Ctx) {
     this.view = vscode.window.createTreeView('durableStudio.storage', { treeDataProvider: this });
@@ -208,7 +207,7 @@ export class StorageTree implements vscode.TreeDataProvider<StorageNode>, vscode
 
   /** While the view is visible and the app uses storage, the queue counts are read every few seconds. */
   private schedulePoll(): void {
-    if (this.pollTimer || this.polling || !this.view.visible || !this.available) return;
+    if (this.pollTimer || !this.view.visible || !this.available) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
       void this.pollCounts().finally(() => this.schedulePoll());
@@ -219,7 +218,6 @@ export class StorageTree implements vscode.TreeDataProvider<StorageNode>, vscode
     const connection = this.ctx.connections.current;
     if (!connection?.isEmulator || !this.available || (this.model.info?.queues.length ?? 0) === 0) return;
     const generation = this.generation;
-    this.polling = true;
     try {
       const queues = await connection.client.storage.listQueues();
       if (generation !== this.generation) return;
@@ -228,8 +226,6 @@ export class StorageTree implements vscode.TreeDataProvider<StorageNode>, vscode
       else if (changed.length > 0) this.changeEmitter.fire(changed);
     } catch (error) {
       this.ctx.log.trace(`Storage view: reading queue counts failed: ${describeError(error)}`);
-    } finally {
-      this.polling = false;
     }
   }
 }
