@@ -11,6 +11,8 @@ export interface ContextKeys {
   'durableStudio.remote': boolean;
   'durableStudio.groupBy': 'name' | 'status';
   'durableStudio.filtered': boolean;
+  /** The emulator answers `GET /emulator/v1/storage`: the app uses storage bindings (the Storage view shows). */
+  'durableStudio.storageAvailable': boolean;
 }
 
 export function setContext<K extends keyof ContextKeys>(key: K, value: ContextKeys[K]): void {

@@ -25,7 +25,7 @@ export interface DurableStudioApi {
   readonly ctx: Ctx;
   readonly emulator: EmulatorController;
   readonly statusBar: EmulatorStatusBar;
-  /** The Instances and Entities views (`instancesTree`, `entitiesTree`) and the JSON documents. */
+  /** The Instances, Entities, Functions and Storage views (`instancesTree`, ..., `storageTree`) and documents. */
   readonly explorer: Explorer;
   /** The history webviews: `open(id)`, `panelFor(id)`, `openPanels`; each panel can `describe()` what it shows. */
   readonly history: HistoryPanels;

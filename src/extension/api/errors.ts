@@ -29,7 +29,17 @@ export type ManagementOperation =
   | 'advanceClock'
   | 'getTimers'
   | 'getReturned'
-  | 'fireTimer';
+  | 'fireTimer'
+  | 'runFunction'
+  | 'getFunction'
+  | 'getStorage'
+  | 'listQueues'
+  | 'peekMessages'
+  | 'addMessage'
+  | 'listContainers'
+  | 'listBlobs'
+  | 'readBlob'
+  | 'uploadBlob';
 
 /** What a call was doing: the operation and its phrase for messages ("terminate instance 'x'"). */
 export interface OperationContext {
@@ -62,6 +72,16 @@ const ON_INSTANCE: Record<ManagementOperation, boolean> = {
   getTimers: false,
   getReturned: false,
   fireTimer: true,
+  runFunction: false,
+  getFunction: false,
+  getStorage: false,
+  listQueues: false,
+  peekMessages: false,
+  addMessage: false,
+  listContainers: false,
+  listBlobs: false,
+  readBlob: false,
+  uploadBlob: false,
 };
 
 const EMULATOR_ONLY: ReadonlySet<ManagementOperation> = new Set([
@@ -73,6 +93,14 @@ const EMULATOR_ONLY: ReadonlySet<ManagementOperation> = new Set([
   'getTimers',
   'getReturned',
   'fireTimer',
+  'getStorage',
+  'listQueues',
+  'peekMessages',
+  'addMessage',
+  'listContainers',
+  'listBlobs',
+  'readBlob',
+  'uploadBlob',
 ]);
 
 /** The server answered with a status the operation does not accept. */

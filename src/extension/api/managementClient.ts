@@ -4,8 +4,9 @@
  * Every method is one HTTP request; failures are `ManagementApiError` (an error status) or
  * `ManagementConnectionError` (no answer). No VS Code, no emulator code: this is what the explorer talks through.
  */
-import type { OperationContext } from './errors.js';
+import { ManagementApiError, type OperationContext } from './errors.js';
 import { bool, context, CONTINUATION_HEADER, idOf, page, pages, purged, segment } from './requestParts.js';
+import { StorageClient } from './storageClient.js';
 import { expectStatus, jsonBody, Transport, type RawResponse, type ServerConnection } from './transport.js';
 import type {
   ClockState,
@@ -41,10 +42,13 @@ export type InstanceCommand = 'terminate' | 'suspend' | 'resume' | 'rewind';
 export class ManagementClient {
   private readonly transport: Transport;
   private readonly taskHub: string | undefined;
+  /** Emulator only: the queues and blob containers the app uses. */
+  readonly storage: StorageClient;
 
   constructor(options: ManagementClientOptions) {
     this.transport = new Transport(options);
     this.taskHub = options.taskHub;
+    this.storage = new StorageClient(this.transport);
   }
 
   /** The origin requests go to (without the key). */
@@ -221,6 +225,36 @@ export class ManagementClient {
       input === undefined ? undefined : { json: input },
     );
     expectStatus(res, [202], ctx);
+  }
+
+  /**
+   * `POST /admin/functions/{name}` (the real host's admin API, also `func start`): runs a non-HTTP function now
+   * with `input` as its trigger value (a queue message's text, a blob path; ignored by timers). Resolves once the
+   * host accepted the run (202); the outcome arrives later (the emulator's `function` change event).
+   */
+  async runFunction(name: string, input = ''): Promise<void> {
+    const ctx = context('runFunction', `run function '${name}'`);
+    const path = `/admin/functions/${segment(name, 'Function name', ctx)}`;
+    const res = await this.transport.send({ method: 'POST', path, body: { json: { input } } }, ctx);
+    if (res.status === 404 && res.text.trim() === '') {
+      throw new ManagementApiError(ctx, 404, `the app has no function named '${name}'`);
+    }
+    expectStatus(res, [202], ctx);
+  }
+
+  /**
+   * `GET /admin/functions/{name}` (the real host's admin API): the URL an HTTP function is called at
+   * (`invoke_url_template`, with the host's route prefix); undefined for other functions.
+   */
+  async getFunctionUrl(name: string): Promise<string | undefined> {
+    const ctx = context('getFunction', `read function '${name}'`);
+    const res = await this.transport.send(
+      { method: 'GET', path: `/admin/functions/${segment(name, 'Function name', ctx)}` },
+      ctx,
+    );
+    expectStatus(res, [200], ctx);
+    const url = jsonBody<{ invoke_url_template?: unknown }>(res, ctx).invoke_url_template;
+    return typeof url === 'string' ? url : undefined;
   }
 
   /** Emulator only: the functions the app registered. */

@@ -21,19 +21,27 @@ export interface ServerConnection {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below the base URL, starting with `/`, its segments already encoded. */
   path: string;
   query?: Record<string, string | undefined>;
   headers?: Record<string, string>;
-  /** Sent as `application/json`: `json` is serialised, `undefined` sends an empty JSON request. */
-  body?: { json: unknown };
+  /**
+   * Sent as `application/json`: `json` is serialised, `undefined` sends an empty JSON request. `bytes` go as they
+   * are, with their content type (`application/octet-stream` when absent).
+   */
+  body?: { json: unknown } | { bytes: Uint8Array; contentType?: string };
+  /** Read a successful answer's body as bytes (`RawResponse.bytes`) instead of text. */
+  binary?: boolean;
 }
 
 export interface RawResponse {
   status: number;
   headers: Headers;
+  /** The body as text; empty for a successful `binary` request. */
   text: string;
+  /** The body, for a `binary` request. */
+  bytes?: Uint8Array;
 }
 
 export class Transport {
@@ -85,8 +93,11 @@ export class Transport {
 
   private async sendOnce(spec: RequestSpec, context: OperationContext): Promise<RawResponse> {
     const headers: Record<string, string> = { Accept: 'application/json', ...this.authHeaders(), ...spec.headers };
-    let body: string | undefined;
-    if (spec.body !== undefined) {
+    let body: string | Uint8Array | undefined;
+    if (spec.body !== undefined && 'bytes' in spec.body) {
+      headers['Content-Type'] = spec.body.contentType ?? 'application/octet-stream';
+      body = spec.body.bytes;
+    } else if (spec.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = spec.body.json === undefined ? '' : JSON.stringify(spec.body.json);
     }
@@ -99,6 +110,10 @@ export class Transport {
         signal,
       });
       // Always read the body: an unread body keeps the connection from going back to the pool.
+      if (spec.binary && response.ok) {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        return { status: response.status, headers: response.headers, text: '', bytes };
+      }
       const text = await response.text();
       return { status: response.status, headers: response.headers, text };
     } catch (error) {

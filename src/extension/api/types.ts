@@ -3,11 +3,16 @@
  * (`/emulator/v1/`), as the client returns them. Dates stay the ISO strings the server sends; query inputs are
  * `Date`s. Types shared with the emulator are imported as types only: the extension talks to it over HTTP alone.
  */
-import type { ChangeEvent, RegisteredFunction, TimerInfo } from '../../emulator/engine/api.js';
+import type { ChangeEvent as EngineChangeEvent, TimerInfo } from '../../emulator/engine/api.js';
 import type { RuntimeStatus } from '../../emulator/engine/model.js';
 import type { JsonValue, StatusPayload } from '../../emulator/http/statusPayload.js';
+import type { FunctionChange } from './appTypes.js';
 
-export type { ChangeEvent, JsonValue, RuntimeStatus };
+export type { JsonValue, RuntimeStatus };
+export type * from './appTypes.js';
+
+/** One message of the change stream: the engine's changes and the runs of the app's functions. */
+export type ChangeEvent = Exclude<EngineChangeEvent, { type: 'function' }> | FunctionChange;
 
 /** `GET /admin/host/status`. The real host sends more fields (id, processUptime, ...). */
 export interface HostStatus {
@@ -81,9 +86,6 @@ export interface EntityQuery {
   lastOperationTimeFrom?: Date;
   lastOperationTimeTo?: Date;
 }
-
-/** `GET /emulator/v1/functions`. */
-export type FunctionInfo = RegisteredFunction;
 
 /** `GET /emulator/v1/clock`: the emulated time (ISO) and its offset from wall time. */
 export interface ClockState {

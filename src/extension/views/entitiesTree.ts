@@ -159,6 +159,7 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
       case 'instance':
       case 'instanceDeleted':
       case 'clock':
+      case 'function':
         return;
     }
     this.flushTimer ??= setTimeout(() => {

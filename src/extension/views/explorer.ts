@@ -1,19 +1,27 @@
 /**
- * The explorer: the Instances and Entities views, the read-only JSON documents, and every command on their
- * items. `main.ts` calls `registerExplorer` once; the returned parts are exposed to the extension-host tests.
+ * The explorer: the Instances, Entities, Functions and Storage views, the read-only JSON and blob documents, and
+ * every command on their items. `main.ts` calls `registerExplorer` once; the returned parts are exposed to the extension-host tests.
  */
 import { registerEntityActions } from '../actions/entityActions.js';
+import { registerFunctionActions } from '../actions/functionActions.js';
 import { registerInstanceActions } from '../actions/instanceActions.js';
 import { registerInstancesViewActions } from '../actions/instancesViewActions.js';
+import { registerStorageActions } from '../actions/storageActions.js';
 import type { Ctx } from '../ctx.js';
+import { BlobDocuments } from './blobDocuments.js';
 import { EntitiesTree } from './entitiesTree.js';
+import { FunctionsTree } from './functionsTree.js';
 import { InstancesTree } from './instancesTree.js';
 import { JsonDocuments } from './jsonDocuments.js';
+import { StorageTree } from './storageTree.js';
 
 export interface Explorer {
   readonly instancesTree: InstancesTree;
   readonly entitiesTree: EntitiesTree;
   readonly documents: JsonDocuments;
+  readonly functionsTree: FunctionsTree;
+  readonly storageTree: StorageTree;
+  readonly blobDocuments: BlobDocuments;
 }
 
 export function registerExplorer(ctx: Ctx): Explorer {
@@ -23,5 +31,10 @@ export function registerExplorer(ctx: Ctx): Explorer {
   registerInstancesViewActions(ctx, instancesTree);
   registerInstanceActions(ctx, instancesTree, documents);
   registerEntityActions(ctx, entitiesTree, documents);
-  return { instancesTree, entitiesTree, documents };
+  const functionsTree = ctx.push(new FunctionsTree(ctx));
+  const storageTree = ctx.push(new StorageTree(ctx));
+  const blobDocuments = ctx.push(new BlobDocuments(ctx));
+  registerFunctionActions(ctx, functionsTree);
+  registerStorageActions(ctx, storageTree, blobDocuments);
+  return { instancesTree, entitiesTree, documents, functionsTree, storageTree, blobDocuments };
 }

@@ -334,6 +334,7 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
         break;
       case 'entity':
       case 'entityDeleted':
+      case 'function':
         return;
     }
     this.scheduleFlush();

@@ -92,6 +92,7 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
         this.scheduleIfOpen(instanceStatusUri(change.instanceId));
         return;
       case 'clock':
+      case 'function':
         return;
     }
   }
