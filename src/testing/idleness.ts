@@ -1,15 +1,17 @@
 /**
- * When the test host is quiet: the engine has nothing queued or running and no call of `host.client` is on its
- * way. Time skipping moves the clock only then, so work already started (an activity, an event just raised)
+ * When the test host is quiet: the engine has nothing queued or running, no call of `host.client` is on its way
+ * and no timer, queue or blob function is running. Time skipping moves the clock only then, so work already started (an activity, an event just raised)
  * always happens before a timer it could race.
  */
 import type { Engine } from '../emulator/engine/engine.js';
 import type { ClientCalls } from './client.js';
+import type { TriggerRuns } from './triggerRuns.js';
 
 export class Idleness {
   constructor(
     private readonly engine: Engine,
     private readonly calls: ClientCalls,
+    private readonly runs: Pick<TriggerRuns, 'inFlight' | 'settled'>,
   ) {}
 
   /** Resolves true once quiet, false if `deadline` (epoch ms) comes first. */
@@ -18,9 +20,11 @@ export class Idleness {
       const waited =
         this.calls.inFlight > 0
           ? await beforeDeadline(this.calls.settled(), deadline)
-          : await beforeDeadline(this.engine.whenIdle(), deadline);
+          : this.runs.inFlight > 0
+            ? await beforeDeadline(this.runs.settled(), deadline)
+            : await beforeDeadline(this.engine.whenIdle(), deadline);
       if (!waited) return false;
-      if (this.calls.inFlight === 0 && this.engine.core.isIdle()) return true;
+      if (this.calls.inFlight === 0 && this.runs.inFlight === 0 && this.engine.core.isIdle()) return true;
     }
   }
 

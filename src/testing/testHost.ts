@@ -18,12 +18,20 @@ import { toStatusPayload } from '../emulator/http/statusPayload.js';
 import { ChildProcessWorker } from '../emulator/host/workerClient.js';
 import { createMemoryStore, type MemoryStore } from '../emulator/store/memoryStore.js';
 import { emulatorLevel, httpTriggers } from '../emulator/wiring.js';
+import { matchBlobPattern } from '../emulator/storage/bindingExpressions.js';
+import type { StorageHost } from '../emulator/storage/host.js';
+import type { StorageService } from '../emulator/storage/types.js';
+import { withStorage } from '../emulator/storage/wiring.js';
+import { memoryTimerStatusStore } from '../emulator/triggers/timerStatusStore.js';
+import { createTriggers, type Triggers } from '../emulator/triggers/triggers.js';
+import type { TriggerOutcome, TriggerRequest } from '../emulator/triggers/types.js';
 import { clientBindingJson } from '../protocol/clientBinding.js';
 import { ClientCalls, createDurableClient } from './client.js';
 import { Idleness } from './idleness.js';
 import { MockRunner } from './mockRunner.js';
 import { replayCheckInstances } from './replayCheck.js';
 import { instanceResult, pendingOf } from './report.js';
+import { metadataText, TriggerRuns } from './triggerRuns.js';
 import type {
   ActivityCall,
   ActivityMock,
@@ -35,11 +43,14 @@ import type {
   RunOptions,
   TestClockApi,
   TestHostOptions,
+  TriggerRunResult,
   WaitOptions,
 } from './types.js';
 
 /** Below the 5 s default test timeout of Jest and Vitest, so this host's message says what is pending, not theirs. */
 const DEFAULT_TIMEOUT_MS = 4500;
+/** How often the blob trigger tries a function on one blob before it gives up (as the host). */
+const BLOB_ATTEMPTS = 5;
 /** How long `reset` waits for work still running before it refuses. */
 const RESET_TIMEOUT_MS = 10_000;
 
@@ -55,6 +66,9 @@ interface Parts {
   client: DurableClient;
   url: string;
   timeSkipping: boolean;
+  triggers: Triggers;
+  storage: StorageHost;
+  runs: TriggerRuns;
 }
 
 export class TestHost {
@@ -70,7 +84,7 @@ export class TestHost {
   private constructor(private readonly parts: Parts) {
     this.client = parts.client;
     this.url = parts.url;
-    this.idleness = new Idleness(parts.engine, parts.calls);
+    this.idleness = new Idleness(parts.engine, parts.calls, parts.runs);
     this.clock = {
       now: () => new Date(parts.clock.now()),
       advance: async (by) => {
@@ -93,7 +107,17 @@ export class TestHost {
       log: (level, message, functionName) =>
         log(emulatorLevel(level), functionName ? `[${functionName}] ${message}` : message, 'app'),
     });
-    const runner = new MockRunner(worker);
+    const hostLog = (level: 'info' | 'warn' | 'error', message: string): void => log(level, message, 'host');
+    // Storage bindings get a private in-memory Azurite on ports the OS chooses, started only for apps that use them.
+    const bound = withStorage(worker, {
+      config,
+      storeDir: undefined,
+      azurite: 'ephemeral',
+      inMemory: true,
+      workerEnv: env,
+      log: hostLog,
+    });
+    const runner = new MockRunner(bound.runner);
     const store = createMemoryStore();
     const engine = new Engine({
       store,
@@ -105,9 +129,12 @@ export class TestHost {
       log: (level, message) => log(level, message, 'host'),
       httpClient: (request) => runner.callHttp(request, executeHttpRequest),
     });
+    const triggers = createTriggers({ engine, runner, statusStore: memoryTimerStatusStore() });
     const server = createHttpServer({
       engine,
-      triggers: httpTriggers(engine, worker),
+      triggers: httpTriggers(engine, runner),
+      functionTriggers: triggers,
+      storage: () => bound.storage.service,
       routePrefix: config.routePrefix,
       log: (level, message) => log(level, message, 'host'),
       hostStatus: () => ({ state: 'Running', version: 'test' }),
@@ -125,19 +152,27 @@ export class TestHost {
     } catch (error) {
       clientError = error;
     }
+    const runs = new TriggerRuns(triggers.host);
     try {
       await starting;
+      await triggers.load();
     } catch (error) {
-      await Promise.allSettled([server.close(), worker.stop()]);
+      await Promise.allSettled([server.close(), worker.stop(), bound.storage.stop()]);
       throw error;
     }
+    bound.storage.startTriggers(runs);
+    if (options.timerTriggers === 'schedule') triggers.begin();
     if (!client) {
       await Promise.allSettled([server.close(), engine.stop()]);
       throw clientError;
     }
     server.reloadRoutes();
     const timeSkipping = options.timeSkipping ?? true;
-    return new TestHost({ config, env, engine, store, runner, clock, server, calls, client, url, timeSkipping });
+    const storage = bound.storage;
+    return new TestHost({
+      ...{ config, env, engine, store, runner, clock, server, calls, client, url, timeSkipping },
+      ...{ triggers, storage, runs },
+    });
   }
 
   /** Starts an orchestration and waits for its end: resolves to its final status (Completed, Failed, Terminated). */
@@ -241,13 +276,128 @@ export class TestHost {
     clock.reset();
   }
 
-  /** Stops the app worker and the management API. */
+  /** The app's storage account (a private in-memory Azurite); throws when the app has no storage bindings. */
+  get storage(): StorageService {
+    const service = this.parts.storage.service;
+    if (!service) throw new Error('storage: the app has no storage triggers or bindings');
+    return service;
+  }
+
+  /**
+   * Puts a message on a storage queue and waits until the queue function it triggers has run on it (succeeded, or
+   * failed `maxDequeueCount` times and went to the poison queue). Undefined when no function listens to the queue.
+   */
+  async enqueue(queue: string, message: unknown, options: WaitOptions = {}): Promise<TriggerRunResult | undefined> {
+    const listens = this.parts.engine.core.functions.some(
+      (fn) => fn.kind === 'queue' && triggerProperty(fn, 'queueName').toLowerCase() === queue.toLowerCase(),
+    );
+    const { maxDequeueCount } = this.parts.config.queues;
+    const seen: { request: TriggerRequest; outcome: TriggerOutcome }[] = [];
+    const off = this.parts.runs.onRun((request, outcome) => seen.push({ request, outcome }));
+    try {
+      const body = typeof message === 'string' || message instanceof Uint8Array ? message : (message as object);
+      const { id } = await this.storage.enqueue(queue, body);
+      if (!listens) return undefined;
+      return await this.until(`enqueue('${queue}')`, options, () => {
+        const mine = seen.filter((run) => run.request.reason === 'queue' && metadataText(run.request, 'Id') === id);
+        const last = mine.at(-1);
+        if (!last) return undefined;
+        const dequeues = Number(metadataText(last.request, 'DequeueCount') ?? mine.length);
+        if (!last.outcome.ok && dequeues < maxDequeueCount) return undefined;
+        return runResult(last.outcome, mine.length);
+      });
+    } finally {
+      off();
+    }
+  }
+
+  /**
+   * Writes a blob (`container/name`) and waits until every blob function whose path matches it has run on it (or
+   * failed 5 times). Undefined when no blob function watches that path.
+   */
+  async putBlob(
+    blobPath: string,
+    content: string | Uint8Array | object,
+    options: WaitOptions = {},
+  ): Promise<TriggerRunResult | undefined> {
+    const watchers = this.parts.engine.core.functions
+      .filter((fn) => fn.kind === 'blob')
+      .filter((fn) => matchBlobPattern(triggerProperty(fn, 'path'), blobPath) !== undefined)
+      .map((fn) => fn.name);
+    const seen: { request: TriggerRequest; outcome: TriggerOutcome }[] = [];
+    const off = this.parts.runs.onRun((request, outcome) => seen.push({ request, outcome }));
+    try {
+      await this.storage.putBlob(blobPath, content);
+      if (watchers.length === 0) return undefined;
+      return await this.until(`putBlob('${blobPath}')`, options, () => {
+        const results = watchers.map((name) => {
+          const mine = seen.filter(
+            (run) => run.request.functionName === name && metadataText(run.request, 'BlobTrigger') === blobPath,
+          );
+          const last = mine.at(-1);
+          return last && (last.outcome.ok || mine.length >= BLOB_ATTEMPTS)
+            ? runResult(last.outcome, mine.length)
+            : undefined;
+        });
+        if (results.some((r) => r === undefined)) return undefined;
+        const failed = results.find((r) => !r!.ok);
+        return failed ?? { ok: true, attempts: Math.max(...results.map((r) => r!.attempts)) };
+      });
+    } finally {
+      off();
+    }
+  }
+
+  /** Runs a timer function now (not past due), whatever its schedule; resolves when it has run. */
+  async fireTimer(name: string): Promise<TriggerRunResult> {
+    return runResult(await this.parts.triggers.fireTimer(name), 1);
+  }
+
+  /**
+   * Runs any timer, queue, blob or other non-HTTP, non-durable function by hand with `input` as its trigger value,
+   * as `POST /admin/functions/{name}` does; resolves when it has run.
+   */
+  async invoke(name: string, input = ''): Promise<TriggerRunResult> {
+    const fn = this.parts.triggers.host.find(name);
+    if (!fn || !['timer', 'queue', 'blob', 'other'].includes(fn.kind)) {
+      throw new Error(`invoke: the app has no timer, queue, blob or other non-HTTP, non-durable function '${name}'`);
+    }
+    if (fn.kind === 'timer') return this.fireTimer(fn.name);
+    return runResult(
+      await this.parts.runs.run({ functionName: fn.name, trigger: { string: input }, reason: 'manual' }),
+      1,
+    );
+  }
+
+  /** Stops the app worker, the management API and storage (the private Azurite). */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.parts.server.close();
+      this.parts.triggers.stop();
+      await this.parts.storage.stop();
       await this.parts.engine.stop();
     })();
     return this.stopping;
+  }
+
+  /** Polls `check` on every change and run until it answers, failing after the wait's timeout. */
+  private async until<T>(what: string, options: WaitOptions, check: () => T | undefined): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value !== undefined) return value;
+      const wake = new Promise<void>((resolve) => {
+        const off = this.parts.runs.onRun(() => {
+          off();
+          resolve();
+        });
+        setTimeout(resolve, Math.max(0, Math.min(100, deadline - Date.now()))).unref();
+      });
+      await wake;
+      if (Date.now() >= deadline && check() === undefined)
+        throw new Error(`${what}: the function it triggers had not finished after ${timeoutMs} ms`);
+    }
   }
 
   private record(instanceId: string, method: string): InstanceRecord {
@@ -266,6 +416,19 @@ function functionAppDir(from: string): string {
     if (fs.existsSync(path.join(dir, 'host.json'))) return dir;
     if (path.dirname(dir) === dir) return from;
   }
+}
+
+function triggerProperty(
+  fn: { bindings: { type: string; properties: Record<string, unknown> }[] },
+  key: string,
+): string {
+  const trigger = fn.bindings.find((binding) => /trigger$/i.test(binding.type));
+  const value = trigger?.properties[key];
+  return typeof value === 'string' ? value : '';
+}
+
+function runResult(outcome: TriggerOutcome, attempts: number): TriggerRunResult {
+  return outcome.ok ? { ok: true, attempts } : { ok: false, error: outcome.error, attempts };
 }
 
 function durationMs(by: number | string): number {

@@ -14,6 +14,11 @@ export interface TestHostOptions {
   /** App settings added to (and overriding) local.settings.json `Values`. */
   env?: Record<string, string>;
   /**
+   * Timer triggers run on their schedule as the clock moves (`'schedule'`), or only when the test fires them with
+   * `fireTimer` (`'manual'`, the default: a 72-hour jump in one test then starts no nightly job by surprise).
+   */
+  timerTriggers?: 'manual' | 'schedule';
+  /**
    * Where the app's output and the host's messages go. Default: the app's own output (console and
    * `context.log`) to stderr, each line prefixed with `[app]`; host messages are dropped.
    */
@@ -128,4 +133,13 @@ export interface TestClockApi {
   now(): Date;
   /** Moves the emulated time forward (ms, or '72h', '30m', '10s', '2 days'); waits for what due timers start. */
   advance(by: number | string): Promise<void>;
+}
+
+/** How a run of a timer, queue or blob function (or one invoked by hand) ended. */
+export interface TriggerRunResult {
+  ok: boolean;
+  /** The handler's error message when it failed (for a queue message or a blob: its last attempt). */
+  error?: string;
+  /** Times the function ran for this message or blob (retries included). */
+  attempts: number;
 }

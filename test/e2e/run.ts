@@ -18,6 +18,9 @@ import { CHROMIUM, checkTools, HOST_TESTS_DIR, RESULTS_DIR } from './lib/paths.j
 import type { PhaseOutcome } from './lib/phase.js';
 import { runUiScenarios } from './lib/uiPhase.js';
 
+// The emulators the extension starts get a private Azurite on ports the OS chooses (see test/integration/harness.ts).
+process.env['DURABLE_STUDIO_AZURITE_PORTS'] ??= '0';
+
 const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
   --host        only the extension-host tests (test/e2e/host/*.test.ts)
   --ui          only the UI scenarios (test/e2e/ui/*.ts; screenshots in test-results/e2e/)

@@ -9,6 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '../..');
+
+// Apps with storage bindings get a private Azurite on ports the OS chooses, so tests never clash with each other or
+// with a developer's own Azurite on 10000-10002 (emulators spawned by the tests inherit this).
+process.env['DURABLE_STUDIO_AZURITE_PORTS'] ??= '0';
 export const CLI = path.join(REPO, 'dist/cli.js');
 export const FIXTURES = path.join(REPO, 'test/fixtures');
 

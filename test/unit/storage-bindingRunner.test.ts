@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BindingRunner } from '../../src/emulator/storage/bindingRunner.js';
+import { BindingRunner, expressionData } from '../../src/emulator/storage/bindingRunner.js';
 import type { StorageHost } from '../../src/emulator/storage/host.js';
 import type { ExpressionData, StorageRuntime } from '../../src/emulator/storage/types.js';
 import type { FunctionInfo, Invocation, InvocationResult, OutputValues } from '../../src/emulator/host/protocol.js';
@@ -111,4 +111,16 @@ test("a trigger call's result keeps only the outputs nobody wrote, for the Trigg
   assert.deepEqual(written[0]!.data.payload, { kind: 'weekly', id: 8 }, 'expressions see the trigger payload');
   assert.deepEqual((result as { outputs: OutputValues }).outputs, { doc: { json: '{}' } });
   assert.deepEqual(logs, [], 'the TriggerHost logs them');
+});
+
+test("an activity's binding expressions see the orchestration's instanceId and its input as data", () => {
+  const data = expressionData({
+    kind: 'activity',
+    functionName: 'saveReceipt',
+    instanceId: 'order-A-1',
+    input: '{"orderId":"A-1"}',
+  });
+  assert.equal(data.metadata['instanceId'], 'order-A-1');
+  assert.deepEqual(data.metadata['data'], { orderId: 'A-1' });
+  assert.deepEqual(data.payload, { orderId: 'A-1' });
 });

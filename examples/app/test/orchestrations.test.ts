@@ -110,4 +110,25 @@ describe('example app orchestrations', () => {
         await host.run('approvalWorkflow', { input: { requester: 'carol' } });
         assert.deepEqual(await host.replayCheck(), []);
     });
+
+    it('a queue message starts processOrder, which writes the receipt blob', async () => {
+        // Storage runs on a private in-memory Azurite that the host starts for apps with storage bindings.
+        const run = await host.enqueue('orders', { orderId: 'T-1', amount: 42 });
+        assert.equal(run?.ok, true, run?.error);
+        const result = await host.waitForCompletion('order-T-1');
+        assert.deepEqual(result.output, { orderId: 'T-1', receipt: 'receipts/order-T-1.json' }, result.summary);
+        const blob = await host.storage.getBlob('receipts', 'order-T-1.json');
+        assert.deepEqual(JSON.parse(blob!.content.toString('utf8')), { orderId: 'T-1', amount: 42, status: 'paid' });
+    });
+
+    it('the nightly timer starts a fan-out when fired', async () => {
+        const run = await host.fireTimer('nightlyReport');
+        assert.equal(run.ok, true, run.error);
+        await host.waitForIdle();
+        const started = await host.client.getStatusBy({});
+        const fanOut = started.find((status) => status.name === 'fanOutFanIn');
+        assert.ok(fanOut, 'the timer started fanOutFanIn');
+        const result = await host.waitForCompletion(fanOut.instanceId);
+        assert.equal(result.runtimeStatus, 'Completed', result.summary);
+    });
 });

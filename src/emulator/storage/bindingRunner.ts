@@ -130,8 +130,11 @@ export function expressionData(call: BoundCall): ExpressionData {
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(call.bindings?.triggerMetadata ?? {})) metadata[key] = typedValue(value);
   switch (call.kind) {
-    case 'activity':
-      return { metadata, payload: call.input === null ? undefined : tryParse(call.input) };
+    case 'activity': {
+      // The Durable extension's activity binding data: the orchestration's `instanceId` and the input as `data`.
+      const input = call.input === null ? undefined : tryParse(call.input);
+      return { metadata: { instanceId: call.instanceId, data: input, ...metadata }, payload: input };
+    }
     case 'http': {
       const body = call.request.body ? tryParse(Buffer.from(call.request.body).toString('utf8')) : undefined;
       return { metadata: { ...call.request.query, ...call.request.params, ...metadata }, payload: body };
