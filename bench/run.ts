@@ -5,11 +5,10 @@
  *
  * One part alone: `BENCH_ONLY=emulator`, `BENCH_ONLY=extension` (the explorer and the history view,
  * bench/extension.ts), `BENCH_ONLY=lint` (bench/lint.ts), `BENCH_ONLY=replay` (bench/replay.ts) or
- * `BENCH_ONLY=testing` (bench/testing.ts) before
+ * `BENCH_ONLY=testing` (bench/testing.ts), `BENCH_ONLY=storage` (bench/storage.ts) before
  * `npm run bench` measures just that part and replaces just its section in results.md.
  * `BENCH_RUNS=5` sets the runs of the emulator's figures (default 3).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,11 +25,11 @@ import { benchLint, lintMarkdown } from './lint.js';
 import { benchReplay, REPLAY_HEADING } from './replay.js';
 import { RELIABILITY_HEADING, reliabilityMarkdown, runReliabilityTrials } from './reliability.js';
 import { benchTesting, TESTING_HEADING } from './testing.js';
+import { benchStorage, startToReady, stop as stopCli, STORAGE_HEADING } from './storage.js';
 import { fmt, median, quantile } from './stats.js';
 import { benchStore, populate, toMarkdown } from './store.js';
 
 const APP = path.resolve(__dirname, 'app');
-const CLI = path.resolve(__dirname, '../dist/cli.js');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const ONLY = process.env['BENCH_ONLY'];
 const RESULTS = path.join(__dirname, 'results.md');
@@ -209,30 +208,10 @@ async function restartToReady(stored: number): Promise<{ ms: number; rss: number
   const times: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'start', '--app', APP, '--store', dir, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', () => {
-        const match = /running at (http:\/\/localhost:\d+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${output}`)));
-    });
-    for (;;) {
-      const res = await fetch(`${url}/admin/host/status`);
-      if (res.status === 200 && ((await res.json()) as { state: string }).state === 'Running') break;
-    }
-    times.push(performance.now() - t0);
-    rss.push(rssMb(child.pid));
-    await new Promise<void>((resolve) => {
-      child.removeAllListeners('exit');
-      child.on('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    const started = await startToReady(APP, {}, dir);
+    times.push(started.ms);
+    rss.push(rssMb(started.child.pid));
+    await stopCli(started.child);
   }
   fs.rmSync(dir, { recursive: true, force: true });
   return { ms: median(times), rss: median(rss) };
@@ -249,6 +228,7 @@ const PARTS = [
   { name: 'lint', heading: LINT_HEADING, run: benchLintPart },
   { name: 'replay', heading: REPLAY_HEADING, run: benchReplayPart },
   { name: 'testing', heading: TESTING_HEADING, run: benchTesting },
+  { name: 'storage', heading: STORAGE_HEADING, run: benchStorage },
   { name: 'reliability', heading: RELIABILITY_HEADING, run: benchReliabilityPart },
 ] as const;
 

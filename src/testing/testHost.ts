@@ -43,6 +43,7 @@ import type {
   RunOptions,
   TestClockApi,
   TestHostOptions,
+  TestStorage,
   TriggerRunResult,
   WaitOptions,
 } from './types.js';
@@ -277,10 +278,8 @@ export class TestHost {
   }
 
   /** The app's storage account (a private in-memory Azurite); throws when the app has no storage bindings. */
-  get storage(): StorageService {
-    const service = this.parts.storage.service;
-    if (!service) throw new Error('storage: the app has no storage triggers or bindings');
-    return service;
+  get storage(): TestStorage {
+    return this.storageService('storage');
   }
 
   /**
@@ -296,7 +295,7 @@ export class TestHost {
     const off = this.parts.runs.onRun((request, outcome) => seen.push({ request, outcome }));
     try {
       const body = typeof message === 'string' || message instanceof Uint8Array ? message : (message as object);
-      const { id } = await this.storage.enqueue(queue, body);
+      const { id } = await this.storageService('enqueue').enqueue(queue, body);
       if (!listens) return undefined;
       return await this.until(`enqueue('${queue}')`, options, () => {
         const mine = seen.filter((run) => run.request.reason === 'queue' && metadataText(run.request, 'Id') === id);
@@ -327,7 +326,7 @@ export class TestHost {
     const seen: { request: TriggerRequest; outcome: TriggerOutcome }[] = [];
     const off = this.parts.runs.onRun((request, outcome) => seen.push({ request, outcome }));
     try {
-      await this.storage.putBlob(blobPath, content);
+      await this.storageService('putBlob').putBlob(blobPath, content);
       if (watchers.length === 0) return undefined;
       return await this.until(`putBlob('${blobPath}')`, options, () => {
         const results = watchers.map((name) => {
@@ -398,6 +397,12 @@ export class TestHost {
       if (Date.now() >= deadline && check() === undefined)
         throw new Error(`${what}: the function it triggers had not finished after ${timeoutMs} ms`);
     }
+  }
+
+  private storageService(method: string): StorageService {
+    const service = this.parts.storage.service;
+    if (!service) throw new Error(`${method}: the app has no storage triggers or bindings`);
+    return service;
   }
 
   private record(instanceId: string, method: string): InstanceRecord {

@@ -143,3 +143,22 @@ export interface TriggerRunResult {
   /** Times the function ran for this message or blob (retries included). */
   attempts: number;
 }
+
+/** The app's storage account as a test reads it (`host.storage`): a private in-memory Azurite. */
+export interface TestStorage {
+  /** The connection string the app worker sees in `AzureWebJobsStorage`. */
+  readonly connectionString: string;
+  listQueues(): Promise<{ name: string; approximateMessageCount: number }[]>;
+  /** Up to `top` (≤ 32) visible messages; `text` is decoded from base64 when it decodes to UTF-8 text. */
+  peekMessages(
+    queue: string,
+    top: number,
+  ): Promise<{ id: string; insertedOn: string; expiresOn: string; dequeueCount: number; text: string }[]>;
+  listContainers(): Promise<{ name: string }[]>;
+  listBlobs(
+    container: string,
+    prefix?: string,
+  ): Promise<{ name: string; size: number; lastModified: string; contentType: string }[]>;
+  /** The blob's bytes and content type, or undefined when the container or blob does not exist. */
+  getBlob(container: string, name: string): Promise<{ content: Buffer; contentType: string } | undefined>;
+}
