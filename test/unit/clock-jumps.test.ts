@@ -23,7 +23,14 @@ test('a jump runs the callbacks it makes due synchronously, earliest first, and 
 
 test('wall time still runs: a callback due now fires by itself', async () => {
   const clock = new SystemClock();
-  await new Promise<void>((resolve) => clock.schedule(clock.now() + 5, resolve));
+  // The clock's own timers are unref'd (they never keep a process alive), so the test keeps the loop alive itself,
+  // with a deadline: otherwise the runner may see an empty loop before the 5 ms are up and cancel the test.
+  let deadline: NodeJS.Timeout | undefined;
+  const fired = new Promise<void>((resolve) => clock.schedule(clock.now() + 5, resolve));
+  const expired = new Promise<never>((_, reject) => {
+    deadline = setTimeout(() => reject(new Error('the callback did not fire within 5 s')), 5000);
+  });
+  await Promise.race([fired, expired]).finally(() => clearTimeout(deadline));
 });
 
 test('a jump past the latest representable time is refused and does not move the clock', () => {
