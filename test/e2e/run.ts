@@ -10,6 +10,7 @@
  * 60 s; each UI scenario has its own bound). Run `node scripts/e2e-setup.mjs` first (npm run test:e2e does).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildExtension, bundleHostTests } from './lib/build.js';
@@ -20,6 +21,9 @@ import { runUiScenarios } from './lib/uiPhase.js';
 
 // The emulators the extension starts get a private Azurite on ports the OS chooses (see test/integration/harness.ts).
 process.env['DURABLE_STUDIO_AZURITE_PORTS'] ??= '0';
+// The installed .vsix has no node_modules and each scenario a fresh home: use the repository's Azurite rather than
+// installing it into every scenario's cache.
+process.env['DURABLE_STUDIO_AZURITE_DIR'] ??= path.resolve(__dirname, '../../node_modules/azurite');
 
 const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
   --host        only the extension-host tests (test/e2e/host/*.test.ts)

@@ -36,7 +36,10 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The path of Azurite's CLI script, installing Azurite into the cache folder when no copy is found. */
 export async function locateAzurite(appDir: string, log: Log): Promise<string> {
+  // DURABLE_STUDIO_AZURITE_DIR names an installed `azurite` package folder to use before any other.
+  const given = process.env['DURABLE_STUDIO_AZURITE_DIR'];
   const found =
+    (given ? script(given) : undefined) ??
     resolvedFrom(path.join(appDir, 'package.json')) ??
     resolvedFrom(__filename) ??
     script(path.join(cacheDir(), 'node_modules', 'azurite'));
