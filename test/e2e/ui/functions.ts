@@ -9,7 +9,7 @@ import { ENTITIES, INSTANCES, openWithEmulator } from '../lib/uiSteps.js';
 const FUNCTIONS = 'Functions';
 
 export const scenario: Scenario = {
-  title: 'the Functions view: trigger summaries, a timer's schedule, Copy URL',
+  title: 'the Functions view: trigger summaries, the timer schedule, Copy URL',
   async run(wb) {
     await openWithEmulator(wb);
     // Room for the Functions view: Instances and Entities folded, as a person does to look at one view.
