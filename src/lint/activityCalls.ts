@@ -1,14 +1,15 @@
 /**
  * The activities an orchestrator calls by a name known without running it: `context.df.callActivity(name, ...)` and
  * `callActivityWithRetry(name, ...)` where `name` is a string literal, or a constant bound to one (in this file or
- * imported, or a member of a constant object literal). Calls inside callbacks and inside workspace helper functions
+ * imported, a member of a constant object literal or an enum). Calls inside callbacks and inside workspace helper functions
  * the orchestrator calls are included; names computed at run time are skipped. Used to generate tests with a mock
  * per activity (the extension's "Create Test for Orchestration").
  */
 import ts from 'typescript';
 import { isDfExpression } from './durable.js';
 import type { Resolver } from './resolve.js';
-import { isFunctionNode, memberAccess, propertyName, unwrap, type FunctionNode } from './syntax.js';
+import { stringValue } from './staticValues.js';
+import { isFunctionNode, memberAccess, unwrap, type FunctionNode } from './syntax.js';
 
 const ACTIVITY_METHODS: ReadonlySet<string> = new Set(['callActivity', 'callActivityWithRetry']);
 const MAX_DEPTH = 8;
@@ -25,7 +26,7 @@ export function activityNamesOf(fn: FunctionNode, resolver: Resolver): string[] 
         const access = memberAccess(unwrap(node.expression));
         const first = node.arguments[0];
         if (access && ACTIVITY_METHODS.has(access.name) && isDfExpression(access.object)) {
-          const name = first && stringValue(first, resolver, 0);
+          const name = first && stringValue(first, resolver);
           if (name !== undefined) names.add(name);
         } else {
           // A helper of the workspace (`yield* step(context)`, `items.map(schedule)`) calls activities for it.
@@ -41,32 +42,4 @@ export function activityNamesOf(fn: FunctionNode, resolver: Resolver): string[] 
   };
   walk(fn, 0);
   return [...names];
-}
-
-/** The string an expression always evaluates to, when that is visible statically. */
-export function stringValue(expr: ts.Expression, resolver: Resolver, depth: number): string | undefined {
-  if (depth > MAX_DEPTH) return undefined;
-  const node = unwrap(expr);
-  if (ts.isStringLiteralLike(node)) return node.text;
-  if (!ts.isIdentifier(node) && !memberAccess(node)) return undefined;
-  const access = memberAccess(node);
-  if (access) {
-    // `NAMES.sayHello` with `const NAMES = { sayHello: 'sayHello' } as const`.
-    const object = resolver.resolve(access.object);
-    if (object?.kind !== 'object') return undefined;
-    const property = [...object.node.properties]
-      .reverse()
-      .find((p) => ts.isPropertyAssignment(p) && propertyName(p.name) === access.name);
-    return property && ts.isPropertyAssignment(property)
-      ? stringValue(property.initializer, resolver, depth + 1)
-      : undefined;
-  }
-  // The resolver sees through imports and aliases to the declaration; a string initializer leaves it opaque.
-  const sym = resolver.resolve(node);
-  const decl = sym?.kind === 'opaque' ? sym.decl : undefined;
-  if (!decl || decl.kind !== 'const' || decl.path?.length !== 0 || !ts.isVariableDeclaration(decl.node)) {
-    return undefined;
-  }
-  const init = decl.node.initializer;
-  return init ? stringValue(init, resolver, depth + 1) : undefined;
 }

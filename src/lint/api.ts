@@ -15,7 +15,9 @@ export type RuleId =
   | 'unyielded-task'
   | 'no-promise-combinators'
   | 'yield-non-task'
-  | 'no-shared-state-write';
+  | 'no-shared-state-write'
+  | 'unknown-function'
+  | 'unknown-entity-operation';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */
@@ -68,6 +70,15 @@ export interface Finding {
 export interface LintOptions {
   /** Overrides of the catalogue's default severities. */
   rules?: Partial<Record<RuleId, RuleSetting>>;
+  /** Functions registered by other means than the workspace's code (a package): never reported as unknown. */
+  knownFunctions?: KnownFunctions;
+}
+
+/** Names of functions the app has without registering them in the workspace's code. */
+export interface KnownFunctions {
+  activities?: string[];
+  orchestrations?: string[];
+  entities?: string[];
 }
 
 /** An orchestration a workspace file registers (`df.app.orchestration('name', handler)` with a literal name). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import fg from 'fast-glob';
-import type { RuleId, RuleSetting } from './api.js';
+import type { KnownFunctions, RuleId, RuleSetting } from './api.js';
 import { createLinter } from './linter.js';
 import { isRuleId, RULE_IDS } from './policy.js';
 import { formatJson, formatText } from './report.js';
@@ -40,10 +40,25 @@ function parseRule(value: string, previous: Partial<Record<RuleId, RuleSetting>>
   return { ...previous, [id]: setting as RuleSetting };
 }
 
+const PATTERN = `**/*{${LINTABLE_EXTENSIONS.join(',')}}`;
+
+function walk(folder: string): string[] {
+  return fg
+    .sync(PATTERN, {
+      cwd: folder,
+      absolute: true,
+      dot: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      ignore: SKIPPED_FOLDERS.map((skipped) => `**/${skipped}/**`),
+    })
+    .filter(isLintable)
+    .map((file) => path.resolve(file));
+}
+
 /** The lintable files under the given files and folders, sorted; a path that does not exist is a usage error. */
 export function collectFiles(paths: readonly string[], cwd: string): string[] {
   const files = new Set<string>();
-  const pattern = `**/*{${LINTABLE_EXTENSIONS.join(',')}}`;
   for (const given of paths.length > 0 ? paths : ['.']) {
     const absolute = path.resolve(cwd, given);
     let stat: fs.Stats;
@@ -57,18 +72,43 @@ export function collectFiles(paths: readonly string[], cwd: string): string[] {
       files.add(absolute);
       continue;
     }
-    const found = fg.sync(pattern, {
-      cwd: absolute,
-      absolute: true,
-      dot: true,
-      onlyFiles: true,
-      followSymbolicLinks: false,
-      ignore: SKIPPED_FOLDERS.map((folder) => `**/${folder}/**`),
-    });
-    for (const file of found) if (isLintable(file)) files.add(path.resolve(file));
+    for (const file of walk(absolute)) files.add(file);
   }
   return [...files].sort();
 }
+
+/**
+ * The files the linter indexes: the linted ones and every file of the Functions apps they belong to (the folders
+ * with host.json above them), so that linting one file still knows what its app registers elsewhere.
+ */
+export function appFiles(files: readonly string[]): string[] {
+  const roots = new Set<string>();
+  const seen = new Map<string, string | undefined>();
+  const rootOf = (dir: string): string | undefined => {
+    if (seen.has(dir)) return seen.get(dir);
+    const parent = path.dirname(dir);
+    const root = fs.existsSync(path.join(dir, 'host.json')) ? dir : parent === dir ? undefined : rootOf(parent);
+    seen.set(dir, root);
+    return root;
+  };
+  for (const file of files) {
+    const root = rootOf(path.dirname(file));
+    if (root !== undefined) roots.add(root);
+  }
+  const all = new Set(files);
+  for (const root of roots) for (const file of walk(root)) all.add(file);
+  return [...all];
+}
+
+/** `--known activity:sendEmail`: a function the app has without registering it in code (from a package). */
+function parseKnown(value: string, previous: KnownFunctions): KnownFunctions {
+  const match = /^(activity|orchestration|entity):(.+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected activity:<name>, orchestration:<name> or entity:<name>.');
+  const key = KNOWN_KEYS[match[1] as keyof typeof KNOWN_KEYS];
+  return { ...previous, [key]: [...(previous[key] ?? []), match[2]!] };
+}
+
+const KNOWN_KEYS = { activity: 'activities', orchestration: 'orchestrations', entity: 'entities' } as const;
 
 function readFile(file: string): string | undefined {
   try {
@@ -89,6 +129,11 @@ export function main(argv: readonly string[], io: CliIo): number {
       `set a rule's severity (${SETTINGS.join(', ')}); repeatable`,
       (value: string, previous: Partial<Record<RuleId, RuleSetting>> | undefined) => parseRule(value, previous ?? {}),
     )
+    .option(
+      '--known <kind:name>',
+      'a function registered outside the linted code (activity:, orchestration: or entity:<name>); repeatable',
+      (value: string, previous: KnownFunctions | undefined) => parseKnown(value, previous ?? {}),
+    )
     .version(io.version)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -101,7 +146,11 @@ export function main(argv: readonly string[], io: CliIo): number {
     }
     throw error;
   }
-  const options = program.opts<{ format: Format; rule?: Partial<Record<RuleId, RuleSetting>> }>();
+  const options = program.opts<{
+    format: Format;
+    rule?: Partial<Record<RuleId, RuleSetting>>;
+    known?: KnownFunctions;
+  }>();
   let files: string[];
   try {
     files = collectFiles(program.args, io.cwd);
@@ -110,7 +159,11 @@ export function main(argv: readonly string[], io: CliIo): number {
     io.stderr(`durable-studio lint: ${error.message}\n`);
     return 2;
   }
-  const linter = createLinter({ readFile, listFiles: () => files }, { rules: options.rule ?? {} });
+  const indexed = appFiles(files);
+  const linter = createLinter(
+    { readFile, listFiles: () => indexed },
+    { rules: options.rule ?? {}, knownFunctions: options.known ?? {} },
+  );
   const findings = linter.lintFiles(files);
   switch (options.format) {
     case 'text':

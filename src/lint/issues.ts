@@ -22,6 +22,8 @@ export interface Issue {
   /** The helper calls between `node` and `origin`, outermost first. */
   readonly via: readonly ts.Node[];
   readonly fixes: readonly Fix[];
+  /** The whole message, when the rule words it itself (it then ignores the orchestrator's context name). */
+  readonly text?: string;
 }
 
 /** The rule's advice, in terms of the orchestrator's `df` expression (`context.df`, `ctx.df`, `df`). */
@@ -49,11 +51,16 @@ export function hint(rule: RuleId, df: string): string {
       return `yield only durable tasks (${df}.callActivity(...), ${df}.createTimer(...), ...)`;
     case 'no-shared-state-write':
       return 'keep state in local variables, the orchestration input and output, or a durable entity';
+    case 'unknown-function':
+      return 'register it with df.app.activity/orchestration/entity, fix the name, or declare it in the settings';
+    case 'unknown-entity-operation':
+      return "handle the operation in the entity's code, or fix the name";
   }
 }
 
 export function message(issue: Issue, df: string): string {
   const origin = issue.origin;
+  if (!origin && issue.text !== undefined) return issue.text;
   if (!origin) return `${issue.code} ${issue.what}: ${hint(issue.rule, df)}.`;
   const sf = origin.getSourceFile();
   const line = sf.getLineAndCharacterOfPosition(origin.getStart(sf)).line + 1;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { activityNamesOf } from './activityCalls.js';
 import type {
   Finding,
+  KnownFunctions,
   LintHost,
   LintOptions,
   Linter,
@@ -21,8 +22,9 @@ import type {
 import { Analyzer } from './analyze.js';
 import { contextOf, DEFAULT_DF } from './durable.js';
 import { message, type Issue } from './issues.js';
-import { OrchestratorIndex } from './orchestratorIndex.js';
-import type { Orchestrator } from './orchestrators.js';
+import { AppIndex } from './appIndex.js';
+import { appIssues } from './appRules.js';
+import type { Orchestrator } from './registrations.js';
 import { RULES } from './policy.js';
 import { Resolver } from './resolve.js';
 import { isSuppressed, suppressionsOf } from './suppressions.js';
@@ -32,11 +34,12 @@ import { Workspace } from './workspace.js';
 class DurableLinter implements Linter {
   private readonly workspace: Workspace;
   private readonly resolver: Resolver;
-  private readonly index: OrchestratorIndex;
+  private readonly index: AppIndex;
   /** Helper summaries hold nodes of many files: a new analyzer after any change. */
   private analyzer: { generation: number; analyzer: Analyzer } | undefined;
   private listed: readonly string[] | undefined;
   private settings: Partial<Record<RuleId, RuleSetting>> = {};
+  private known: KnownFunctions = {};
 
   constructor(
     private readonly host: LintHost,
@@ -44,12 +47,13 @@ class DurableLinter implements Linter {
   ) {
     this.workspace = new Workspace(host);
     this.resolver = new Resolver(this.workspace);
-    this.index = new OrchestratorIndex(this.workspace, this.resolver);
+    this.index = new AppIndex(this.workspace, this.resolver);
     this.configure(options);
   }
 
   configure(options: LintOptions): void {
     this.settings = { ...(options.rules ?? {}) };
+    this.known = options.knownFunctions ?? {};
   }
 
   invalidate(file: string): void {
@@ -70,16 +74,17 @@ class DurableLinter implements Linter {
     // Given files, only those are searched; else every file the host lists and every file seen so far.
     const keys = files ? this.add(files) : undefined;
     if (!files) this.know([]);
-    const summaries = this.index.registrations(keys).flatMap(({ registration, orchestrator }) => {
-      if (registration.name === undefined) return [];
-      const sf = registration.call.getSourceFile();
+    const summaries = this.index.registrations(keys).flatMap((registered) => {
+      if (registered.kind !== 'orchestration' || registered.name === undefined) return [];
+      const sf = registered.call.getSourceFile();
+      const handler = registered.handler;
       const summary: OrchestrationSummary = {
-        name: registration.name,
+        name: registered.name,
         file: sf.fileName,
-        line: sf.getLineAndCharacterOfPosition(registration.call.getStart(sf)).line + 1,
-        activities: orchestrator ? activityNamesOf(orchestrator.fn, this.resolver) : [],
+        line: sf.getLineAndCharacterOfPosition(registered.call.getStart(sf)).line + 1,
+        activities: handler ? activityNamesOf(handler.fn, this.resolver) : [],
       };
-      if (orchestrator) summary.handlerFile = orchestrator.file.path;
+      if (handler) summary.handlerFile = handler.file.path;
       return [summary];
     });
     return summaries.sort((a, b) => compare(a.name, b.name) || compare(a.file, b.file) || a.line - b.line);
@@ -111,19 +116,29 @@ class DurableLinter implements Linter {
   }
 
   private findingsOf(file: string): Finding[] {
+    const findings: Finding[] = [];
+    const add = (issue: Issue, df: string) => {
+      const finding = this.toFinding(issue, file, df);
+      if (finding) findings.push(finding);
+    };
+    const source = this.workspace.source(file);
+    if (source) {
+      const complete = this.host.listFiles !== undefined;
+      const suppressions = suppressionsOf(source.sf);
+      for (const issue of appIssues(source, this.index, this.resolver, { known: this.known, complete })) {
+        const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
+        if (!isSuppressed(suppressions, line, issue.rule)) add(issue, DEFAULT_DF);
+      }
+    }
     const orchestrators = this.index.orchestratorsIn(file);
-    if (orchestrators.length === 0) return [];
+    if (orchestrators.length === 0) return dedupe(findings);
     const analyzer = this.currentAnalyzer();
     const seen = new Set<Orchestrator['fn']>();
-    const findings: Finding[] = [];
     for (const orchestrator of orchestrators) {
       if (seen.has(orchestrator.fn)) continue;
       seen.add(orchestrator.fn);
       const df = contextOf(orchestrator.fn, true)?.df ?? DEFAULT_DF;
-      for (const issue of analyzer.orchestrator(orchestrator.fn)) {
-        const finding = this.toFinding(issue, file, df);
-        if (finding) findings.push(finding);
-      }
+      for (const issue of analyzer.orchestrator(orchestrator.fn)) add(issue, df);
     }
     return dedupe(findings);
   }

@@ -207,6 +207,52 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
     example: 'let processed = 0;\n// in the orchestrator:\nprocessed++;',
     nearMiss: 'let processed = 0; // a local inside the orchestrator\nprocessed++;',
   },
+  'unknown-function': {
+    id: 'unknown-function',
+    title: 'Called functions must be registered',
+    defaultSeverity: 'error',
+    flags:
+      "`callActivity`, `callActivityWithRetry`, `callSubOrchestrator(WithRetry)`, a durable client's `startNew` and " +
+      '`new df.EntityId(name, key)` naming an activity, orchestration or entity that no file of the workspace registers ' +
+      'with `df.app.activity`, `df.app.orchestration` or `df.app.entity`. Names count when they are literals, constants, ' +
+      'members of constant objects or enums (imported too); names computed at run time are not checked. Names are ' +
+      'compared ignoring case, as the Functions host does.',
+    why:
+      "The call compiles and the orchestration starts, then fails at run time (\"The function 'sayHelo' doesn't exist, " +
+      'is disabled, or is not an activity function"), often minutes into a long workflow.',
+    fix:
+      'Fix the name, or register the function. Functions registered by other means (a shared package) are declared in ' +
+      'the `durableStudio.lint.knownFunctions` setting or with `--known activity:name` on the command line. The rule ' +
+      'stays silent for a kind the workspace registers nothing of by a static name, and when only some files are ' +
+      'indexed (the CLI indexes the whole app around the paths it lints: the folder with host.json or package.json).',
+    quickFix:
+      'When a registered name is close (a few edits apart): "Change to \'sayHello\'", on the literal that spells it.',
+    example: "yield context.df.callActivity('sayHelo', name); // registered: df.app.activity('sayHello', ...)",
+    nearMiss:
+      "yield context.df.callActivity(ACTIVITIES.sayHello, name); // const ACTIVITIES = { sayHello: 'sayHello' }\n" +
+      'yield context.df.callActivity(input.step, name); // computed at run time: not checked',
+  },
+  'unknown-entity-operation': {
+    id: 'unknown-entity-operation',
+    title: 'Entity operations must be handled by the entity',
+    defaultSeverity: 'error',
+    flags:
+      '`callEntity(id, operation)` and `signalEntity(id, operation)` (on `context.df` or a durable client) where `id` ' +
+      'is a `new df.EntityId(name, key)` with a static name and the entity function registered under that name ' +
+      'handles a known set of operations without this one: a `switch` on `context.df.operationName` with static cases, ' +
+      'or an `if` chain of `operationName === ...` tests that ends the function.',
+    why:
+      'The operation reaches the entity and matches nothing: a signal is silently dropped (or fails in the entity), a ' +
+      'call waits for a result that never makes sense. Operation names are compared exactly, case included.',
+    fix:
+      'Fix the operation name, or handle it in the entity. An entity whose `default` (or final `else`) does anything ' +
+      'but `throw`, or that uses the operation name any other way (a lookup table), handles any name and is never reported.',
+    quickFix: 'When a handled operation is close: "Change to \'add\'".',
+    example:
+      "const id = new df.EntityId('counter', 'c1');\ncontext.df.signalEntity(id, 'ad', 1); // counter handles 'add', 'reset', 'get'",
+    nearMiss:
+      "context.df.signalEntity(id, 'add', 1);\ncontext.df.signalEntity(id, input.operation); // computed: not checked",
+  },
 };
 
 /** In catalogue order. */

@@ -233,6 +233,10 @@ export class Resolver {
         return { kind: 'function', fn: statement, file } as const;
       return undefined;
     }
+    if (exported && ts.isEnumDeclaration(statement)) {
+      const decl = statement.name.text === name ? moduleDecl(file.sf, name) : undefined;
+      return decl && ({ kind: 'opaque', decl } as const);
+    }
     if (exported && ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
         if (ts.isIdentifier(declaration.name) && declaration.name.text === name) {

@@ -30,6 +30,8 @@ export class Workspace {
   private readonly resolutions = new Map<string, string | undefined>();
   /** Invalidated files that had been read: whether they existed then. */
   private readonly existedBefore = new Map<string, boolean>();
+  /** Folder -> the app folder it belongs to (see appRootOf). */
+  private readonly appRoots = new Map<string, string>();
   /** Incremented by every invalidation; cross-file caches compare it. */
   generation = 0;
 
@@ -84,9 +86,24 @@ export class Workspace {
     return list;
   }
 
+  /**
+   * The Functions app a file belongs to: the nearest folder above it with a host.json (every Functions app has one),
+   * or '' when there is none. Functions are registered per app: an orchestration can only call what its app registers.
+   */
+  appRootOf(file: string): string {
+    const dir = path.dirname(path.resolve(file));
+    const cached = this.appRoots.get(dir);
+    if (cached !== undefined) return cached;
+    const parent = path.dirname(dir);
+    const root = this.text(path.join(dir, 'host.json')) !== undefined ? dir : parent === dir ? '' : this.appRootOf(dir);
+    this.appRoots.set(dir, root);
+    return root;
+  }
+
   /** Forget a file's text; import resolutions are kept unless the file turns out to have appeared or disappeared. */
   invalidate(file: string): void {
     const key = path.resolve(file);
+    if (path.basename(key) === 'host.json') this.appRoots.clear();
     if (this.texts.has(key)) this.existedBefore.set(key, this.texts.get(key) !== undefined);
     this.texts.delete(key);
     this.sources.delete(key);

@@ -136,6 +136,20 @@ const flagged: Record<RuleId, readonly (readonly [string, string?])[]> = {
     ['delete state.count;', 'const state: { count?: number } = { count: 0 };'],
     ['Object.assign(state, { count: 1 });', 'const state = { count: 0 };'],
   ],
+  'unknown-function': [
+    ["yield context.df.callActivity('sayHelo', 'x');", "df.app.activity('sayHello', { handler: () => 1 });"],
+    [
+      "yield context.df.callSubOrchestrator('chlid');",
+      "df.app.activity('a', { handler: () => 1 });\ndf.app.orchestration('child', function* () {});",
+    ],
+    ["const id = new df.EntityId('countr', 'k');", "df.app.entity('counter', () => undefined);"],
+  ],
+  'unknown-entity-operation': [
+    [
+      "context.df.signalEntity(new df.EntityId('counter', 'k'), 'ad', 1);",
+      "df.app.entity('counter', (context) => { switch (context.df.operationName) { case 'add': break; } });",
+    ],
+  ],
 };
 
 for (const rule of RULE_IDS) {

@@ -152,16 +152,21 @@ test("the suppression quick fix puts the comment above the finding, indented lik
 });
 
 test('settings: known rules with valid severities are kept; anything else is dropped; enable defaults to on', () => {
-  assert.deepEqual(parseSettings(undefined), { enable: true, rules: {} });
-  assert.deepEqual(parseSettings('nonsense'), { enable: true, rules: {} });
+  assert.deepEqual(parseSettings(undefined), { enable: true, rules: {}, knownFunctions: {} });
+  assert.deepEqual(parseSettings('nonsense'), { enable: true, rules: {}, knownFunctions: {} });
   assert.deepEqual(
     parseSettings({
       enable: false,
       rules: { 'no-current-time': 'off', 'no-env': 'warning', 'no-such-rule': 'error', 'no-random': 'loud' },
     }),
-    { enable: false, rules: { 'no-current-time': 'off', 'no-env': 'warning' } },
+    { enable: false, rules: { 'no-current-time': 'off', 'no-env': 'warning' }, knownFunctions: {} },
   );
-  assert.deepEqual(parseSettings({ rules: null }), { enable: true, rules: {} });
+  assert.deepEqual(
+    parseSettings({ knownFunctions: { activities: ['sendEmail', 3], entities: 'auditLog', other: ['x'] } })
+      .knownFunctions,
+    { activities: ['sendEmail'] },
+  );
+  assert.deepEqual(parseSettings({ rules: null }), { enable: true, rules: {}, knownFunctions: {} });
 });
 
 test('the host reads an open buffer before the disk, and the disk again once the buffer closes', () => {

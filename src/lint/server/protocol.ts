@@ -9,7 +9,8 @@
  * plus phantom parameter and result types; each side turns it into a typed call through its own library (server.ts
  * `onRequest`, the client's `sendRequest`), so the types are still stated once, here.
  */
-import type { OrchestrationSummary, RuleId, RuleSetting } from '../api.js';
+import type { KnownFunctions, OrchestrationSummary, RuleId, RuleSetting } from '../api.js';
+import { isRuleId } from '../policy.js';
 
 /** A custom request: its method, with its parameter and result types carried by the type only. */
 export interface RequestSpec<P, R> {
@@ -76,9 +77,10 @@ export const SETTINGS_SECTION = 'durableStudio.lint';
 export interface LintSettings {
   enable: boolean;
   rules: Partial<Record<RuleId, RuleSetting>>;
+  knownFunctions: KnownFunctions;
 }
 
-export const DEFAULT_SETTINGS: LintSettings = { enable: true, rules: {} };
+export const DEFAULT_SETTINGS: LintSettings = { enable: true, rules: {}, knownFunctions: {} };
 
 /** The `source` of every diagnostic the server reports (shown in the Problems panel as `durable-lint(rule-id)`). */
 export const DIAGNOSTIC_SOURCE = 'durable-lint';
@@ -96,29 +98,11 @@ export const EXTENSION_OF_LANGUAGE: Record<LanguageId, string> = {
   javascriptreact: '.jsx',
 };
 
-/** Every rule id, for validating settings (the Record makes the compiler check the list is complete). */
-const RULES: Record<RuleId, true> = {
-  'no-current-time': true,
-  'no-random': true,
-  'no-timers': true,
-  'no-io': true,
-  'no-env': true,
-  'no-async-orchestrator': true,
-  'no-await': true,
-  'unyielded-task': true,
-  'no-promise-combinators': true,
-  'yield-non-task': true,
-  'no-shared-state-write': true,
-};
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
-
-export function isRuleId(value: string): value is RuleId {
-  return Object.hasOwn(RULES, value);
-}
+export { RULE_IDS, isRuleId } from '../policy.js';
 
 /** The server's settings from whatever the client sent (a user's settings.json may hold anything). */
 export function parseSettings(raw: unknown): LintSettings {
-  if (typeof raw !== 'object' || raw === null) return { ...DEFAULT_SETTINGS, rules: {} };
+  if (typeof raw !== 'object' || raw === null) return { ...DEFAULT_SETTINGS, rules: {}, knownFunctions: {} };
   const record = raw as Record<string, unknown>;
   const rules: LintSettings['rules'] = {};
   const rawRules = record['rules'];
@@ -127,7 +111,18 @@ export function parseSettings(raw: unknown): LintSettings {
       if (isRuleId(rule) && isRuleSetting(setting)) rules[rule] = setting;
     }
   }
-  return { enable: record['enable'] !== false, rules };
+  return { enable: record['enable'] !== false, rules, knownFunctions: knownFunctionsOf(record['knownFunctions']) };
+}
+
+/** `{ activities: [...], orchestrations: [...], entities: [...] }`, keeping only lists of strings. */
+function knownFunctionsOf(raw: unknown): KnownFunctions {
+  const known: KnownFunctions = {};
+  if (typeof raw !== 'object' || raw === null) return known;
+  for (const kind of ['activities', 'orchestrations', 'entities'] as const) {
+    const list = (raw as Record<string, unknown>)[kind];
+    if (Array.isArray(list)) known[kind] = list.filter((name): name is string => typeof name === 'string');
+  }
+  return known;
 }
 
 function isRuleSetting(value: unknown): value is RuleSetting {

@@ -178,7 +178,7 @@ export class LintServer {
       raw = section ?? pushed;
     }
     this.settings = parseSettings(raw);
-    this.linter.configure({ rules: this.settings.rules });
+    this.linter.configure({ rules: this.settings.rules, knownFunctions: this.settings.knownFunctions });
   }
 
   private cancelPending(): void {
