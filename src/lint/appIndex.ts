@@ -41,6 +41,8 @@ export class AppIndex {
   private readonly pending = new Set<string>();
   private readonly entries = new Map<string, Entry[]>();
   private views: Views | undefined;
+  /** The workspace generation the entries were last brought up to date with. */
+  private refreshed = -1;
 
   constructor(
     private readonly workspace: Workspace,
@@ -109,6 +111,9 @@ export class AppIndex {
   }
 
   private refresh(): void {
+    // Nothing changed since the last query: the common case, many queries per lint.
+    if (this.pending.size === 0 && this.refreshed === this.workspace.generation) return;
+    this.refreshed = this.workspace.generation;
     for (const file of this.pending) {
       this.entries.set(file, this.read(file));
       this.views = undefined;

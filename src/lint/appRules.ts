@@ -103,6 +103,11 @@ function isDurableClient(expr: ts.Expression, resolver: Resolver): boolean {
 }
 
 function isEntityIdConstructor(node: ts.NewExpression, resolver: Resolver): boolean {
+  // Filter by name before resolving: `new df.EntityId(...)`, `new EntityId(...)` or an alias.
+  const callee = unwrap(node.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text !== 'EntityId') return false;
+  if (ts.isIdentifier(callee) && /^(Date|Map|Set|Error|Promise|Array|Object|RegExp|URL)$/.test(callee.text))
+    return false;
   const sym = resolver.resolve(node.expression);
   return sym?.kind === 'external' && sym.module === DURABLE_MODULE && sym.path.join('.') === 'EntityId';
 }
