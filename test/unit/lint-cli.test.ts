@@ -212,3 +212,38 @@ test('the emulator CLI bundle does not carry the TypeScript compiler', () => {
   assert.ok(!cli.includes('createSourceFile'), 'dist/cli.js must require dist/lint.js at run time, not bundle it');
   assert.ok(fs.readFileSync(path.join(REPO, 'dist/lint.js'), 'utf8').includes('createSourceFile'));
 });
+
+test('linting one file indexes its whole app (the folder with host.json); --known declares other functions', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-lint-app-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'src/functions'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'src/functions/activities.ts'),
+      "import * as df from 'durable-functions';\ndf.app.activity('sayHello', { handler: (name: string) => name });\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, 'src/functions/orch.ts'),
+      "import * as df from 'durable-functions';\ndf.app.orchestration('o', function* (context) {\n" +
+        "  yield context.df.callActivity('sayHello', 'a');\n  yield context.df.callActivity('sendEmail', 'b');\n});\n",
+    );
+    const orch = 'src/functions/orch.ts';
+    // Without host.json the linted file is all the linter knows: it registers no activity, so nothing is checked.
+    assert.deepEqual(JSON.parse(run(['--format', 'json', orch], dir).stdout), []);
+    fs.writeFileSync(path.join(dir, 'host.json'), '{ "version": "2.0" }\n');
+    const found = run(['--format', 'json', orch], dir);
+    assert.equal(found.code, 1);
+    assert.deepEqual(
+      JSON.parse(found.stdout).map(
+        (f: { rule: string; line: number; message: string }) => `${f.rule} ${f.line} ${f.message}`,
+      ),
+      [
+        "unknown-function 4 Unknown activity 'sendEmail': the workspace registers no activity of that name (df.app.activity). Registered: 'sayHello'.",
+      ],
+    );
+    const known = run(['--known', 'activity:sendEmail', orch], dir);
+    assert.equal(known.code, 0, known.stdout);
+    assert.equal(run(['--known', 'sendEmail', orch], dir).code, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
