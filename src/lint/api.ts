@@ -15,7 +15,10 @@ export type RuleId =
   | 'unyielded-task'
   | 'no-promise-combinators'
   | 'yield-non-task'
-  | 'no-shared-state-write';
+  | 'no-shared-state-write'
+  | 'no-host-state'
+  | 'overwritten-export'
+  | 'no-shared-state-read';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */

@@ -49,6 +49,12 @@ export function hint(rule: RuleId, df: string): string {
       return `yield only durable tasks (${df}.callActivity(...), ${df}.createTimer(...), ...)`;
     case 'no-shared-state-write':
       return 'keep state in local variables, the orchestration input and output, or a durable entity';
+    case 'no-host-state':
+      return 'get host facts from an activity, and schedule follow-up work with durable tasks';
+    case 'overwritten-export':
+      return 'assign the whole module.exports first, then add named exports to it (or export one object with both)';
+    case 'no-shared-state-read':
+      return 'pass the value in the orchestration input, or get it from an activity or a durable entity';
   }
 }
 

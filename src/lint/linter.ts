@@ -21,8 +21,9 @@ import type {
 import { Analyzer } from './analyze.js';
 import { contextOf, DEFAULT_DF } from './durable.js';
 import { message, type Issue } from './issues.js';
+import { mayOverwriteExports, overwrittenExports } from './exportsRules.js';
 import { OrchestratorIndex } from './orchestratorIndex.js';
-import type { Orchestrator } from './orchestrators.js';
+import { mayRegister, type Orchestrator } from './orchestrators.js';
 import { RULES } from './policy.js';
 import { Resolver } from './resolve.js';
 import { isSuppressed, suppressionsOf } from './suppressions.js';
@@ -112,10 +113,10 @@ class DurableLinter implements Linter {
 
   private findingsOf(file: string): Finding[] {
     const orchestrators = this.index.orchestratorsIn(file);
-    if (orchestrators.length === 0) return [];
+    const findings: Finding[] = this.exportFindings(file, orchestrators);
+    if (orchestrators.length === 0) return findings;
     const analyzer = this.currentAnalyzer();
     const seen = new Set<Orchestrator['fn']>();
-    const findings: Finding[] = [];
     for (const orchestrator of orchestrators) {
       if (seen.has(orchestrator.fn)) continue;
       seen.add(orchestrator.fn);
@@ -126,6 +127,24 @@ class DurableLinter implements Linter {
       }
     }
     return dedupe(findings);
+  }
+
+  /** `overwritten-export`, in files that hold, register or may export (generators) orchestrators. */
+  private exportFindings(file: string, orchestrators: readonly Orchestrator[]): Finding[] {
+    const text = this.workspace.text(file);
+    if (text === undefined || !mayOverwriteExports(text)) return [];
+    if (orchestrators.length === 0 && !mayRegister(text) && !/function\s*\*/.test(text)) return [];
+    const source = this.workspace.source(file);
+    if (!source) return [];
+    const fns = new Set(orchestrators.map((o) => o.fn));
+    const suppressions = suppressionsOf(source.sf);
+    return overwrittenExports(source, this.resolver, (fn) => fns.has(fn)).flatMap((issue) => {
+      const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
+      const finding = isSuppressed(suppressions, line, issue.rule)
+        ? undefined
+        : this.toFinding(issue, file, DEFAULT_DF);
+      return finding ? [finding] : [];
+    });
   }
 
   private toFinding(issue: Issue, file: string, df: string): Finding | undefined {

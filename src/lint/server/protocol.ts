@@ -109,6 +109,9 @@ const RULES: Record<RuleId, true> = {
   'no-promise-combinators': true,
   'yield-non-task': true,
   'no-shared-state-write': true,
+  'no-host-state': true,
+  'overwritten-export': true,
+  'no-shared-state-read': true,
 };
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
