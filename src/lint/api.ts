@@ -17,7 +17,10 @@ export type RuleId =
   | 'yield-non-task'
   | 'no-shared-state-write'
   | 'unknown-function'
-  | 'unknown-entity-operation';
+  | 'unknown-entity-operation'
+  | 'no-host-state'
+  | 'overwritten-export'
+  | 'no-shared-state-read';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */

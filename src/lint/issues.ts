@@ -55,6 +55,12 @@ export function hint(rule: RuleId, df: string): string {
       return 'register it with df.app.activity/orchestration/entity, fix the name, or declare it in the settings';
     case 'unknown-entity-operation':
       return "handle the operation in the entity's code, or fix the name";
+    case 'no-host-state':
+      return 'get host facts from an activity, and schedule follow-up work with durable tasks';
+    case 'overwritten-export':
+      return 'assign the whole module.exports first, then add named exports to it (or export one object with both)';
+    case 'no-shared-state-read':
+      return 'pass the value in the orchestration input, or get it from an activity or a durable entity';
   }
 }
 

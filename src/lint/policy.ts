@@ -29,7 +29,13 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
     defaultSeverity: 'error',
     flags:
       '`Date.now()`, `new Date()` without arguments, `Date()` called as a function (it always returns the current ' +
-      'time), `performance.now()` (also from `perf_hooks`), `process.hrtime()`, `process.hrtime.bigint()`, `process.uptime()`.',
+      'time), `performance.now()` (also from `perf_hooks`), `process.hrtime()`, `process.hrtime.bigint()`; and date ' +
+      'libraries asked for the current time: `moment()`, `moment.utc()`, `moment.now()`, `moment.tz(zone)`, ' +
+      '`dayjs()`, `dayjs.utc()` (without arguments), luxon `DateTime.now()`, `DateTime.local()`/`DateTime.utc()` ' +
+      'without a date, `Settings.now()`, date-fns functions that compare with or return today (`isToday`, `isPast`, ' +
+      '`isFuture`, `isThisWeek`, `formatDistanceToNow`, `startOfToday`, `endOfToday`, ...), lodash/underscore ' +
+      '`_.now()`, and methods that measure from now (`moment(d).fromNow()`, `dayjs(d).isBefore()` without an ' +
+      'argument, luxon `dt.diffNow()`, `dt.toRelative()`).',
     why:
       'An orchestrator runs again from the start on every replay. The clock gives a different value each time, so ' +
       'decisions based on it (deadlines, timer dates, branches) change between replays and the history no longer matches.',
@@ -37,9 +43,15 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
     quickFix:
       '`Date.now()` becomes `context.df.currentUtcDateTime.getTime()`, `new Date()` becomes ' +
       '`new Date(context.df.currentUtcDateTime)` and `Date()` becomes `context.df.currentUtcDateTime.toString()`. ' +
-      'None for `performance.now()` and `process.hrtime()` (they measure durations, which have no replay-safe equivalent).',
-    example: 'const deadline = new Date(Date.now() + 60_000);',
-    nearMiss: 'const deadline = new Date(context.df.currentUtcDateTime.getTime() + 60_000); // new Date(ms) is fine',
+      '`moment()`, `moment.utc()`, `dayjs()` and `dayjs.utc()` get `context.df.currentUtcDateTime` as their argument; ' +
+      'luxon `DateTime.now()`/`local()`/`utc()` become `DateTime.fromJSDate(context.df.currentUtcDateTime)` (in UTC ' +
+      'for `utc()`); `moment.now()` and `_.now()` become `context.df.currentUtcDateTime.getTime()`. ' +
+      'None for `performance.now()` and `process.hrtime()` (they measure durations, which have no replay-safe ' +
+      'equivalent) nor for the date-fns functions.',
+    example: "const deadline = new Date(Date.now() + 60_000);\nconst label = moment().format('YYYY-MM-DD');",
+    nearMiss:
+      'const deadline = new Date(context.df.currentUtcDateTime.getTime() + 60_000); // new Date(ms) is fine\n' +
+      'const start = DateTime.fromJSDate(context.df.currentUtcDateTime); const due = dayjs(input.due);',
   },
   'no-random': {
     id: 'no-random',
@@ -47,7 +59,11 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
     defaultSeverity: 'error',
     flags:
       '`Math.random()`, `crypto.randomUUID()`, `crypto.getRandomValues()`, `randomBytes`/`randomInt`/`randomFill`/' +
-      '`randomUUID` from `crypto`, the `uuid` package (`v1`, `v4`, `v6`, `v7`), `nanoid`, `ulid`, `cuid` and similar.',
+      '`randomUUID` from `crypto`, the `uuid` package (`v1`, `v4`, `v6`, `v7`), `nanoid`, `ulid`, `cuid` and similar; ' +
+      'lodash/underscore `random`, `shuffle`, `sample`, `sampleSize` and `uniqueId` (a process-wide counter), from ' +
+      '`lodash`, `lodash-es`, `lodash/random`, `lodash.random` alike; `@faker-js/faker` and `faker` (unless seeded ' +
+      'with `faker.seed(value)` earlier in the same function); `chance` (`new Chance()`, and a module-level ' +
+      '`Chance`, seeded or not, whose state carries over between replays).',
     why: 'A random value differs on every replay, so anything computed from it (ids passed to activities, branches) changes.',
     fix:
       'For ids, `context.df.newGuid(context.df.instanceId)` (deterministic: derived from the instance id, the ' +
@@ -57,7 +73,8 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
       '`context.df.newGuid(context.df.instanceId)`. None for `Math.random()` and random bytes.',
     example: 'const orderId = crypto.randomUUID();\nconst pick = items[Math.floor(Math.random() * items.length)];',
     nearMiss:
-      "const orderId = context.df.newGuid(context.df.instanceId);\nconst id = uuidv5('order', NAMESPACE); // name-based",
+      "const orderId = context.df.newGuid(context.df.instanceId);\nconst id = uuidv5('order', NAMESPACE); // name-based\n" +
+      'const chance = new Chance(context.df.instanceId); // seeded here, so repeatable\nconst sorted = _.sortBy(items);',
   },
   'no-timers': {
     id: 'no-timers',
@@ -252,6 +269,77 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
       "const id = new df.EntityId('counter', 'c1');\ncontext.df.signalEntity(id, 'ad', 1); // counter handles 'add', 'reset', 'get'",
     nearMiss:
       "context.df.signalEntity(id, 'add', 1);\ncontext.df.signalEntity(id, input.operation); // computed: not checked",
+  },
+  'no-host-state': {
+    id: 'no-host-state',
+    title: 'Orchestrators should not depend on the process or the host',
+    defaultSeverity: 'warning',
+    flags:
+      '`process.nextTick`, `queueMicrotask`, `new WeakRef`, `new FinalizationRegistry`, `process.pid`, ' +
+      '`process.ppid`, `process.uptime()`, `process.memoryUsage()`, `process.cpuUsage()`, `process.resourceUsage()`, ' +
+      '`performance.timeOrigin`, `performance.eventLoopUtilization()`, and from `os`: `hostname()`, ' +
+      '`networkInterfaces()`, `uptime()`, `freemem()`, `loadavg()`, `cpus()`; `v8.getHeapStatistics()`.',
+    why:
+      'Each replay can run in another worker process or on another host (scale-out, restarts), so the process id, ' +
+      'the host name and its addresses differ between replays; uptime, memory, CPU and load figures differ on every ' +
+      'call. `process.nextTick` and `queueMicrotask` callbacks run after durable-functions has replayed the ' +
+      'orchestrator and taken its actions, so what they do is never recorded. `WeakRef.deref()` and ' +
+      '`FinalizationRegistry` callbacks depend on when the garbage collector runs. It is a warning, not an error: ' +
+      'unlike the clock, the process and host facts stay the same while the orchestration stays in one worker, and ' +
+      'they are mostly logged rather than used for decisions. `process.argv`, `os.platform()` and the like are the ' +
+      'same on every worker of an app and are not flagged.',
+    fix:
+      'Read host facts in an activity and yield its result; run follow-up work as durable tasks (or directly, ' +
+      'before the next `yield`); keep plain references instead of `WeakRef`.',
+    quickFix: 'None.',
+    example: "const worker = `${os.hostname()}:${process.pid}`;\nprocess.nextTick(() => context.log('done'));",
+    nearMiss: "const worker = yield context.df.callActivity('describeHost'); // an activity may read the host",
+  },
+  'overwritten-export': {
+    id: 'overwritten-export',
+    title: 'Orchestrators exported on module.exports must not be overwritten',
+    defaultSeverity: 'error',
+    flags:
+      'In a file that defines or registers orchestrators: `module.exports.name = ...` (or `exports.name = ...`) of a ' +
+      'generator function or orchestrator, followed later at the top level by `module.exports = ...`, which ' +
+      'replaces the whole exports object; and `exports.name = ...` after `module.exports = ...` (`exports` still ' +
+      'points at the old object). The same order the other way round (`module.exports = f` first, then ' +
+      '`module.exports.name = g`, which adds `name` to `f`) and an overwrite that keeps the old exports ' +
+      '(`module.exports = { ...module.exports, other }`, or an object that has `name` again) are fine.',
+    why:
+      'The function assigned first is no longer exported: a file that requires the module and registers ' +
+      '`require(...).name` registers `undefined` (the app fails at start-up), or a registration through ' +
+      '`module.exports.name` after the overwrite picks up whatever the new object holds under that name.',
+    fix:
+      'Assign `module.exports` once, with every export (`module.exports = { orchestrator, other }`), or assign the ' +
+      'whole object first and add named exports after it with `module.exports.name = ...`.',
+    quickFix: 'None.',
+    example:
+      'module.exports.helloOrchestrator = function* (context) { ... };\nmodule.exports = function* other(context) { ... };',
+    nearMiss:
+      'module.exports = function* main(context) { ... };\nmodule.exports.helloOrchestrator = function* (context) { ... };',
+  },
+  'no-shared-state-read': {
+    id: 'no-shared-state-read',
+    title: 'Orchestrators should not read module-level state that other code changes',
+    defaultSeverity: 'warning',
+    flags:
+      'Reading, from orchestrator code, a module-level `let`/`var` that some function assigns, or a module-level ' +
+      'object, array, `Map` or `Set` that some function mutates (`push`, `set`, `x.y = ...`, `delete`, ...), in the ' +
+      'file that declares it or in the file that reads it (imports from workspace files included). Reported once ' +
+      'per variable and orchestrator, at the first read. A module-level value only changed while the module loads ' +
+      '(top-level code), constants, configuration objects nobody mutates, functions, classes and packages are not ' +
+      'flagged; neither is a variable the orchestrator itself writes (`no-shared-state-write` reports that).',
+    why:
+      'Module state lives as long as the worker process: activities, HTTP functions and other orchestrations ' +
+      'change it between replays, so a replay can read another value than the first run did and take another path.',
+    fix: 'Pass the value in the orchestration input, get it from an activity (recorded in the history), or keep it in a durable entity.',
+    quickFix: 'None.',
+    example:
+      'let maintenance = false; // set by an HTTP function: export function setMaintenance(on) { maintenance = on; }\n' +
+      '// in the orchestrator:\nif (maintenance) return;',
+    nearMiss:
+      'const LIMITS = { retries: 3 }; // never changed\n// in the orchestrator:\nconst retries = LIMITS.retries;',
   },
 };
 

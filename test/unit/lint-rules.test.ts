@@ -150,6 +150,32 @@ const flagged: Record<RuleId, readonly (readonly [string, string?])[]> = {
       "df.app.entity('counter', (context) => { switch (context.df.operationName) { case 'add': break; } });",
     ],
   ],
+  'no-host-state': [
+    ['process.nextTick(() => undefined);'],
+    ['queueMicrotask(() => undefined);'],
+    ['const r = new WeakRef({});'],
+    ['const f = new FinalizationRegistry(() => undefined);'],
+    ['const p = process.pid;'],
+    ['const u = process.uptime();'],
+    ['const m = process.memoryUsage().rss;'],
+    ['const o = performance.timeOrigin;'],
+    ['const h = os.hostname();', "import os from 'node:os';"],
+    ['const l = loadavg();', "import { loadavg } from 'os';"],
+    ['const { pid } = process;'],
+  ],
+  'overwritten-export': [],
+  'no-shared-state-read': [
+    ['if (paused) return;', 'let paused = false;\nexport function pause() { paused = true; }'],
+    [
+      "const v = cache.get('k');",
+      "const cache = new Map<string, number>();\nexport function fill() { cache.set('k', 1); }",
+    ],
+    ['const n = queue.length;', 'const queue: number[] = [];\nexport const enqueue = (x: number) => queue.push(x);'],
+    [
+      'const a = config.mode + config.mode;',
+      "const config = { mode: 'a' };\nexport function setMode(m: string) { config.mode = m; }",
+    ],
+  ],
 };
 
 for (const rule of RULE_IDS) {
