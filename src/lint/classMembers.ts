@@ -122,13 +122,16 @@ function classBinding(cls: ts.ClassLikeDeclaration, statics: boolean): ThisBindi
 
 /**
  * Cheap test before resolving a read of `x.name`: it may run a getter only when `x` is `this`, `super` or a name
- * declared in the code (not a parameter), and the read is not the target of a plain assignment (a setter runs there).
+ * declared in the code (not a parameter), and the read is neither called (`x.m()` is a method call) nor the target
+ * of a plain assignment (a setter runs there).
  */
 export function mayReadGetter(node: ts.Node): node is ts.PropertyAccessExpression {
   if (!ts.isPropertyAccessExpression(node)) return false;
   const parent = node.parent;
   if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken)
     return false;
+  // `x.m()` is followed as a call of method `m` (a getter returning a function is too rare to pay for).
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return false;
   const object = unwrap(node.expression);
   if (object.kind === ts.SyntaxKind.ThisKeyword || object.kind === ts.SyntaxKind.SuperKeyword) return true;
   if (!ts.isIdentifier(object)) return false;

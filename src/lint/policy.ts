@@ -328,7 +328,7 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
       'object, array, `Map` or `Set` that some function mutates (`push`, `set`, `x.y = ...`, `delete`, ...), in the ' +
       'file that declares it or in the file that reads it (imports from workspace files included). Reported once ' +
       'per variable and orchestrator, at the first read. A module-level value only changed while the module loads ' +
-      '(top-level code), constants, configuration objects nobody mutates, functions, classes and packages are not ' +
+      '(top-level code, or a function that only top-level code calls), constants, configuration objects nobody mutates, functions, classes and packages are not ' +
       'flagged; neither is a variable the orchestrator itself writes (`no-shared-state-write` reports that).',
     why:
       'Module state lives as long as the worker process: activities, HTTP functions and other orchestrations ' +

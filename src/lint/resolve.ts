@@ -95,7 +95,9 @@ export class Resolver {
     if (ts.isNewExpression(node)) {
       const target = this.resolve(node.expression, depth + 1);
       if (target?.kind === 'class') return { kind: 'instance', node: target.node, file: target.file };
-      return this.callResult(node.expression, depth);
+      return target?.kind === 'external'
+        ? { kind: 'external', module: target.module, path: [...target.path, '()'] }
+        : undefined;
     }
     if (ts.isAwaitExpression(node)) {
       const inner = this.resolve(node.expression, depth + 1);
