@@ -18,6 +18,7 @@ import {
 } from './asyncRules.js';
 import type { FixKind } from './bannedApis.js';
 import { contextOf, type DurableContext } from './durable.js';
+import { checkDurableNode } from './durableRules.js';
 import { fix, replaceNode } from './fixes.js';
 import { bannedUse, type BannedUse } from './hazards.js';
 import type { Issue } from './issues.js';
@@ -108,6 +109,7 @@ export class Analyzer {
         emit(asWrite(node));
       }
       if (orchestratorCode) this.asyncRules(node, env, depth, emit);
+      if (orchestratorCode) checkDurableNode(node, env, emit);
       ts.forEachChild(node, visit);
     };
     if (fn.body) visit(fn.body);

@@ -15,7 +15,12 @@ export type RuleId =
   | 'unyielded-task'
   | 'no-promise-combinators'
   | 'yield-non-task'
-  | 'no-shared-state-write';
+  | 'no-shared-state-write'
+  | 'uncancelled-timer'
+  | 'unbounded-history'
+  | 'code-after-continue-as-new'
+  | 'replay-unsafe-logging'
+  | 'timer-out-of-range';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */

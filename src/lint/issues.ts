@@ -49,6 +49,16 @@ export function hint(rule: RuleId, df: string): string {
       return `yield only durable tasks (${df}.callActivity(...), ${df}.createTimer(...), ...)`;
     case 'no-shared-state-write':
       return 'keep state in local variables, the orchestration input and output, or a durable entity';
+    case 'uncancelled-timer':
+      return 'cancel it (timer.cancel()) where another task won';
+    case 'unbounded-history':
+      return `do one round per execution: yield the work, then call ${df}.continueAsNew(nextInput) and return`;
+    case 'code-after-continue-as-new':
+      return `return right after ${df}.continueAsNew(...), or do the work before calling it`;
+    case 'replay-unsafe-logging':
+      return `guard it with if (!${df}.isReplaying) { ... }`;
+    case 'timer-out-of-range':
+      return `compute the due time from ${df}.currentUtcDateTime plus a positive delay`;
   }
 }
 

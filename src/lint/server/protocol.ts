@@ -109,6 +109,11 @@ const RULES: Record<RuleId, true> = {
   'no-promise-combinators': true,
   'yield-non-task': true,
   'no-shared-state-write': true,
+  'uncancelled-timer': true,
+  'unbounded-history': true,
+  'code-after-continue-as-new': true,
+  'replay-unsafe-logging': true,
+  'timer-out-of-range': true,
 };
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
