@@ -67,8 +67,11 @@ function scan(loop: Loop): Scan {
     if (ts.isYieldExpression(node)) result.yields = true;
     else if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) result.exits = true;
     else if (ts.isBreakStatement(node) || ts.isContinueStatement(node)) {
-      if (node.label) result.exits = !labelledInside(node, node.label.text, loop);
-      else result.exits = ts.isBreakStatement(node) && !nested;
+      if (node.label) {
+        const label = node.label.text;
+        // `continue` of the loop's own label goes round again; anything else labelled outside leaves it.
+        result.exits = !labelledInside(node, label, loop) && !(ts.isContinueStatement(node) && ownLabel(loop, label));
+      } else result.exits = ts.isBreakStatement(node) && !nested;
     } else if (ts.isCallExpression(node)) result.calls.push(node);
     // A plain `break` inside an inner loop or switch leaves that one, not this loop.
     const inner = nested || ts.isIterationStatement(node, false) || ts.isSwitchStatement(node);
@@ -77,6 +80,14 @@ function scan(loop: Loop): Scan {
   visit(loop.statement, false);
   if (ts.isForStatement(loop) && loop.incrementor) visit(loop.incrementor, false);
   return result;
+}
+
+/** `label: while (true) ...` (labels can stack: `a: b: while ...`). */
+function ownLabel(loop: Loop, label: string): boolean {
+  for (let node: ts.Node = loop.parent; ts.isLabeledStatement(node); node = node.parent) {
+    if (node.label.text === label) return true;
+  }
+  return false;
 }
 
 /** Whether the label a `break`/`continue` names belongs to a statement inside the loop. */

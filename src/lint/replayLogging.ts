@@ -60,6 +60,19 @@ export function checkLogging(call: ts.CallExpression, env: AsyncEnv): Issue | un
  */
 function yieldMayFollow(call: ts.CallExpression, fn: FunctionNode): boolean {
   for (let child: ts.Node = call, node = call.parent; node && child !== fn; child = node, node = node.parent) {
+    // Later in the same statement (`log(), yield task`), or in what a condition leads to (`if (log(x)) yield a;`).
+    if (
+      ts.isExpressionStatement(node) ||
+      ts.isVariableStatement(node) ||
+      ts.isReturnStatement(node) ||
+      ts.isThrowStatement(node)
+    ) {
+      if (yieldsAfter(node, call.getEnd())) return true;
+    } else if (ts.isIfStatement(node) && child === node.expression) {
+      if (yieldsAfter(node, call.getEnd())) return true;
+    } else if (ts.isSwitchStatement(node) && child === node.expression) {
+      if (containsYield(node.caseBlock)) return true;
+    }
     if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
       const statements: readonly ts.Statement[] = node.statements;
       for (let i = statements.indexOf(child as ts.Statement) + 1; i < statements.length; i++) {
@@ -79,6 +92,14 @@ function yieldMayFollow(call: ts.CallExpression, fn: FunctionNode): boolean {
     }
   }
   return false;
+}
+
+/** A `yield` of the generator itself that starts at or after `position`. */
+function yieldsAfter(node: ts.Node, position: number): boolean {
+  if (node.getEnd() <= position) return false;
+  if (ts.isYieldExpression(node) && node.getStart() >= position) return true;
+  if (isFunctionNode(node) || ts.isClassLike(node)) return false;
+  return ts.forEachChild(node, (child) => yieldsAfter(child, position) || undefined) ?? false;
 }
 
 /** A `yield` of the generator itself (not of a function nested in it). */

@@ -303,11 +303,12 @@ test('unbounded-history flags endless loops that yield without continueAsNew', (
     'while (true) { yield* step(context); }',
     "function* step(c) { yield c.df.callActivity('a'); }",
   );
-  // a labelled break of a label inside the loop
+  // a labelled break of a label inside the loop, a labelled continue of the loop itself
   flagged(
     'unbounded-history',
     "while (true) {\n  inner: for (;;) { break inner; }\n  yield context.df.callActivity('poll');\n}",
   );
+  flagged('unbounded-history', "again: while (true) {\n  yield context.df.callActivity('poll');\n  continue again;\n}");
 });
 
 test('unbounded-history: the finding is on the loop keyword with the eternal-orchestration advice', () => {
@@ -474,6 +475,9 @@ test('replay-unsafe-logging flags console and context logs the orchestrator may 
   flagged('replay-unsafe-logging', "if (context.df.getInput()) { console.log('x'); }" + THEN);
   // an unrelated guard
   flagged('replay-unsafe-logging', "const verbose = true;\nif (verbose) console.log('x');" + THEN);
+  // a yield later in the same statement, or in the branches of a condition that logs
+  flagged('replay-unsafe-logging', "console.log('x'), yield context.df.callActivity('a');");
+  flagged('replay-unsafe-logging', "if (console.log('x') === undefined) yield context.df.callActivity('a');");
   // another context name
   const text = `import * as df from 'durable-functions';\ndf.app.orchestration('o', function* (ctx) {\n  ctx.log('x');\n  yield ctx.df.callActivity('a');\n});\n`;
   assert.equal(of('replay-unsafe-logging', lint(text)).length, 1);
@@ -500,6 +504,7 @@ test('replay-unsafe-logging leaves alone guarded logs, last lines, other objects
     "yield context.df.callActivity('a');\nconsole.log('done');\nreturn 1;",
     "try {\n  yield context.df.callActivity('a');\n} catch (e) {\n  context.log('failed');\n}\nreturn 1;",
     "const r = yield context.df.callActivity('a');\nif (!r) { console.warn('no result'); return; }\nyield context.df.callActivity('b');",
+    "const r = yield context.df.callActivity('a');\nif (r) { console.log('done'); } else { yield context.df.callActivity('b'); }\nreturn r;",
     // look-alikes: a local console, a logger object, another parameter's log, the activity context
     "const console = { log: (x) => x };\nconsole.log('x');" + THEN,
     "const logger = { info: (x) => x };\nlogger.info('x');" + THEN,
