@@ -20,6 +20,7 @@ import type { FixKind } from './bannedApis.js';
 import { contextOf, type DurableContext } from './durable.js';
 import { mayReadGetter } from './classMembers.js';
 import { fix, libraryClockFix, replaceNode } from './fixes.js';
+import { checkDurableNode } from './durableRules.js';
 import { bannedUse, type BannedUse } from './hazards.js';
 import type { Issue } from './issues.js';
 import type { Resolver } from './resolve.js';
@@ -113,6 +114,7 @@ export class Analyzer {
         emit(asWrite(node));
       }
       if (orchestratorCode) this.asyncRules(node, env, depth, emit);
+      if (orchestratorCode) checkDurableNode(node, env, emit);
       ts.forEachChild(node, visit);
     };
     if (fn.body) visit(fn.body);

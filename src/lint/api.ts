@@ -20,7 +20,12 @@ export type RuleId =
   | 'unknown-entity-operation'
   | 'no-host-state'
   | 'overwritten-export'
-  | 'no-shared-state-read';
+  | 'no-shared-state-read'
+  | 'uncancelled-timer'
+  | 'unbounded-history'
+  | 'code-after-continue-as-new'
+  | 'replay-unsafe-logging'
+  | 'timer-out-of-range';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */

@@ -61,6 +61,16 @@ export function hint(rule: RuleId, df: string): string {
       return 'assign the whole module.exports first, then add named exports to it (or export one object with both)';
     case 'no-shared-state-read':
       return 'pass the value in the orchestration input, or get it from an activity or a durable entity';
+    case 'uncancelled-timer':
+      return 'cancel it (timer.cancel()) where another task won';
+    case 'unbounded-history':
+      return `do one round per execution: yield the work, then call ${df}.continueAsNew(nextInput) and return`;
+    case 'code-after-continue-as-new':
+      return `return right after ${df}.continueAsNew(...), or do the work before calling it`;
+    case 'replay-unsafe-logging':
+      return `guard it with if (!${df}.isReplaying) { ... }`;
+    case 'timer-out-of-range':
+      return `compute the due time from ${df}.currentUtcDateTime plus a positive delay`;
   }
 }
 

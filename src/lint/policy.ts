@@ -341,6 +341,134 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
     nearMiss:
       'const LIMITS = { retries: 3 }; // never changed\n// in the orchestrator:\nconst retries = LIMITS.retries;',
   },
+  'uncancelled-timer': {
+    id: 'uncancelled-timer',
+    title: 'Timers raced in Task.any must be cancelled when another task wins',
+    defaultSeverity: 'warning',
+    flags:
+      'A timer (`context.df.createTimer`, in a variable or written inline) raced in ' +
+      '`yield context.df.Task.any([...])`, when some path where another task won reaches the end of the ' +
+      'orchestrator (a `return` or the end of the function) without `timer.cancel()`. Understood: ' +
+      '`winner === task` and `!==` tests, `timer.isCompleted`, a cancel before or inside the branch, early returns, ' +
+      'loops, `yield timer` and `continueAsNew` (which discards the timer). Code it cannot follow (the timer passed ' +
+      'to a function or stored, a test of the winner it does not understand, a `try` around the race) is not reported.',
+    why:
+      'durable-functions documents that "all pending timers must be completed or canceled for an orchestration to ' +
+      'complete" (TimerTask reference), and the Durable extension keeps the instance in the Running state after ' +
+      'the orchestrator function has returned, until the timer fires (CreateTimer remarks). A 72-hour approval ' +
+      'timeout keeps an approved request Running for 72 hours, and whatever waits for it to complete (a parent ' +
+      'orchestration, a client polling its status) waits as long.',
+    fix:
+      'Cancel the timer where another task won: `if (winner === approval) { timeout.cancel(); ... }`, or ' +
+      '`if (!timeout.isCompleted) timeout.cancel();` before returning.',
+    quickFix:
+      'Inserts `timer.cancel();` at the start of the branch where another task won (a single-statement branch gets ' +
+      'braces), when one such place covers every path. None for a timer written inline in the array.',
+    example:
+      'const timeout = context.df.createTimer(deadline);\n' +
+      'const winner = yield context.df.Task.any([approval, timeout]);\n' +
+      "if (winner === approval) return 'approved'; // timeout still pending\n" +
+      "return 'timed out';",
+    nearMiss:
+      'const winner = yield context.df.Task.any([approval, timeout]);\n' +
+      "if (winner === approval) { timeout.cancel(); return 'approved'; }\n" +
+      "return 'timed out';",
+  },
+  'unbounded-history': {
+    id: 'unbounded-history',
+    title: 'Endless loops must restart with continueAsNew',
+    defaultSeverity: 'warning',
+    flags:
+      'A loop that never ends (`while (true)`, `for (;;)`, `do ... while (true)`, with no `break`, `return` or ' +
+      '`throw` that leaves it) and yields durable tasks, with no `continueAsNew` in it or in a workspace function ' +
+      'it calls.',
+    why:
+      'Every yielded task adds events to the orchestration history, and the orchestrator replays the whole history ' +
+      'each time it wakes up. The Durable Functions documentation on eternal orchestrations warns that an ' +
+      'orchestrator in an infinite loop that keeps scheduling work makes the history grow critically large and ' +
+      'causes significant performance problems: replays get slower, memory grows, and the instance eventually fails.',
+    fix:
+      'Write an eternal orchestration: do one round of work, `yield` it, then call ' +
+      '`context.df.continueAsNew(nextInput)` and `return`. The instance restarts with the same id and an empty history.',
+    quickFix: 'None (the loop has to become a restart).',
+    example: "while (true) {\n  yield context.df.callActivity('cleanup');\n  yield context.df.createTimer(nextRun);\n}",
+    nearMiss:
+      "yield context.df.callActivity('cleanup');\nyield context.df.createTimer(nextRun);\n" +
+      'context.df.continueAsNew(input);\nreturn;\n' +
+      'while (context.df.currentUtcDateTime < expiry) { ... } // a monitor that ends',
+  },
+  'code-after-continue-as-new': {
+    id: 'code-after-continue-as-new',
+    title: 'No durable work after continueAsNew',
+    defaultSeverity: 'warning',
+    flags:
+      'A statement after `context.df.continueAsNew(...)` on the same path that yields (`yield ...`, ' +
+      '`const x = yield ...`, `return yield ...`) or calls `signalEntity` or `continueAsNew` again. The path is ' +
+      'followed out of blocks and `if` branches, past statements that certainly go on (no `return`, `throw`, ' +
+      '`break` or `continue` in them); it stops at loops, `switch` and `try`.',
+    why:
+      '`continueAsNew` does not stop the orchestrator. durable-functions records the restart and sets ' +
+      '`willContinueAsNew`; from then on its executor records no actions (`addToActions` and ' +
+      '`recordFireAndForgetAction` do nothing) and ends the execution at the next `yield`. So a task yielded after ' +
+      'it is never scheduled, the code after that `yield` never runs, and entity signals (or a second ' +
+      '`continueAsNew`) are dropped, all silently. It is a warning because the dropped work is sometimes work that ' +
+      'was only meant for the other path.',
+    fix: 'Do the work before `continueAsNew`, and `return` right after it.',
+    quickFix:
+      'Inserts `return;` on the continueAsNew path before the work that would be dropped (right before it in the ' +
+      'same block, else at the end of the block holding `continueAsNew`); offered when that work is a `yield`.',
+    example: "context.df.continueAsNew(next);\nyield context.df.callActivity('report', next);",
+    nearMiss:
+      "yield context.df.callActivity('report', next);\ncontext.df.continueAsNew(next);\n" +
+      "context.df.setCustomStatus('restarting'); // plain code after it runs\nreturn;",
+  },
+  'replay-unsafe-logging': {
+    id: 'replay-unsafe-logging',
+    title: 'Log only when not replaying',
+    defaultSeverity: 'info',
+    flags:
+      "`console.log`/`info`/`warn`/`error`/`debug`/`trace`/`dir`/`table` and the orchestration context's " +
+      '`log`/`trace`/`debug`/`info`/`warn`/`error` in orchestrator code, unless a condition that reads ' +
+      '`isReplaying` guards them: an enclosing `if`, `? :`, `&&` or `||`, or an earlier ' +
+      '`if (context.df.isReplaying) return;` (directly, through a constant, or in a workspace function it calls).',
+    why:
+      'The orchestrator runs again from the start on every replay, and so do its log calls: a line before the third ' +
+      '`yield` is logged at least three times. In durable-functions v3 the orchestration context is the Azure ' +
+      'Functions InvocationContext with `df` added; its log methods go to the host as they are (there is no ' +
+      'replay-safe logger as in .NET), so the guard is up to the code.',
+    fix: 'Guard the log with `if (!context.df.isReplaying)`.',
+    quickFix:
+      "Wraps the log statement in `if (!context.df.isReplaying) { ... }`, with the orchestrator's own context name.",
+    example: 'context.log(`Processing order ${orderId}`);',
+    nearMiss: 'if (!context.df.isReplaying) context.log(`Processing order ${orderId}`);',
+  },
+  'timer-out-of-range': {
+    id: 'timer-out-of-range',
+    title: 'Timer due times must be valid future dates',
+    defaultSeverity: 'warning',
+    flags:
+      '`createTimer` with a due time that is known without running the code and certainly wrong: an Invalid Date ' +
+      "(`new Date('garbage')`, `new Date(NaN)`), a date more than a day before the time of linting (`new Date(0)`, " +
+      "`new Date('2020-01-01')`), a time before the orchestration's own " +
+      '(`new Date(context.df.currentUtcDateTime.getTime() - 60_000)`), a date after 9999-12-31, or a number or ' +
+      'string instead of a Date (`createTimer(60_000)`). Due times computed at run time are never reported.',
+    why:
+      'A timer due in the past fires at once, so the wait it stands for never happens. durable-functions rejects ' +
+      'anything but a Date with a TypeError ("fireAt: Expected valid Date object"). An Invalid Date (sent as ' +
+      '`null`) or a date after 9999-12-31 cannot be held by the Durable extension, which keeps due times as .NET ' +
+      'DateTime values. There is no maximum duration: durable-functions v3 splits long timers itself (LongTimerTask, ' +
+      'with the maximumShortTimerDuration and longRunningTimerIntervalDuration the extension sends), although the ' +
+      'timers documentation still says JavaScript timers are limited to six days, which held before long-timer ' +
+      'support (extensions without replay schema V3).',
+    fix: 'Compute the due time from `context.df.currentUtcDateTime` plus a positive delay.',
+    quickFix: 'None (the intended time is not known).',
+    example:
+      'yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() - 60_000));\n' +
+      "yield context.df.createTimer(new Date('2020-01-01'));",
+    nearMiss:
+      'yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));\n' +
+      'yield context.df.createTimer(new Date(input.deadline)); // computed at run time',
+  },
 };
 
 /** In catalogue order. */
