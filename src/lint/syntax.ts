@@ -2,7 +2,7 @@
  * Parsing and small syntax helpers over the TypeScript AST (no type checker: a file is parsed on its own, which keeps
  * a keystroke cheap). Positions are converted to the contract's 1-based lines and UTF-16 columns here only.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Range } from './api.js';
 
 /** Extensions the linter reads; declaration files (`.d.ts`) are skipped by `isLintable`. */
@@ -65,16 +65,20 @@ export type FunctionNode =
   | ts.SetAccessorDeclaration
   | ts.ConstructorDeclaration;
 
+/** By kind, not by the `ts.isX` chain: the scope walk asks this of every ancestor of every reference it resolves. */
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isConstructorDeclaration(node)
-  );
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.Constructor:
+      return true;
+    default:
+      return false;
+  }
 }
 
 export function isGenerator(fn: FunctionNode): boolean {
