@@ -5,7 +5,7 @@
  * workspace, or an opaque local value. Calls into a package yield a "derived" reference (`new Pool().query` is in
  * `pg`), so clients created from a banned module are recognised too.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { lookup, moduleDecl, type Decl } from './scopes.js';
 import {
   isFunctionNode,
