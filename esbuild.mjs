@@ -7,17 +7,21 @@ const production = process.argv.includes('--production');
 
 /** Each entry becomes dist/<name>.js, a self-contained CommonJS bundle for Node 20. */
 const entries = {
+  // The `bin`: `lint` straight to dist/lint.js, anything else to dist/cli-program.js (commander and the emulator).
   cli: 'src/cli.ts',
+  'cli-program': 'src/cliProgram.ts',
   // The app worker runs in its own process; it must never be bundled into the engine.
   worker: 'src/emulator/host/workerMain.ts',
   // The VS Code extension; `vscode` is provided by the extension host.
   extension: 'src/extension/main.ts',
-  // The linter's language server, started by the extension's language client in its own process (over IPC).
-  'lint-server': 'src/lint/server/main.ts',
-  // The lint CLI: src/cli.ts requires it at run time for `lint` only (it carries the TypeScript compiler, which the
-  // emulator's start-up must not load).
+  // The linter's language server, started by the extension's language client in its own process (over IPC): a small
+  // entry that loads the server (with the TypeScript compiler) through V8's code cache (src/lint/codeCache.ts).
+  'lint-server': 'src/lint/server/boot.ts',
+  'lint-server-main': 'src/lint/server/main.ts',
+  // The lint CLI: src/lintCommand.ts loads it at run time for `lint` only, through the code cache (it carries the
+  // TypeScript compiler, which the emulator's start-up must not load).
   lint: 'src/lint/cliMain.ts',
-  // The replay check (src/cli.ts requires it at run time for `replay-check` only) and the replay worker process.
+  // The replay check (src/cliProgram.ts requires it at run time for `replay-check` only) and the replay worker process.
   replay: 'src/debugger/replayEntry.ts',
   // The replay debugger's DAP adapter over stdio (the extension runs the same session inline).
   'debug-adapter': 'src/debugger/dap/adapterMain.ts',
