@@ -6,6 +6,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
+export interface Diagnostic {
+  code?: unknown;
+  message: string;
+}
+
 interface Message {
   id?: number | string;
   method?: string;
@@ -60,13 +65,26 @@ export class StdioLanguageServer {
     this.notify('initialized', {});
   }
 
-  /** Opens a file's text and pulls its diagnostics. */
-  async diagnostics(file: string, text: string): Promise<{ items: { code?: unknown; message: string }[] }> {
+  open(file: string, text: string): void {
     const uri = pathToFileURL(file).href;
     this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
-    return (await this.request('textDocument/diagnostic', { textDocument: { uri } })) as {
-      items: { code?: unknown; message: string }[];
-    };
+  }
+
+  /** The buffer's whole new text (`version` counts up from 2). */
+  change(file: string, text: string, version: number): void {
+    const uri = pathToFileURL(file).href;
+    this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  async pull(file: string): Promise<{ items: Diagnostic[] }> {
+    const uri = pathToFileURL(file).href;
+    return (await this.request('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diagnostic[] };
+  }
+
+  /** Opens a file's text and pulls its diagnostics. */
+  async diagnostics(file: string, text: string): Promise<{ items: Diagnostic[] }> {
+    this.open(file, text);
+    return this.pull(file);
   }
 
   /** `shutdown` and `exit`, as an editor closing; resolves with the exit code. */
