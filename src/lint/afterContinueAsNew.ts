@@ -10,7 +10,7 @@
  * through (no `return`, `throw`, `break`, `continue` in them); it stops at loops, `switch`, `try` and function ends.
  * The statement reported yields (or signals) unconditionally.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix } from './api.js';
 import type { AsyncEnv } from './asyncRules.js';
 import { isDfCall } from './dfCalls.js';

@@ -5,7 +5,7 @@
  * orchestration slows down and grows until it fails. Loops with a condition (monitors:
  * `while (currentUtcDateTime < expiry)`) and loops that may exit are left alone.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { AsyncEnv } from './asyncRules.js';
 import type { Issue } from './issues.js';
 import { enclosingFunction, isFunctionNode, isGenerator } from './syntax.js';

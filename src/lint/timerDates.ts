@@ -6,7 +6,7 @@
  * timers itself (LongTimerTask, using the `maximumShortTimerDuration` and `longRunningTimerIntervalDuration` the
  * extension sends), so a due time months away is fine.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isDfCall } from './dfCalls.js';
 import { isDfExpression } from './durable.js';
 import type { Issue } from './issues.js';
