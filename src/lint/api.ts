@@ -17,7 +17,8 @@ export type RuleId =
   | 'yield-non-task'
   | 'no-shared-state-write'
   | 'unknown-function'
-  | 'unknown-entity-operation';
+  | 'unknown-entity-operation'
+  | 'activity-input-type';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */

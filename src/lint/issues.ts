@@ -24,6 +24,8 @@ export interface Issue {
   readonly fixes: readonly Fix[];
   /** The whole message, when the rule words it itself (it then ignores the orchestrator's context name). */
   readonly text?: string;
+  /** Places elsewhere the finding refers to (the parameter of the handler a call does not fit). */
+  readonly related?: readonly { readonly node: ts.Node; readonly message: string }[];
 }
 
 /** The rule's advice, in terms of the orchestrator's `df` expression (`context.df`, `ctx.df`, `df`). */
@@ -55,6 +57,8 @@ export function hint(rule: RuleId, df: string): string {
       return 'register it with df.app.activity/orchestration/entity, fix the name, or declare it in the settings';
     case 'unknown-entity-operation':
       return "handle the operation in the entity's code, or fix the name";
+    case 'activity-input-type':
+      return "pass what the function takes, or change the handler's declared type";
   }
 }
 

@@ -150,6 +150,12 @@ const flagged: Record<RuleId, readonly (readonly [string, string?])[]> = {
       "df.app.entity('counter', (context) => { switch (context.df.operationName) { case 'add': break; } });",
     ],
   ],
+  'activity-input-type': [
+    [
+      "yield context.df.callActivity('sayHello', 42);",
+      "df.app.activity('sayHello', { handler: (name: string) => name });",
+    ],
+  ],
 };
 
 for (const rule of RULE_IDS) {

@@ -1,0 +1,294 @@
+/**
+ * A TypeScript type checker over the few workspace files the type rules ask about (a call site's file and its
+ * handler's file, with what they import), not over the workspace: the linter parses each file on its own, and only
+ * these files get a program. The program reuses the SourceFiles the Workspace parsed (TypeScript binds them once;
+ * binding is kept on the SourceFile), is built once per workspace generation when asked, with the previous program
+ * for structure reuse, and its checker does only the work asked of it (types are computed lazily).
+ *
+ * What the program sees:
+ * - lib: TypeScript's own es5/es2015 lib files (no DOM, no later editions), from `dist/typescript-lib` next to the
+ *   bundles (esbuild.mjs copies them) or the typescript package; without them there is no checker and no finding.
+ * - modules: relative imports through the Workspace (unsaved buffers included); from packages only `durable-functions`
+ *   and `@azure/functions` (they type the orchestration context, `getInput<T>()` and handlers), read from the app's
+ *   node_modules when present. Other packages, Node's built-in modules and `@types` are not loaded (their
+ *   declarations would cost more to parse than the workspace): what comes from them is an error type, which the
+ *   rules treat as unknown.
+ * - options: strict, fixed (not the app's tsconfig): the rules decide about null and undefined themselves.
+ */
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import libFiles from './typeLibs.json';
+import type { Workspace } from './workspace.js';
+
+/** The lib files the program starts from; their `/// <reference lib>` pull in the rest (esbuild.mjs copies them all). */
+export const LIB_FILES: readonly string[] = libFiles;
+
+/** Packages whose declarations are read from node_modules. */
+export const TYPED_PACKAGES: ReadonlySet<string> = new Set(['durable-functions', '@azure/functions']);
+
+const OPTIONS: ts.CompilerOptions = {
+  lib: [...LIB_FILES],
+  types: [],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  allowJs: false,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowImportingTsExtensions: true,
+  esModuleInterop: true,
+  jsx: ts.JsxEmit.Preserve,
+};
+
+const TS_SOURCE = /\.(?:ts|tsx|mts|cts)$/i;
+const DECLARATION = /\.d\.(?:[mc]?ts|[^.]+\.ts)$/i;
+const BUILTINS: ReadonlySet<string> = new Set(builtinModules);
+
+/** A TypeScript source file of the workspace (not a declaration file): the files whose types the rules check. */
+export function isTypeScriptSource(file: string): boolean {
+  return TS_SOURCE.test(file) && !DECLARATION.test(file);
+}
+
+/** Where the lib files are: next to the bundle, else in the typescript package (tests); undefined if neither. */
+export function findLibDirectory(): string | undefined {
+  const candidates = [path.join(__dirname, 'typescript-lib'), path.dirname(ts.getDefaultLibFilePath(OPTIONS))];
+  return candidates.find((dir) => LIB_FILES.every((file) => fs.existsSync(path.join(dir, file))));
+}
+
+/** Lib files parsed once per process (they never change); keyed by path. */
+const libSources = new Map<string, ts.SourceFile | undefined>();
+const libFileSet = new WeakSet<ts.SourceFile>();
+
+/** Whether a file is one of TypeScript's lib files (`Date`, `Map`, `Promise` are declared there). */
+export function isLibFile(sf: ts.SourceFile): boolean {
+  return libFileSet.has(sf);
+}
+
+function parseDeclaration(file: string, text: string): ts.SourceFile {
+  // Declarations need no JSDoc (it is comments only in TypeScript), and skipping it makes parsing several times faster.
+  return ts.createSourceFile(
+    file,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    false,
+  );
+}
+
+/** TypeScript's path form (forward slashes) and the workspace's (the platform's). */
+function toTs(file: string): string {
+  return file.replace(/\\/g, '/');
+}
+
+/** The package a bare specifier names: `@scope/name` or `name`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+function isBare(specifier: string): boolean {
+  return !specifier.startsWith('.') && !path.isAbsolute(specifier);
+}
+
+export class TypeService {
+  private program: ts.Program | undefined;
+  private checker: ts.TypeChecker | undefined;
+  /** The workspace generation the program was built at (or found still valid at). */
+  private builtAt = -1;
+  /** What the next program is built from: the files a lint announced (`want`), then those asked for. */
+  private readonly wanted = new Set<string>();
+  /** Files invalidated since the program was built. */
+  private readonly changed = new Set<string>();
+  /** Declaration files of packages (and of the workspace), parsed once per text. */
+  private readonly declarations = new Map<string, { text: string; sf: ts.SourceFile }>();
+  /** Module resolutions by containing folder and specifier; cleared when a probed file appears or disappears. */
+  private readonly resolutions = new Map<string, ts.ResolvedModuleFull | undefined>();
+  /** Whether each path module resolution probed existed. */
+  private readonly probed = new Map<string, boolean>();
+  /** Lets TypeScript remember package.json lookups (it reads them for files under node_modules on every build). */
+  private resolutionCache = ts.createModuleResolutionCache('/', (file) => file, OPTIONS);
+  private readonly host: ts.CompilerHost;
+  /** Programs built so far (tests check that a lint of many files builds one). */
+  builds = 0;
+
+  private readonly libDir: string | undefined;
+
+  /** `libDir`: where the lib files are (default: found next to the bundle or in the typescript package; null: none). */
+  constructor(
+    private readonly workspace: Workspace,
+    libDir: string | null = findLibDirectory() ?? null,
+  ) {
+    this.libDir = libDir ?? undefined;
+    this.host = this.createHost(libDir ?? '/');
+  }
+
+  /** Whether a checker can be had at all (the lib files were found). */
+  get available(): boolean {
+    return this.libDir !== undefined;
+  }
+
+  /** The file's text changed (or it appeared or went): the next checker is built anew. */
+  invalidate(file: string): void {
+    this.changed.add(path.resolve(file));
+  }
+
+  /**
+   * The files the coming queries will ask about (a lint announces them all first): a program that lacks one is built
+   * with all of them, so one program serves a CLI run instead of one per file, and a keystroke's program holds just
+   * the edited file's (a small program is cheap to rebuild).
+   */
+  want(files: Iterable<string>): void {
+    this.wanted.clear();
+    for (const file of files) if (isTypeScriptSource(file)) this.wanted.add(path.resolve(file));
+  }
+
+  /**
+   * A checker over a program that holds `files` (absolute paths of TypeScript sources) as the workspace has them now;
+   * undefined without lib files, or when a file is not a TypeScript source of the workspace.
+   */
+  checkerFor(files: readonly string[]): ts.TypeChecker | undefined {
+    if (!this.available) return undefined;
+    const keys = files.map((file) => path.resolve(file));
+    if (!keys.every(isTypeScriptSource)) return undefined;
+    if (this.isCurrent() && keys.every((key) => this.holds(key))) return this.checker;
+    for (const key of keys) this.wanted.add(key);
+    this.build();
+    return keys.every((key) => this.holds(key)) ? this.checker : undefined;
+  }
+
+  /** Whether the program still stands for the workspace: nothing in it, nor any probed path, changed since. */
+  private isCurrent(): boolean {
+    if (!this.program) return false;
+    if (this.builtAt === this.workspace.generation) return true;
+    for (const file of this.changed) {
+      if (this.probed.has(file) || this.program.getSourceFile(toTs(file))) return false;
+    }
+    this.changed.clear();
+    this.builtAt = this.workspace.generation;
+    return true;
+  }
+
+  private holds(file: string): boolean {
+    const source = this.workspace.source(file);
+    return !!source && this.program?.getSourceFile(toTs(file)) === source.sf;
+  }
+
+  private build(): void {
+    let oldProgram = this.program;
+    for (const file of this.changed) {
+      const known = this.probed.get(file);
+      if (known !== undefined && known !== (this.workspace.text(file) !== undefined)) {
+        // A file appeared or went: any import may resolve differently now.
+        this.resolutions.clear();
+        this.probed.clear();
+        this.resolutionCache = ts.createModuleResolutionCache('/', (file) => file, OPTIONS);
+        oldProgram = undefined;
+        break;
+      }
+    }
+    this.changed.clear();
+    const roots = [...this.wanted].filter((root) => this.workspace.text(root) !== undefined);
+    this.program = ts.createProgram({
+      rootNames: roots.sort().map(toTs),
+      options: OPTIONS,
+      host: this.host,
+      ...(oldProgram ? { oldProgram } : {}),
+    });
+    // TypeScript names a SourceFile by the path it asked for (forward slashes); the linter's own are platform paths.
+    if (path.sep !== '/') {
+      for (const sf of this.program.getSourceFiles()) {
+        const source = this.workspace.source(path.resolve(sf.fileName));
+        if (source?.sf === sf) sf.fileName = source.path;
+      }
+    }
+    this.checker = this.program.getTypeChecker();
+    this.builds++;
+    this.builtAt = this.workspace.generation;
+  }
+
+  private exists(file: string): boolean {
+    const key = path.resolve(file);
+    if (this.libDir && path.dirname(key) === this.libDir) return fs.existsSync(key);
+    const found = this.workspace.text(key) !== undefined;
+    this.probed.set(key, found);
+    return found;
+  }
+
+  private read(file: string): string | undefined {
+    const key = path.resolve(file);
+    if (this.libDir && path.dirname(key) === this.libDir) return fs.readFileSync(key, 'utf8');
+    return this.workspace.text(key);
+  }
+
+  private sourceFile(fileName: string): ts.SourceFile | undefined {
+    const key = path.resolve(fileName);
+    if (this.libDir && path.dirname(key) === this.libDir) {
+      if (!libSources.has(key)) {
+        let text: string | undefined;
+        try {
+          text = fs.readFileSync(key, 'utf8');
+        } catch {
+          text = undefined;
+        }
+        const sf = text === undefined ? undefined : parseDeclaration(toTs(key), text);
+        if (sf) libFileSet.add(sf);
+        libSources.set(key, sf);
+      }
+      return libSources.get(key);
+    }
+    if (isTypeScriptSource(key)) return this.workspace.source(key)?.sf;
+    const text = this.workspace.text(key);
+    if (text === undefined) return undefined;
+    const cached = this.declarations.get(key);
+    if (cached?.text === text) return cached.sf;
+    const sf = parseDeclaration(toTs(key), text);
+    this.declarations.set(key, { text, sf });
+    return sf;
+  }
+
+  private resolve(specifier: string, containingFile: string): ts.ResolvedModuleFull | undefined {
+    if (isBare(specifier)) {
+      const name = specifier.startsWith('node:') ? specifier : packageOf(specifier);
+      if (!TYPED_PACKAGES.has(name) || BUILTINS.has(name)) return undefined;
+    }
+    const key = `${path.dirname(containingFile)}\0${specifier}`;
+    if (this.resolutions.has(key)) return this.resolutions.get(key);
+    const resolved = ts.resolveModuleName(specifier, containingFile, OPTIONS, {
+      fileExists: (file) => this.exists(file),
+      readFile: (file) => this.read(file),
+      getCurrentDirectory: () => path.dirname(containingFile),
+      useCaseSensitiveFileNames: true,
+    }).resolvedModule;
+    // Only TypeScript: sources of the workspace and declaration files (JavaScript is not in the program).
+    const usable = resolved && (isTypeScriptSource(resolved.resolvedFileName) || resolved.extension.startsWith('.d.'));
+    this.resolutions.set(key, usable ? resolved : undefined);
+    return usable ? resolved : undefined;
+  }
+
+  private createHost(libDir: string): ts.CompilerHost {
+    return {
+      getSourceFile: (fileName) => this.sourceFile(fileName),
+      getDefaultLibFileName: () => toTs(path.join(libDir, 'lib.d.ts')),
+      getDefaultLibLocation: () => toTs(libDir),
+      writeFile: () => undefined,
+      getCurrentDirectory: () => toTs(path.resolve('/')),
+      getCanonicalFileName: (file) => file,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => '\n',
+      fileExists: (file) => this.exists(file),
+      readFile: (file) => this.read(file),
+      directoryExists: () => true,
+      getDirectories: () => [],
+      resolveModuleNameLiterals: (literals, containingFile) =>
+        literals.map((literal) => {
+          const resolvedModule = this.resolve(literal.text, path.resolve(containingFile));
+          return { resolvedModule };
+        }),
+      getModuleResolutionCache: () => this.resolutionCache,
+      resolveTypeReferenceDirectiveReferences: (references) =>
+        references.map(() => ({ resolvedTypeReferenceDirective: undefined })),
+    };
+  }
+}
