@@ -46,6 +46,12 @@ interface Candidate {
   readonly input: ts.Expression | undefined;
   /** `const x: T = yield <call>`, when the handler can tell what it gives. */
   readonly expected: (ts.VariableDeclaration & { readonly type: ts.TypeNode }) | undefined;
+  /**
+   * The text of the activity's input annotation when it is standalone (`{ id: string; count: number }`: no names)
+   * and nothing else is asked of the handler: the program then declares the text instead of holding the handler's
+   * file, which saves binding it.
+   */
+  readonly standalone: string | undefined;
 }
 
 /** A type a handler declares, and where (the related location of a finding). */
@@ -60,6 +66,8 @@ export class InputTypes {
   /** Candidates per parsed file, valid for one workspace generation (handlers resolve across files). */
   private candidates = new Map<ts.SourceFile, readonly Candidate[]>();
   private generation = -1;
+  /** Files the checker failed on, as parsed then. */
+  private readonly failed = new WeakSet<ts.SourceFile>();
 
   constructor(
     private readonly workspace: Workspace,
@@ -76,29 +84,40 @@ export class InputTypes {
   prepare(files: readonly string[]): void {
     if (!this.types.available) return;
     const wanted: string[] = [];
+    const types: string[] = [];
     for (const file of files) {
       const source = this.sourceOf(file);
       if (!source) continue;
       const found = this.candidatesOf(source);
-      if (found.length > 0) wanted.push(source.path, ...found.map((candidate) => candidate.handler.file.path));
+      if (found.length === 0) continue;
+      wanted.push(source.path, ...handlerFiles(found));
+      types.push(...standaloneTypes(found));
     }
-    this.types.want(wanted);
+    this.types.want(wanted, types);
   }
 
   issues(file: SourceInfo): Issue[] {
-    if (!this.types.available || !this.sourceOf(file.path)) return [];
+    if (!this.types.available || this.failed.has(file.sf) || !this.sourceOf(file.path)) return [];
     const found = this.candidatesOf(file);
     if (found.length === 0) return [];
-    const checker = this.types.checkerFor([file.path, ...found.map((candidate) => candidate.handler.file.path)]);
-    if (!checker) return [];
-    const issues: Issue[] = [];
-    for (const candidate of found) {
-      const input = candidate.input && this.inputIssue(checker, candidate, candidate.input);
-      if (input) issues.push(input);
-      const result = candidate.expected && this.resultIssue(checker, candidate, candidate.expected);
-      if (result) issues.push(result);
+    try {
+      const checker = this.types.checkerFor([file.path, ...handlerFiles(found)], standaloneTypes(found));
+      if (!checker) return [];
+      const issues: Issue[] = [];
+      for (const candidate of found) {
+        const input = candidate.input && this.inputIssue(checker, candidate, candidate.input);
+        if (input) issues.push(input);
+        const result = candidate.expected && this.resultIssue(checker, candidate, candidate.expected);
+        if (result) issues.push(result);
+      }
+      return issues;
+    } catch {
+      // TypeScript's checker failing on unusual code must not take the other rules down: no finding for the file
+      // until it changes, and a fresh program for the others (the failed one may be left inconsistent).
+      this.failed.add(file.sf);
+      this.types.reset();
+      return [];
     }
-    return issues;
   }
 
   /** The file, if it is a TypeScript source that mentions a call the rule checks. */
@@ -153,15 +172,19 @@ export class InputTypes {
     const expected =
       declaration && (method.kind === 'orchestration') === isGenerator(handler.fn) ? declaration : undefined;
     if (!input && !expected) return undefined;
-    return { call, kind: method.kind, name, handler, input, expected };
+    const annotation = method.kind === 'activity' && !expected ? inputParameter(handler.fn)?.type : undefined;
+    const standalone = annotation && isStandalone(annotation) ? annotation.getText() : undefined;
+    return { call, kind: method.kind, name, handler, input, expected, standalone };
   }
 
   private inputIssue(checker: ts.TypeChecker, candidate: Candidate, arg: ts.Expression): Issue | undefined {
     const takes =
-      candidate.kind === 'activity'
-        ? activityInput(checker, candidate.handler.fn)
-        : orchestratorInput(checker, candidate.handler.fn);
-    if (!takes) return undefined;
+      candidate.kind === 'orchestration'
+        ? orchestratorInput(checker, candidate.handler.fn)
+        : candidate.standalone !== undefined
+          ? this.standaloneInput(candidate.handler.fn, candidate.standalone)
+          : activityInput(checker, candidate.handler.fn);
+    if (!takes || takes.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
     const passed = checker.getTypeAtLocation(arg);
     const mismatch = certainMismatch(checker, passed, takes.type);
     if (!mismatch) return undefined;
@@ -181,6 +204,12 @@ export class InputTypes {
       fixes: [],
       related: [{ node: takes.at, message: `${called} takes ${taken}` }],
     };
+  }
+
+  private standaloneInput(fn: FunctionNode, text: string): Declared | undefined {
+    const param = inputParameter(fn);
+    const type = this.types.typeOf(text);
+    return param?.type && type && { type, at: param, annotation: param.type };
   }
 
   private resultIssue(
@@ -213,6 +242,65 @@ export class InputTypes {
       related: [{ node: gives.at, message: `${called} returns ${returned}` }],
     };
   }
+}
+
+function handlerFiles(candidates: readonly Candidate[]): string[] {
+  return candidates.filter((candidate) => candidate.standalone === undefined).map((c) => c.handler.file.path);
+}
+
+function standaloneTypes(candidates: readonly Candidate[]): string[] {
+  return candidates.flatMap((candidate) => (candidate.standalone === undefined ? [] : [candidate.standalone]));
+}
+
+/** Type syntax that holds no name (keywords, literals, object literal types, arrays, tuples, unions, templates). */
+function isStandalone(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.AnyKeyword:
+    case ts.SyntaxKind.UnknownKeyword:
+    case ts.SyntaxKind.NumberKeyword:
+    case ts.SyntaxKind.BigIntKeyword:
+    case ts.SyntaxKind.ObjectKeyword:
+    case ts.SyntaxKind.BooleanKeyword:
+    case ts.SyntaxKind.StringKeyword:
+    case ts.SyntaxKind.UndefinedKeyword:
+    case ts.SyntaxKind.NeverKeyword:
+    case ts.SyntaxKind.VoidKeyword:
+    case ts.SyntaxKind.LiteralType:
+    case ts.SyntaxKind.TemplateLiteralType:
+    case ts.SyntaxKind.TemplateLiteralTypeSpan:
+    case ts.SyntaxKind.TemplateHead:
+    case ts.SyntaxKind.TemplateMiddle:
+    case ts.SyntaxKind.TemplateTail:
+    case ts.SyntaxKind.ArrayType:
+    case ts.SyntaxKind.TupleType:
+    case ts.SyntaxKind.NamedTupleMember:
+    case ts.SyntaxKind.OptionalType:
+    case ts.SyntaxKind.RestType:
+    case ts.SyntaxKind.UnionType:
+    case ts.SyntaxKind.IntersectionType:
+    case ts.SyntaxKind.ParenthesizedType:
+    case ts.SyntaxKind.TypeOperator:
+    case ts.SyntaxKind.TypeLiteral:
+    case ts.SyntaxKind.PropertySignature:
+    case ts.SyntaxKind.QuestionToken:
+    case ts.SyntaxKind.ReadonlyKeyword:
+    case ts.SyntaxKind.Identifier: // a property's or tuple member's name (type names are TypeReferences)
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NumericLiteral:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NullKeyword:
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      break;
+    default:
+      return false;
+  }
+  let standalone = true;
+  ts.forEachChild(node, (child) => {
+    if (standalone && !isStandalone(child)) standalone = false;
+  });
+  return standalone;
 }
 
 /** The first parameter, TypeScript's `this` parameter aside. */

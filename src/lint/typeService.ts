@@ -99,6 +99,11 @@ export class TypeService {
   private builtAt = -1;
   /** What the next program is built from: the files a lint announced (`want`), then those asked for. */
   private readonly wanted = new Set<string>();
+  /** Standalone type texts (`{ id: string }`: no names, so they mean the same anywhere) the next program declares. */
+  private readonly wantedTypes = new Set<string>();
+  /** The module of the program that declares them (`type T0 = <text>;`), and each text's alias. */
+  private declared: { sf: ts.SourceFile; aliases: ReadonlyMap<string, ts.TypeAliasDeclaration> } | undefined;
+  private readonly declaredPath = path.resolve('/', '.durable-lint-types', 'declared.ts');
   /** Files invalidated since the program was built. */
   private readonly changed = new Set<string>();
   /** Declaration files of packages (and of the workspace), parsed once per text. */
@@ -129,33 +134,60 @@ export class TypeService {
     return this.libDir !== undefined;
   }
 
+  /** Forgets the program: the next checker is built from scratch (after the checker failed). */
+  reset(): void {
+    this.program = undefined;
+    this.checker = undefined;
+  }
+
   /** The file's text changed (or it appeared or went): the next checker is built anew. */
   invalidate(file: string): void {
     this.changed.add(path.resolve(file));
   }
 
   /**
-   * The files the coming queries will ask about (a lint announces them all first): a program that lacks one is built
-   * with all of them, so one program serves a CLI run instead of one per file, and a keystroke's program holds just
-   * the edited file's (a small program is cheap to rebuild).
+   * The files and standalone types the coming queries will ask about (a lint announces them all first): a program
+   * that lacks one is built with all of them, so one program serves a CLI run instead of one per file, and a
+   * keystroke's program holds just the edited file's (a small program is cheap to rebuild).
    */
-  want(files: Iterable<string>): void {
+  want(files: Iterable<string>, types: Iterable<string> = []): void {
     this.wanted.clear();
     for (const file of files) if (isTypeScriptSource(file)) this.wanted.add(path.resolve(file));
+    this.wantedTypes.clear();
+    for (const type of types) this.wantedTypes.add(type);
   }
 
   /**
-   * A checker over a program that holds `files` (absolute paths of TypeScript sources) as the workspace has them now;
-   * undefined without lib files, or when a file is not a TypeScript source of the workspace.
+   * A checker over a program that holds `files` (absolute paths of TypeScript sources) as the workspace has them now,
+   * and declares `types` (standalone type texts, see `typeOf`); undefined without lib files, or when a file is not a
+   * TypeScript source of the workspace.
    */
-  checkerFor(files: readonly string[]): ts.TypeChecker | undefined {
+  checkerFor(files: readonly string[], types: readonly string[] = []): ts.TypeChecker | undefined {
     if (!this.available) return undefined;
     const keys = files.map((file) => path.resolve(file));
     if (!keys.every(isTypeScriptSource)) return undefined;
-    if (this.isCurrent() && keys.every((key) => this.holds(key))) return this.checker;
+    const complete = () => keys.every((key) => this.holds(key)) && types.every((type) => this.declares(type));
+    if (this.isCurrent() && complete()) return this.checker;
     for (const key of keys) this.wanted.add(key);
+    for (const type of types) this.wantedTypes.add(type);
     this.build();
-    return keys.every((key) => this.holds(key)) ? this.checker : undefined;
+    return complete() ? this.checker : undefined;
+  }
+
+  /**
+   * The type a standalone text denotes (one made of keywords, literals, object literal types, arrays, unions: no
+   * names, so it means the same in any file), declared by the current program: a handler's `{ id: string }` needs
+   * no handler file in the program.
+   */
+  typeOf(text: string): ts.Type | undefined {
+    const alias = this.declared?.aliases.get(text);
+    return alias && this.checker?.getTypeFromTypeNode(alias.type);
+  }
+
+  private declares(type: string): boolean {
+    return (
+      !!this.declared?.aliases.has(type) && this.program?.getSourceFile(toTs(this.declaredPath)) === this.declared.sf
+    );
   }
 
   /** Whether the program still stands for the workspace: nothing in it, nor any probed path, changed since. */
@@ -190,6 +222,10 @@ export class TypeService {
     }
     this.changed.clear();
     const roots = [...this.wanted].filter((root) => this.workspace.text(root) !== undefined);
+    if (this.wantedTypes.size > 0) {
+      this.declare([...this.wantedTypes].sort());
+      roots.push(this.declaredPath);
+    }
     this.program = ts.createProgram({
       rootNames: roots.sort().map(toTs),
       options: OPTIONS,
@@ -208,6 +244,20 @@ export class TypeService {
     this.builtAt = this.workspace.generation;
   }
 
+  /** The module that declares the standalone types: the same SourceFile while the texts are the same. */
+  private declare(types: readonly string[]): void {
+    const text = `export {};\n${types.map((type, i) => `type T${i} = ${type};\n`).join('')}`;
+    if (this.declared?.sf.text === text) return;
+    const sf = ts.createSourceFile(toTs(this.declaredPath), text, ts.ScriptTarget.Latest, true);
+    const aliases = new Map<string, ts.TypeAliasDeclaration>();
+    for (const statement of sf.statements) {
+      const index = ts.isTypeAliasDeclaration(statement) ? Number(statement.name.text.slice(1)) : NaN;
+      const type = types[index];
+      if (type !== undefined) aliases.set(type, statement as ts.TypeAliasDeclaration);
+    }
+    this.declared = { sf, aliases };
+  }
+
   private exists(file: string): boolean {
     const key = path.resolve(file);
     if (this.libDir && path.dirname(key) === this.libDir) return fs.existsSync(key);
@@ -224,6 +274,7 @@ export class TypeService {
 
   private sourceFile(fileName: string): ts.SourceFile | undefined {
     const key = path.resolve(fileName);
+    if (key === this.declaredPath) return this.declared?.sf;
     if (this.libDir && path.dirname(key) === this.libDir) {
       if (!libSources.has(key)) {
         let text: string | undefined;

@@ -11,7 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { Finding } from '../../src/lint/api.js';
+import { AppIndex } from '../../src/lint/appIndex.js';
+import { InputTypes } from '../../src/lint/inputTypes.js';
 import { createLinter } from '../../src/lint/linter.js';
+import { Resolver } from '../../src/lint/resolve.js';
 import { certainMismatch } from '../../src/lint/typeCompat.js';
 import { findLibDirectory, LIB_FILES, TypeService } from '../../src/lint/typeService.js';
 import { Workspace } from '../../src/lint/workspace.js';
@@ -514,6 +517,28 @@ test('one program serves a lint of many files; an unrelated edit keeps it', () =
   assert.equal(service.builds, 2);
   // JavaScript and declaration files are never asked about.
   assert.equal(service.checkerFor([abs('x.js')]), undefined);
+});
+
+test('a checker that fails gives no finding, and is not asked again about the same text', () => {
+  class Failing extends TypeService {
+    calls = 0;
+    override checkerFor(): ts.TypeChecker | undefined {
+      this.calls++;
+      throw new Error('Debug Failure.');
+    }
+  }
+  const files = new Map(
+    Object.entries(app("yield context.df.callActivity('sayHello', 42);", SAY_HELLO)).map(([k, v]) => [abs(k), v]),
+  );
+  const workspace = new Workspace({ readFile: (f) => files.get(f) });
+  const resolver = new Resolver(workspace);
+  const index = new AppIndex(workspace, resolver);
+  index.add(files.keys());
+  const types = new Failing(workspace);
+  const rule = new InputTypes(workspace, resolver, index, types);
+  assert.deepEqual(rule.issues(workspace.source(abs('orch.ts'))!), []);
+  assert.deepEqual(rule.issues(workspace.source(abs('orch.ts'))!), []);
+  assert.equal(types.calls, 1);
 });
 
 test('without lib files there is no checker and no finding', () => {
