@@ -92,15 +92,36 @@ function isBare(specifier: string): boolean {
   return !specifier.startsWith('.') && !path.isAbsolute(specifier);
 }
 
+/** How many files (and types) of earlier lints the next program keeps besides the announced ones. */
+const MAX_RECENT_FILES = 64;
+
+/** Adds `items` as the most recent of `recent` (a Set keeps insertion order), dropping the oldest beyond `max`. */
+function remember(recent: Set<string>, items: Iterable<string>, max: number): void {
+  for (const item of items) {
+    recent.delete(item);
+    recent.add(item);
+  }
+  for (const item of recent) {
+    if (recent.size <= max) break;
+    recent.delete(item);
+  }
+}
+
 export class TypeService {
   private program: ts.Program | undefined;
   private checker: ts.TypeChecker | undefined;
   /** The workspace generation the program was built at (or found still valid at). */
   private builtAt = -1;
   /** What the next program is built from: the files a lint announced (`want`), then those asked for. */
-  private readonly wanted = new Set<string>();
+  private wanted = new Set<string>();
   /** Standalone type texts (`{ id: string }`: no names, so they mean the same anywhere) the next program declares. */
-  private readonly wantedTypes = new Set<string>();
+  private wantedTypes = new Set<string>();
+  /**
+   * Files and types of the last few lints, oldest first, kept in the next program too: after an edit the server lints
+   * the edited file and then each other open file, and one program then serves them all.
+   */
+  private readonly recent = new Set<string>();
+  private readonly recentTypes = new Set<string>();
   /** The module of the program that declares them (`type T0 = <text>;`), and each text's alias. */
   private declared: { sf: ts.SourceFile; aliases: ReadonlyMap<string, ts.TypeAliasDeclaration> } | undefined;
   private readonly declaredPath = path.resolve('/', '.durable-lint-types', 'declared.ts');
@@ -151,10 +172,10 @@ export class TypeService {
    * keystroke's program holds just the edited file's (a small program is cheap to rebuild).
    */
   want(files: Iterable<string>, types: Iterable<string> = []): void {
-    this.wanted.clear();
-    for (const file of files) if (isTypeScriptSource(file)) this.wanted.add(path.resolve(file));
-    this.wantedTypes.clear();
-    for (const type of types) this.wantedTypes.add(type);
+    this.wanted = new Set([...files].filter(isTypeScriptSource).map((file) => path.resolve(file)));
+    this.wantedTypes = new Set(types);
+    remember(this.recent, this.wanted, MAX_RECENT_FILES);
+    remember(this.recentTypes, this.wantedTypes, MAX_RECENT_FILES);
   }
 
   /**
@@ -221,9 +242,12 @@ export class TypeService {
       }
     }
     this.changed.clear();
-    const roots = [...this.wanted].filter((root) => this.workspace.text(root) !== undefined);
-    if (this.wantedTypes.size > 0) {
-      this.declare([...this.wantedTypes].sort());
+    const roots = [...new Set([...this.wanted, ...this.recent])].filter(
+      (root) => this.workspace.text(root) !== undefined,
+    );
+    const types = new Set([...this.wantedTypes, ...this.recentTypes]);
+    if (types.size > 0) {
+      this.declare([...types].sort());
       roots.push(this.declaredPath);
     }
     this.program = ts.createProgram({

@@ -519,6 +519,31 @@ test('one program serves a lint of many files; an unrelated edit keeps it', () =
   assert.equal(service.checkerFor([abs('x.js')]), undefined);
 });
 
+test('after an edit, one program serves the edited file and the other files linted lately (open files)', () => {
+  const map = new Map<string, string>();
+  for (let i = 0; i < 2; i++) {
+    map.set(abs(`orch${i}.ts`), `export const x${i}: number = ${i};\n`);
+    map.set(abs(`act${i}.ts`), `export const y${i}: string = '${i}';\n`);
+  }
+  const workspace = new Workspace({ readFile: (f) => map.get(f) });
+  const service = new TypeService(workspace);
+  const lint = (i: number) => {
+    const files = [abs(`orch${i}.ts`), abs(`act${i}.ts`)];
+    service.want(files, [`{ n${i}: number }`]);
+    const checker = service.checkerFor(files, [`{ n${i}: number }`]);
+    assert.ok(checker && service.typeOf(`{ n${i}: number }`));
+  };
+  lint(0);
+  lint(1);
+  assert.equal(service.builds, 2);
+  map.set(abs('orch0.ts'), 'export const x0: number = 10;\n');
+  workspace.invalidate(abs('orch0.ts'));
+  service.invalidate(abs('orch0.ts'));
+  lint(0);
+  lint(1);
+  assert.equal(service.builds, 3);
+});
+
 test('a checker that fails gives no finding, and is not asked again about the same text', () => {
   class Failing extends TypeService {
     calls = 0;
