@@ -259,7 +259,8 @@ export class TypeService {
     // TypeScript names a SourceFile by the path it asked for (forward slashes); the linter's own are platform paths.
     if (path.sep !== '/') {
       for (const sf of this.program.getSourceFiles()) {
-        const source = this.workspace.source(path.resolve(sf.fileName));
+        const file = path.resolve(sf.fileName);
+        const source = isTypeScriptSource(file) ? this.workspace.source(file) : undefined;
         if (source?.sf === sf) sf.fileName = source.path;
       }
     }
