@@ -1,9 +1,11 @@
 // Bundles the entry points. Type-checking is separate (`npm run typecheck`).
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
+const require = createRequire(import.meta.url);
 
 /** Each entry becomes dist/<name>.js, a self-contained CommonJS bundle for Node 20. */
 const entries = {
@@ -93,6 +95,22 @@ await Promise.all([
   // The npm package's `bin`: npm links it as a command, which runs it by its interpreter line.
   esbuild.build({ ...node, entryPoints: { cli }, banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } }),
 ]);
+
+// The linter's type checker (src/lint/typeService.ts) needs TypeScript's lib files, which are not in the bundles: the
+// ones src/lint/typeLibs.json lists and those they reference, copied to dist/typescript-lib.
+const libSource = path.dirname(require.resolve('typescript'));
+const libs = new Set();
+const addLib = (file) => {
+  if (libs.has(file)) return;
+  libs.add(file);
+  const text = fs.readFileSync(path.join(libSource, file), 'utf8');
+  for (const [, name] of text.matchAll(/\/\/\/\s*<reference\s+lib="([^"]+)"/g))
+    addLib(`lib.${name.toLowerCase()}.d.ts`);
+};
+for (const file of JSON.parse(fs.readFileSync('src/lint/typeLibs.json', 'utf8'))) addLib(file);
+fs.rmSync('dist/typescript-lib', { recursive: true, force: true });
+fs.mkdirSync('dist/typescript-lib', { recursive: true });
+for (const file of libs) fs.copyFileSync(path.join(libSource, file), path.join('dist/typescript-lib', file));
 
 // ESM entry of `durable-studio/testing`: the CommonJS bundle's exports, so both module systems share one copy.
 fs.writeFileSync(

@@ -25,7 +25,8 @@ export type RuleId =
   | 'unbounded-history'
   | 'code-after-continue-as-new'
   | 'replay-unsafe-logging'
-  | 'timer-out-of-range';
+  | 'timer-out-of-range'
+  | 'activity-input-type';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Per-rule setting: a severity, or `off`. */

@@ -24,6 +24,8 @@ export interface Issue {
   readonly fixes: readonly Fix[];
   /** The whole message, when the rule words it itself (it then ignores the orchestrator's context name). */
   readonly text?: string;
+  /** Places elsewhere the finding refers to (the parameter of the handler a call does not fit). */
+  readonly related?: readonly { readonly node: ts.Node; readonly message: string }[];
 }
 
 /** The rule's advice, in terms of the orchestrator's `df` expression (`context.df`, `ctx.df`, `df`). */
@@ -71,6 +73,8 @@ export function hint(rule: RuleId, df: string): string {
       return `guard it with if (!${df}.isReplaying) { ... }`;
     case 'timer-out-of-range':
       return `compute the due time from ${df}.currentUtcDateTime plus a positive delay`;
+    case 'activity-input-type':
+      return "pass what the function takes, or change the handler's declared type";
   }
 }
 

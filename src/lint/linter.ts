@@ -26,6 +26,7 @@ import { AppIndex } from './appIndex.js';
 import { appIssues } from './appRules.js';
 import { mayRegister, type Orchestrator } from './registrations.js';
 import { mayOverwriteExports, overwrittenExports } from './exportsRules.js';
+import { InputTypes } from './inputTypes.js';
 import { RULES } from './policy.js';
 import { Resolver } from './resolve.js';
 import { isSuppressed, suppressionsOf } from './suppressions.js';
@@ -36,6 +37,7 @@ class DurableLinter implements Linter {
   private readonly workspace: Workspace;
   private readonly resolver: Resolver;
   private readonly index: AppIndex;
+  private readonly inputTypes: InputTypes;
   /** Helper summaries hold nodes of many files: a new analyzer after any change. */
   private analyzer: { generation: number; analyzer: Analyzer } | undefined;
   private listed: readonly string[] | undefined;
@@ -49,6 +51,7 @@ class DurableLinter implements Linter {
     this.workspace = new Workspace(host);
     this.resolver = new Resolver(this.workspace);
     this.index = new AppIndex(this.workspace, this.resolver);
+    this.inputTypes = new InputTypes(this.workspace, this.resolver, this.index);
     this.configure(options);
   }
 
@@ -60,6 +63,7 @@ class DurableLinter implements Linter {
   invalidate(file: string): void {
     this.workspace.invalidate(file);
     this.index.invalidate(file);
+    this.inputTypes.invalidate(file);
   }
 
   lintFile(file: string): Finding[] {
@@ -68,6 +72,8 @@ class DurableLinter implements Linter {
 
   lintFiles(files: readonly string[]): Finding[] {
     const keys = this.know(files);
+    // One type-checking program for all the files' calls, not one per file.
+    if (this.severityOf('activity-input-type')) this.inputTypes.prepare(keys);
     return sortFindings(keys.flatMap((key) => this.findingsOf(key)));
   }
 
@@ -130,6 +136,11 @@ class DurableLinter implements Linter {
         const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
         if (!isSuppressed(suppressions, line, issue.rule)) add(issue, DEFAULT_DF);
       }
+      const typed = this.severityOf('activity-input-type') ? this.inputTypes.issues(source) : [];
+      for (const issue of typed) {
+        const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
+        if (!isSuppressed(suppressions, line, issue.rule)) add(issue, DEFAULT_DF);
+      }
     }
     const orchestrators = this.index.orchestratorsIn(file);
     findings.push(...this.exportFindings(file, orchestrators));
@@ -184,6 +195,9 @@ class DurableLinter implements Linter {
           message: `reached through \`${snippet(call, 40)}\``,
         });
       }
+    }
+    for (const other of issue.related ?? []) {
+      related.push({ file: other.node.getSourceFile().fileName, range: nodeRange(other.node), message: other.message });
     }
     return {
       file,

@@ -469,6 +469,34 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
       'yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));\n' +
       'yield context.df.createTimer(new Date(input.deadline)); // computed at run time',
   },
+  'activity-input-type': {
+    id: 'activity-input-type',
+    title: "Inputs and results must fit the called function's types",
+    defaultSeverity: 'error',
+    flags:
+      'In TypeScript files, checked with the TypeScript type checker: the input passed to `callActivity`, ' +
+      '`callActivityWithRetry`, `callSubOrchestrator(WithRetry)` that is certainly incompatible with what the called ' +
+      "function declares it takes (an activity handler's first parameter annotation, a sub-orchestrator's " +
+      '`getInput<T>()`), and `const x: T = yield context.df.callActivity(...)` where `T` is certainly incompatible with ' +
+      "what the activity returns (awaited, declared or inferred) or the sub-orchestrator's generator returns. Certainly " +
+      "incompatible: different kinds (a number where a string is taken), a literal that fails (`'red'` where " +
+      "`'green' | 'blue'` is taken), an object literal without a property the target requires, a property or array " +
+      'element certainly incompatible in turn; for unions, every member. Only calls whose name is static and registered ' +
+      'once in the app, with a handler in a TypeScript file.',
+    why:
+      'Inputs and results cross a JSON boundary typed `unknown` (`callActivity(name, input?: unknown)`), so the ' +
+      'compiler does not see that the orchestration and the activity disagree; the activity then works on a value of ' +
+      'the wrong shape, fails or returns nonsense, and the orchestration finds out at run time, often after the ' +
+      'history already holds the bad call.',
+    fix: "Pass what the function takes (or read the result as what it returns), or change the handler's declared type.",
+    quickFix: 'None: which side is wrong is a decision.',
+    example:
+      "yield context.df.callActivity('sayHello', 42); // df.app.activity('sayHello', { handler: (name: string) => ... })\n" +
+      "const n: number = yield context.df.callActivity('getName', id); // getName returns Promise<string>",
+    nearMiss:
+      "yield context.df.callActivity('sayHello', input.name); // input: any, unknown or string | undefined\n" +
+      "yield context.df.callActivity('ship', { ...order, extra: 1 }); // extra properties are ignored",
+  },
 };
 
 /** In catalogue order. */

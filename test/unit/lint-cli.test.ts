@@ -247,3 +247,36 @@ test('linting one file indexes its whole app (the folder with host.json); --know
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('activity-input-type through the bundle: its type checker finds the lib files next to it (dist/typescript-lib)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-lint-types-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'host.json'), '{ "version": "2.0" }\n');
+    // The app's node_modules: the durable-functions declarations type the orchestration context.
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
+    fs.writeFileSync(
+      path.join(dir, 'activities.ts'),
+      "import * as df from 'durable-functions';\n" +
+        "df.app.activity('sayHello', { handler: async (name: string): Promise<string> => `Hello ${name}` });\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, 'orch.ts'),
+      "import * as df from 'durable-functions';\ndf.app.orchestration('o', function* (context) {\n" +
+        '  const input = context.df.getInput<{ count: number }>();\n' +
+        "  const greeting: string = yield context.df.callActivity('sayHello', input.count);\n" +
+        "  const length: number = yield context.df.callActivity('sayHello', 'x');\n" +
+        '  return [greeting, length];\n});\n',
+    );
+    const { code, stdout } = run(['--format', 'json', '.'], dir);
+    assert.equal(code, 1, stdout);
+    assert.deepEqual(
+      JSON.parse(stdout).map((f: { rule: string; line: number; message: string }) => `${f.line} ${f.message}`),
+      [
+        "4 `callActivity('sayHello', input.count)` passes number, but activity 'sayHello' takes string (activities.ts:2).",
+        "5 `length` is declared number, but activity 'sayHello' returns string (activities.ts:2).",
+      ],
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -201,6 +201,12 @@ const flagged: Record<RuleId, readonly (readonly [string, string?])[]> = {
     ['yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() - 60_000));'],
     ["yield context.df.createTimer(new Date('not a date'));"],
   ],
+  'activity-input-type': [
+    [
+      "yield context.df.callActivity('sayHello', 42);",
+      "df.app.activity('sayHello', { handler: (name: string) => name });",
+    ],
+  ],
 };
 
 for (const rule of RULE_IDS) {
