@@ -29,8 +29,8 @@ export function checkUnboundedLoop(loop: Loop, env: AsyncEnv): Issue | undefined
     node: keyword,
     code: `\`${code}\``,
     what:
-      'never ends and yields durable tasks, so the history grows with every round and each replay gets slower ' +
-      'until the orchestration fails',
+      'never ends and yields durable tasks, so the history grows with every round and every replay gets slower ' +
+      'and takes more memory',
     via: [],
     fixes: [],
   };
