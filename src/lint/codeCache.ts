@@ -10,9 +10,10 @@
  * `codeCacheDir`; `DURABLE_STUDIO_CODE_CACHE=off` or another folder). A file holds a header line (the bundle's
  * path, a key of its size, modification time and the Node build, the payload's length and SHA-1) and V8's data.
  * V8 checks only its own version, its flags and the source's length, and accepts corrupted data, so the header is
- * checked first. Anything wrong (no folder, unwritable, corrupt, truncated, stale, rejected by V8, two processes
- * writing at once) falls back to compiling without a cache, silently; a write goes to a temporary file renamed into
- * place, so a reader never sees half a file.
+ * checked first, and a file is used only if it is the user's own and writable by no one else (V8 runs what it
+ * holds). Anything wrong (no folder, unwritable, corrupt, truncated, stale, someone else's, rejected by V8, two
+ * processes writing at once) falls back to compiling without a cache, silently; a write goes to a temporary file
+ * renamed into place, so a reader never sees half a file.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -144,11 +145,28 @@ function cacheKey(bundle: string): string {
   return crypto.createHash('sha1').update(parts.join('\0')).digest('hex');
 }
 
-/** The cache file's V8 data if its header matches and its payload is whole; undefined otherwise. */
+/**
+ * The cache file's V8 data if the file is this user's own (V8 runs what it holds, so a file someone else could have
+ * written is never used), its header matches and its payload is whole; undefined otherwise.
+ */
 export function readCache(cacheFile: string, bundle: string, key: string): Buffer | undefined {
   let data: Buffer;
   try {
-    data = fs.readFileSync(cacheFile);
+    const fd = fs.openSync(cacheFile, 'r');
+    try {
+      const stat = fs.fstatSync(fd);
+      if (!ownFile(stat)) return undefined;
+      data = Buffer.allocUnsafe(stat.size);
+      let read = 0;
+      while (read < data.length) {
+        const count = fs.readSync(fd, data, read, data.length - read, read);
+        if (count === 0) break;
+        read += count;
+      }
+      data = data.subarray(0, read);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -157,6 +175,12 @@ export function readCache(cacheFile: string, bundle: string, key: string): Buffe
   const payload = data.subarray(data.length - header.length);
   if (data.indexOf(10) + 1 + header.length !== data.length || sha1(payload) !== header.sha1) return undefined;
   return payload;
+}
+
+/** On POSIX systems: owned by this user and writable by nobody else. (Windows: the user's profile folder decides.) */
+function ownFile(stat: fs.Stats): boolean {
+  if (typeof process.getuid !== 'function') return true;
+  return stat.isFile() && stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
 }
 
 function parseHeader(data: Buffer): Header | undefined {

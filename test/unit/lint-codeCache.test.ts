@@ -134,6 +134,34 @@ test('a corrupt, truncated or foreign cache file is ignored, and the next save r
   }
 });
 
+test("a cache file others can write, or someone else's, is not used", { skip: process.platform === 'win32' }, () => {
+  const dir = tempDir();
+  try {
+    const bundle = writeBundle(dir);
+    const cacheDir = path.join(dir, 'cache');
+    loadBundle(bundle, cacheDir).saveCache();
+    const cacheFile = path.join(cacheDir, cacheFiles(cacheDir)[0]!);
+    assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600);
+    fs.chmodSync(cacheFile, 0o644);
+    assert.equal(loadBundle(bundle, cacheDir).cache, 'hit', 'readable by others is fine');
+    for (const mode of [0o664, 0o646]) {
+      fs.chmodSync(cacheFile, mode);
+      assert.equal(loadBundle(bundle, cacheDir).cache, 'miss', `mode ${mode.toString(8)}`);
+    }
+    fs.chmodSync(cacheFile, 0o600);
+    if (process.getuid?.() === 0) {
+      fs.chownSync(cacheFile, 65534, 65534);
+      assert.equal(loadBundle(bundle, cacheDir).cache, 'miss', "another user's file");
+      const replaced = loadBundle(bundle, cacheDir);
+      replaced.saveCache();
+      assert.equal(fs.statSync(cacheFile).uid, 0, 'replaced by our own');
+      assert.equal(loadBundle(bundle, cacheDir).cache, 'hit');
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a changed bundle does not use the old cache; data V8 rejects is replaced', async () => {
   const dir = tempDir();
   try {
