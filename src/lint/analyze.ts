@@ -18,11 +18,14 @@ import {
 } from './asyncRules.js';
 import type { FixKind } from './bannedApis.js';
 import { contextOf, type DurableContext } from './durable.js';
-import { fix, replaceNode } from './fixes.js';
+import { mayReadGetter } from './classMembers.js';
+import { fix, libraryClockFix, replaceNode } from './fixes.js';
+import { checkDurableNode } from './durableRules.js';
 import { bannedUse, type BannedUse } from './hazards.js';
 import type { Issue } from './issues.js';
 import type { Resolver } from './resolve.js';
 import { sharedStateWrite } from './sharedState.js';
+import { onePerVariable, sharedStateRead } from './sharedStateRead.js';
 import { isSuppressed, suppressionsOf } from './suppressions.js';
 import { isInside, memberAccess, unwrap, type FunctionNode } from './syntax.js';
 
@@ -56,7 +59,7 @@ export class Analyzer {
 
   /** The issues of a registered orchestrator function. */
   orchestrator(fn: FunctionNode): readonly Issue[] {
-    return this.analyze(fn, 'orchestrator', 0);
+    return onePerVariable(this.analyze(fn, 'orchestrator', 0), this.resolver);
   }
 
   private summary(fn: FunctionNode, mode: Mode, depth: number): readonly Issue[] {
@@ -87,7 +90,7 @@ export class Analyzer {
 
     const visit = (node: ts.Node): void => {
       if (ts.isTypeNode(node)) return;
-      if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) {
         const banned = bannedUse(node, this.resolver, fn);
         if (banned) emit(this.bannedIssue(banned, node, env));
         else if (ts.isCallExpression(node)) emit(asWrite(node));
@@ -96,9 +99,12 @@ export class Analyzer {
           if (!isDelegated(node)) this.followCall(node, node.expression, fn, depth, emit);
           this.followCallbacks(node, fn, depth, emit);
         }
+        if (ts.isTaggedTemplateExpression(node)) this.followCall(node, node.tag, fn, depth, emit);
       } else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isIdentifier(node)) {
         const banned = bannedUse(node, this.resolver, fn);
         if (banned) emit(this.bannedIssue(banned, node, env));
+        if (mayReadGetter(node)) this.follow(node, this.resolver.getterOf(node), fn, depth, emit);
+        if (ts.isIdentifier(node)) emit(sharedStateRead(node, this.resolver));
       } else if (
         ts.isBinaryExpression(node) ||
         ts.isPrefixUnaryExpression(node) ||
@@ -108,6 +114,7 @@ export class Analyzer {
         emit(asWrite(node));
       }
       if (orchestratorCode) this.asyncRules(node, env, depth, emit);
+      if (orchestratorCode) checkDurableNode(node, env, emit);
       ts.forEachChild(node, visit);
     };
     if (fn.body) visit(fn.body);
@@ -151,9 +158,19 @@ export class Analyzer {
     emit: (issue: Issue | undefined) => void,
     mode: Mode = 'helper',
   ): void {
-    if (depth >= MAX_HELPER_DEPTH) return;
-    const target = this.resolver.functionOf(callee);
-    if (!target || isInside(target.fn, root) || isInside(root, target.fn)) return;
+    if (depth < MAX_HELPER_DEPTH) this.follow(site, this.resolver.functionOf(callee), root, depth, emit, mode);
+  }
+
+  /** Reports the issues of `target` (a function that runs at `site`), unless it is part of the code analysed. */
+  private follow(
+    site: ts.Node,
+    target: { fn: FunctionNode } | undefined,
+    root: FunctionNode,
+    depth: number,
+    emit: (issue: Issue | undefined) => void,
+    mode: Mode = 'helper',
+  ): void {
+    if (depth >= MAX_HELPER_DEPTH || !target || isInside(target.fn, root) || isInside(root, target.fn)) return;
     for (const inner of this.summary(target.fn, mode, depth + 1)) {
       emit({
         rule: inner.rule,
@@ -219,5 +236,9 @@ function simpleReplacement(
         : undefined;
     case 'durable-timer':
       return undefined;
+    case 'clock-argument':
+    case 'luxon-local':
+    case 'luxon-utc':
+      return libraryClockFix(kind, node, df);
   }
 }

@@ -18,6 +18,14 @@ export type RuleId =
   | 'no-shared-state-write'
   | 'unknown-function'
   | 'unknown-entity-operation'
+  | 'no-host-state'
+  | 'overwritten-export'
+  | 'no-shared-state-read'
+  | 'uncancelled-timer'
+  | 'unbounded-history'
+  | 'code-after-continue-as-new'
+  | 'replay-unsafe-logging'
+  | 'timer-out-of-range'
   | 'activity-input-type';
 
 export type Severity = 'error' | 'warning' | 'info';

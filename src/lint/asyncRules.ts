@@ -18,6 +18,7 @@ import {
   yieldReplacement,
 } from './fixes.js';
 import { bannedUse } from './hazards.js';
+import { heldValueReason } from './heldValues.js';
 import type { Issue } from './issues.js';
 import type { Resolver } from './resolve.js';
 import { lookup, referencesTo } from './scopes.js';
@@ -296,6 +297,7 @@ function nonTaskReason(operand: ts.Expression, env: AsyncEnv): string | undefine
   }
   if (ts.isIdentifier(operand) && operand.text === 'undefined' && !lookup(operand))
     return 'yields undefined, not a durable task';
+  if (ts.isIdentifier(operand)) return heldValueReason(operand, (value) => nonTaskReason(value, env));
   if (!ts.isCallExpression(operand)) return undefined;
   const kind = durableCallKind(operand, env.resolver);
   if (kind === 'task') return undefined;

@@ -4,9 +4,13 @@
  * (hazards.ts) only matches resolved references against these tables; add an entry here to ban something new.
  */
 import type { RuleId } from './api.js';
+import { LIBRARY_MEMBERS } from './libraryApis.js';
 
 /** The rules whose findings come from these tables. */
-export type BannedRule = Extract<RuleId, 'no-current-time' | 'no-random' | 'no-timers' | 'no-io' | 'no-env'>;
+export type BannedRule = Extract<
+  RuleId,
+  'no-current-time' | 'no-random' | 'no-timers' | 'no-io' | 'no-env' | 'no-host-state'
+>;
 
 /** Mechanical replacements (fixes.ts builds the edit from the orchestrator's context name). */
 export type FixKind =
@@ -19,7 +23,13 @@ export type FixKind =
   /** `randomUUID()` -> `<df>.newGuid(<df>.instanceId)` (only when called without arguments) */
   | 'new-guid'
   /** `await sleep(ms)` -> `yield <df>.createTimer(...)` (only as the operand of `await` in a generator orchestrator) */
-  | 'durable-timer';
+  | 'durable-timer'
+  /** `moment()` -> `moment(<df>.currentUtcDateTime)`: the orchestration time as the first argument */
+  | 'clock-argument'
+  /** luxon `DateTime.now()` / `DateTime.local()` -> `DateTime.fromJSDate(<df>.currentUtcDateTime)` (no arguments) */
+  | 'luxon-local'
+  /** luxon `DateTime.utc()` -> `DateTime.fromJSDate(<df>.currentUtcDateTime, { zone: 'utc' })` (no arguments) */
+  | 'luxon-utc';
 
 /**
  * How the reference must be used to be flagged: called, constructed, constructed without arguments (`new Date()`),
@@ -27,11 +37,23 @@ export type FixKind =
  */
 export type Use = 'call' | 'new' | 'call-or-new' | 'new-no-args' | 'read';
 
+/**
+ * What the arguments of a call must be for it to be flagged: none (`moment()`), exactly one (`moment.tz(zone)`), at
+ * least one, or none or a single options object literal without a `base` (luxon's `DateTime.local({ zone })`).
+ */
+export type Args = 'none' | 'one' | 'some' | 'none-or-options';
+
 export interface BannedApi {
   readonly rule: BannedRule;
-  /** Dotted member path from the global object or the module, e.g. `Date.now` or `randomUUID`. */
+  /**
+   * Dotted member path from the global object or the module, e.g. `Date.now` or `randomUUID`; `` (empty) is the
+   * module itself (`moment()`). A path starting with `().` is a method of anything a call into the module returned
+   * (`().fromNow` matches `moment(d).fromNow()` and `moment.utc(d).add(1, 'day').fromNow()`).
+   */
   readonly path: string;
   readonly use: Use;
+  /** Flagged only with these arguments (any arguments when absent). */
+  readonly args?: Args;
   /** Completes "`<code>` ...", e.g. "reads the wall clock". */
   readonly what: string;
   readonly fix?: FixKind;
@@ -40,6 +62,10 @@ export interface BannedApi {
 const CLOCK = 'reads the clock, a different value on every replay';
 const RANDOM = 'returns a random value, different on every replay';
 const TIMER = 'waits with a JavaScript timer, not recorded in the history';
+const HOST = 'depends on the worker process or host, which can differ between replays';
+const HOST_NOW = 'measures the worker process or host right now, a different value on every replay';
+const LATER = 'runs its callback after the orchestrator has returned, outside the replayed code';
+const GC = 'depends on garbage collection, which runs at different times on every replay';
 
 /** Globals (not shadowed by a local declaration; `globalThis.x` counts too). */
 export const BANNED_GLOBALS: readonly BannedApi[] = [
@@ -55,7 +81,6 @@ export const BANNED_GLOBALS: readonly BannedApi[] = [
   { rule: 'no-current-time', path: 'performance.now', use: 'call', what: CLOCK },
   { rule: 'no-current-time', path: 'process.hrtime', use: 'call', what: CLOCK },
   { rule: 'no-current-time', path: 'process.hrtime.bigint', use: 'call', what: CLOCK },
-  { rule: 'no-current-time', path: 'process.uptime', use: 'call', what: CLOCK },
   { rule: 'no-random', path: 'Math.random', use: 'call', what: RANDOM },
   { rule: 'no-random', path: 'crypto.randomUUID', use: 'call', what: RANDOM, fix: 'new-guid' },
   { rule: 'no-random', path: 'crypto.getRandomValues', use: 'call', what: RANDOM },
@@ -67,6 +92,17 @@ export const BANNED_GLOBALS: readonly BannedApi[] = [
   { rule: 'no-io', path: 'WebSocket', use: 'new', what: 'does network I/O' },
   { rule: 'no-io', path: 'EventSource', use: 'new', what: 'does network I/O' },
   { rule: 'no-env', path: 'process.env', use: 'read', what: 'reads app settings (they can change between replays)' },
+  { rule: 'no-host-state', path: 'process.nextTick', use: 'call', what: LATER },
+  { rule: 'no-host-state', path: 'queueMicrotask', use: 'call', what: LATER },
+  { rule: 'no-host-state', path: 'WeakRef', use: 'new', what: GC },
+  { rule: 'no-host-state', path: 'FinalizationRegistry', use: 'new', what: GC },
+  { rule: 'no-host-state', path: 'process.pid', use: 'read', what: HOST },
+  { rule: 'no-host-state', path: 'process.ppid', use: 'read', what: HOST },
+  ...['uptime', 'memoryUsage', 'memoryUsage.rss', 'cpuUsage', 'resourceUsage', 'availableMemory'].map(
+    (path): BannedApi => ({ rule: 'no-host-state', path: `process.${path}`, use: 'call', what: HOST_NOW }),
+  ),
+  { rule: 'no-host-state', path: 'performance.timeOrigin', use: 'read', what: HOST },
+  { rule: 'no-host-state', path: 'performance.eventLoopUtilization', use: 'call', what: HOST_NOW },
 ];
 
 /** Members of built-in modules (specifiers without `node:`; `import x from`, `import * as x`, `require` alike). */
@@ -94,13 +130,42 @@ export const BANNED_MODULE_MEMBERS: Readonly<Record<string, readonly BannedApi[]
       'generateKeyPairSync',
     ].map((path): BannedApi => ({ rule: 'no-random', path, use: 'call', what: RANDOM })),
   ],
-  perf_hooks: [{ rule: 'no-current-time', path: 'performance.now', use: 'call', what: CLOCK }],
+  perf_hooks: [
+    { rule: 'no-current-time', path: 'performance.now', use: 'call', what: CLOCK },
+    { rule: 'no-host-state', path: 'performance.timeOrigin', use: 'read', what: HOST },
+    { rule: 'no-host-state', path: 'performance.eventLoopUtilization', use: 'call', what: HOST_NOW },
+  ],
   process: [
     { rule: 'no-current-time', path: 'hrtime', use: 'call', what: CLOCK },
     { rule: 'no-current-time', path: 'hrtime.bigint', use: 'call', what: CLOCK },
-    { rule: 'no-current-time', path: 'uptime', use: 'call', what: CLOCK },
     { rule: 'no-env', path: 'env', use: 'read', what: 'reads app settings (they can change between replays)' },
+    { rule: 'no-host-state', path: 'nextTick', use: 'call', what: LATER },
+    { rule: 'no-host-state', path: 'pid', use: 'read', what: HOST },
+    { rule: 'no-host-state', path: 'ppid', use: 'read', what: HOST },
+    ...['uptime', 'memoryUsage', 'memoryUsage.rss', 'cpuUsage', 'resourceUsage', 'availableMemory'].map(
+      (path): BannedApi => ({ rule: 'no-host-state', path, use: 'call', what: HOST_NOW }),
+    ),
   ],
+  os: [
+    ...['hostname', 'networkInterfaces'].map((path): BannedApi => ({
+      rule: 'no-host-state',
+      path,
+      use: 'call',
+      what: HOST,
+    })),
+    ...['uptime', 'freemem', 'loadavg', 'cpus'].map((path): BannedApi => ({
+      rule: 'no-host-state',
+      path,
+      use: 'call',
+      what: HOST_NOW,
+    })),
+  ],
+  v8: ['getHeapStatistics', 'getHeapSpaceStatistics'].map((path): BannedApi => ({
+    rule: 'no-host-state',
+    path,
+    use: 'call',
+    what: HOST_NOW,
+  })),
   timers: ['setTimeout', 'setInterval', 'setImmediate'].map((path): BannedApi => ({
     rule: 'no-timers',
     path,
@@ -123,6 +188,7 @@ export const BANNED_MODULE_MEMBERS: Readonly<Record<string, readonly BannedApi[]
   'durable-functions': [
     { rule: 'no-io', path: 'getClient', use: 'call', what: 'creates a durable client, which does network I/O' },
   ],
+  ...LIBRARY_MEMBERS,
 };
 
 /**
@@ -143,6 +209,9 @@ export const RANDOM_MODULES: readonly string[] = [
   'crypto-random-string',
   'randomstring',
   'random-js',
+  '@faker-js/faker',
+  'faker',
+  'chance',
 ];
 
 export const SLEEP_MODULES: readonly string[] = [
@@ -193,6 +262,7 @@ export const IO_MODULES: readonly string[] = [
   'execa',
   'cross-spawn',
   'shelljs',
+  'zx',
   // databases
   'pg',
   'pg-promise',
@@ -220,6 +290,8 @@ export const IO_MODULES: readonly string[] = [
   'oracledb',
   '@elastic/elasticsearch',
   'neo4j-driver',
+  '@vercel/postgres',
+  'slonik',
   // cloud SDKs and services
   '@azure/*',
   'aws-sdk',

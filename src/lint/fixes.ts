@@ -125,3 +125,28 @@ function skipSpaces(text: string, at: number): number {
   while (index < text.length && (text[index] === ' ' || text[index] === '\t')) index++;
   return index;
 }
+
+/**
+ * The orchestration time given to a date library instead of the clock: `moment()` becomes
+ * `moment(<df>.currentUtcDateTime)` (`moment.tz(zone)` becomes `moment.tz(<df>.currentUtcDateTime, zone)`); luxon's
+ * `DateTime.now()` and `DateTime.local()` become `DateTime.fromJSDate(<df>.currentUtcDateTime)`, `DateTime.utc()`
+ * the same in UTC. Undefined when the call's shape does not allow it (luxon calls with options).
+ */
+export function libraryClockFix(
+  kind: 'clock-argument' | 'luxon-local' | 'luxon-utc',
+  node: ts.Node,
+  df: string,
+): { title: string; text: string } | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const now = `${df}.currentUtcDateTime`;
+  const callee = node.expression.getText();
+  if (kind === 'clock-argument') {
+    const args = [now, ...node.arguments.map((arg) => arg.getText())].join(', ');
+    return { title: `Use ${now}`, text: `${callee}(${args})` };
+  }
+  const access = unwrap(node.expression);
+  if (node.arguments.length > 0 || !ts.isPropertyAccessExpression(access)) return undefined;
+  const owner = access.expression.getText();
+  const zone = kind === 'luxon-utc' ? ", { zone: 'utc' }" : '';
+  return { title: `Use ${owner}.fromJSDate(${now})`, text: `${owner}.fromJSDate(${now}${zone})` };
+}

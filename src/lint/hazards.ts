@@ -1,7 +1,7 @@
 /**
- * Matching code against the banned-API tables: a call, `new` or read whose target resolves to a banned global,
- * module member or package. Only resolved references count, so a local function called `fetch` or a parameter
- * called `crypto` is never flagged.
+ * Matching code against the banned-API tables: a call (tagged templates included), `new` or read whose target
+ * resolves to a banned global, module member or package. Only resolved references count, so a local function called
+ * `fetch` or a parameter called `crypto` is never flagged.
  */
 import ts from 'typescript';
 import {
@@ -9,14 +9,16 @@ import {
   BANNED_MODULE_MEMBERS,
   SLEEP_CALLS_WITH_MS,
   bannedPackage,
+  type Args,
   type BannedApi,
   type BannedRule,
   type FixKind,
   type Use,
 } from './bannedApis.js';
+import { isAllowedUse, libraryMember, SEEDABLE_MODULES } from './libraryApis.js';
 import type { Resolver, Sym } from './resolve.js';
 import { isReference, lookup } from './scopes.js';
-import { isInside, memberAccess, snippet, unwrap, type FunctionNode } from './syntax.js';
+import { isInside, memberAccess, propertyName, snippet, unwrap, type FunctionNode } from './syntax.js';
 
 export interface BannedUse {
   readonly rule: BannedRule;
@@ -44,9 +46,54 @@ function compatible(use: Use, kind: UseKind, node: ts.Node): boolean {
   }
 }
 
-function fromTable(table: readonly BannedApi[] | undefined, path: string, kind: UseKind, node: ts.Node) {
-  return table?.find((api) => api.path === path && compatible(api.use, kind, node));
+/** The arguments of a call or `new`; undefined for a tagged template (it always passes some). */
+function argumentsOf(node: ts.Node): readonly ts.Expression[] | undefined {
+  if (ts.isCallExpression(node)) return node.arguments;
+  if (ts.isNewExpression(node)) return node.arguments ?? [];
+  return undefined;
 }
+
+function argsMatch(args: Args | undefined, node: ts.Node): boolean {
+  if (!args) return true;
+  const list = argumentsOf(node);
+  switch (args) {
+    case 'none':
+      return list?.length === 0;
+    case 'one':
+      return list?.length === 1;
+    case 'some':
+      return list === undefined || list.length > 0;
+    case 'none-or-options': {
+      if (list?.length === 0) return true;
+      const only = list?.length === 1 ? unwrap(list[0]!) : undefined;
+      return (
+        !!only &&
+        ts.isObjectLiteralExpression(only) &&
+        only.properties.every(
+          (p) => !ts.isSpreadAssignment(p) && p.name !== undefined && propertyName(p.name) !== 'base',
+        )
+      );
+    }
+  }
+}
+
+/** `().m` stands for method `m` of anything a call returned (`x().m`, `x.y(1).z().m`). */
+function pathMatches(pattern: string, path: string): boolean {
+  return pattern.startsWith('().') ? path === pattern || path.endsWith('.' + pattern) : path === pattern;
+}
+
+function fromTable(table: readonly BannedApi[] | undefined, path: string, kind: UseKind, node: ts.Node) {
+  return table?.find(
+    (api) => pathMatches(api.path, path) && compatible(api.use, kind, node) && argsMatch(api.args, node),
+  );
+}
+
+/** Member names whose mere reading is banned (`process.env`, `process.pid`): a filter before resolving reads. */
+const READ_NAMES: ReadonlySet<string> = new Set(
+  [...BANNED_GLOBALS, ...Object.values(BANNED_MODULE_MEMBERS).flat()]
+    .filter((api) => api.use === 'read')
+    .map((api) => api.path.slice(api.path.lastIndexOf('.') + 1)),
+);
 
 /**
  * The banned use `node` is, if any. `within` is the function being analysed: a client created inside it (already
@@ -58,12 +105,16 @@ export function bannedUse(node: ts.Node, resolver: Resolver, within: FunctionNod
   if (ts.isCallExpression(node)) {
     kind = 'call';
     target = node.expression;
+  } else if (ts.isTaggedTemplateExpression(node)) {
+    kind = 'call';
+    target = node.tag;
   } else if (ts.isNewExpression(node)) {
     kind = 'new';
     target = node.expression;
   } else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
-    // Cheap filter before resolving: the only banned reads are of `env` (`process.env`).
-    if (memberAccess(node)?.name !== 'env') return undefined;
+    // Cheap filter before resolving: only a few member names are banned reads (`process.env`, `process.pid`).
+    const name = memberAccess(node)?.name;
+    if (name === undefined || !READ_NAMES.has(name)) return undefined;
     kind = 'read';
     target = node;
   } else if (ts.isIdentifier(node)) {
@@ -80,15 +131,21 @@ export function bannedUse(node: ts.Node, resolver: Resolver, within: FunctionNod
   if (!sym) return undefined;
   const match = matchSym(sym, kind, node);
   if (!match) return undefined;
-  if (sym.kind === 'external' && sym.path.includes('()') && derivedHere(target, within)) return undefined;
-  const reported = kind === 'read' ? readExtent(node) : node;
+  // `moment().fromNow()`: reported once, at `moment()`.
+  if (match.onResult && resultOfBannedCall(target, resolver, within)) return undefined;
+  if (match.packageWide && sym.kind === 'external') {
+    // A client created in this function is reported where it is created; a seeded generator is repeatable.
+    if (sym.path.includes('()') && derivedHere(target, within)) return undefined;
+    if (SEEDABLE_MODULES.includes(sym.module) && seededBefore(node, target, within)) return undefined;
+  }
+  const reported = kind === 'read' && match.rule === 'no-env' ? readExtent(node) : node;
   const source = sym.kind === 'external' && match.packageWide ? ` (from \`${sym.module}\`)` : '';
   return {
     rule: match.rule,
     what: match.what,
     ...(match.fix ? { fix: match.fix } : {}),
     node: reported,
-    code: `\`${codeOf(reported, kind)}\`${source}`,
+    code: `${inlineCode(codeOf(reported, kind))}${source}`,
   };
 }
 
@@ -98,6 +155,8 @@ interface Match {
   readonly fix?: FixKind;
   /** Banned as a whole package (the message names it), not as one member. */
   readonly packageWide?: boolean;
+  /** A method of what a call into the module returned (`().fromNow`). */
+  readonly onResult?: boolean;
 }
 
 function matchSym(sym: Sym, kind: UseKind, node: ts.Node): Match | undefined {
@@ -106,11 +165,15 @@ function matchSym(sym: Sym, kind: UseKind, node: ts.Node): Match | undefined {
     return api && { rule: api.rule, what: api.what, ...(api.fix ? { fix: api.fix } : {}) };
   }
   if (sym.kind !== 'external') return undefined;
-  const api = fromTable(BANNED_MODULE_MEMBERS[sym.module], sym.path.join('.'), kind, node);
-  if (api) return { rule: api.rule, what: api.what, ...(api.fix ? { fix: api.fix } : {}) };
+  const member = libraryMember(sym.module, sym.path);
+  const api = fromTable(BANNED_MODULE_MEMBERS[member.module], member.path.join('.'), kind, node);
+  if (api) {
+    const onResult = api.path.startsWith('().');
+    return { rule: api.rule, what: api.what, ...(api.fix ? { fix: api.fix } : {}), ...(onResult ? { onResult } : {}) };
+  }
   if (kind === 'read') return undefined;
   const ban = bannedPackage(sym.module);
-  if (!ban) return undefined;
+  if (!ban || isAllowedUse(sym.module, sym.path, argsMatch('some', node))) return undefined;
   const sleepFix = ban.rule === 'no-timers' && sym.path.length === 0 && SLEEP_CALLS_WITH_MS.includes(sym.module);
   return { rule: ban.rule, what: ban.what, packageWide: true, ...(sleepFix ? { fix: 'durable-timer' as const } : {}) };
 }
@@ -135,6 +198,43 @@ function derivedHere(target: ts.Expression, within: FunctionNode): boolean {
   return !!decl && ts.isVariableDeclaration(decl.node) && isInside(decl.node, within) && !isImportLike(decl.node);
 }
 
+/** Whether the object `x().m` is called on comes from a banned call in the same chain (`moment().add(1).m`). */
+function resultOfBannedCall(target: ts.Expression, resolver: Resolver, within: FunctionNode): boolean {
+  let current = unwrap(target);
+  for (;;) {
+    const access = memberAccess(current);
+    if (access) current = unwrap(access.object);
+    else if (ts.isCallExpression(current) || ts.isNewExpression(current)) {
+      if (bannedUse(current, resolver, within)) return true;
+      current = unwrap(current.expression);
+    } else return false;
+  }
+}
+
+/**
+ * Whether `within` calls `<root>.seed(value)` before `node`, where `<root>` is the name the use starts from
+ * (`faker.seed(42)` before `faker.person.firstName()`): the module-wide generator is then repeatable.
+ */
+function seededBefore(node: ts.Node, target: ts.Expression, within: FunctionNode): boolean {
+  let root = unwrap(target);
+  for (let access = memberAccess(root); access; access = memberAccess(root)) root = unwrap(access.object);
+  if (!ts.isIdentifier(root) || !within.body) return false;
+  const name = root.text;
+  const end = node.getStart();
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found || child.pos >= end) return;
+    if (ts.isCallExpression(child) && child.arguments.length > 0 && child.getEnd() <= end) {
+      const access = memberAccess(unwrap(child.expression));
+      const object = access && unwrap(access.object);
+      if (access?.name === 'seed' && object && ts.isIdentifier(object) && object.text === name) found = true;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(within.body);
+  return found;
+}
+
 function isImportLike(declaration: ts.VariableDeclaration): boolean {
   const init = declaration.initializer && unwrap(declaration.initializer);
   return !!init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require';
@@ -153,8 +253,14 @@ function readExtent(node: ts.Node): ts.Node {
   return node;
 }
 
+/** Code in backticks; code with a backtick of its own (a tagged template) in double ones. */
+function inlineCode(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
 function codeOf(node: ts.Node, kind: UseKind): string {
   if (kind === 'read') return snippet(node, 50);
+  if (ts.isTaggedTemplateExpression(node)) return `${snippet(node.tag, 40)}\`…\``;
   const call = node as ts.CallExpression | ts.NewExpression;
   const callee = snippet(call.expression, 40);
   const hasArgs = (call.arguments?.length ?? 0) > 0;

@@ -57,6 +57,22 @@ export function hint(rule: RuleId, df: string): string {
       return 'register it with df.app.activity/orchestration/entity, fix the name, or declare it in the settings';
     case 'unknown-entity-operation':
       return "handle the operation in the entity's code, or fix the name";
+    case 'no-host-state':
+      return 'get host facts from an activity, and schedule follow-up work with durable tasks';
+    case 'overwritten-export':
+      return 'assign the whole module.exports first, then add named exports to it (or export one object with both)';
+    case 'no-shared-state-read':
+      return 'pass the value in the orchestration input, or get it from an activity or a durable entity';
+    case 'uncancelled-timer':
+      return 'cancel it (timer.cancel()) where another task won';
+    case 'unbounded-history':
+      return `do one round per execution: yield the work, then call ${df}.continueAsNew(nextInput) and return`;
+    case 'code-after-continue-as-new':
+      return `return right after ${df}.continueAsNew(...), or do the work before calling it`;
+    case 'replay-unsafe-logging':
+      return `guard it with if (!${df}.isReplaying) { ... }`;
+    case 'timer-out-of-range':
+      return `compute the due time from ${df}.currentUtcDateTime plus a positive delay`;
     case 'activity-input-type':
       return "pass what the function takes, or change the handler's declared type";
   }

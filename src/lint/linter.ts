@@ -25,7 +25,8 @@ import { message, type Issue } from './issues.js';
 import { AppIndex } from './appIndex.js';
 import { appIssues } from './appRules.js';
 import { InputTypes } from './inputTypes.js';
-import type { Orchestrator } from './registrations.js';
+import { mayRegister, type Orchestrator } from './registrations.js';
+import { mayOverwriteExports, overwrittenExports } from './exportsRules.js';
 import { RULES } from './policy.js';
 import { Resolver } from './resolve.js';
 import { isSuppressed, suppressionsOf } from './suppressions.js';
@@ -142,6 +143,7 @@ class DurableLinter implements Linter {
       }
     }
     const orchestrators = this.index.orchestratorsIn(file);
+    findings.push(...this.exportFindings(file, orchestrators));
     if (orchestrators.length === 0) return dedupe(findings);
     const analyzer = this.currentAnalyzer();
     const seen = new Set<Orchestrator['fn']>();
@@ -152,6 +154,24 @@ class DurableLinter implements Linter {
       for (const issue of analyzer.orchestrator(orchestrator.fn)) add(issue, df);
     }
     return dedupe(findings);
+  }
+
+  /** `overwritten-export`, in files that hold, register or may export (generators) orchestrators. */
+  private exportFindings(file: string, orchestrators: readonly Orchestrator[]): Finding[] {
+    const text = this.workspace.text(file);
+    if (text === undefined || !mayOverwriteExports(text)) return [];
+    if (orchestrators.length === 0 && !mayRegister(text) && !/function\s*\*/.test(text)) return [];
+    const source = this.workspace.source(file);
+    if (!source) return [];
+    const fns = new Set(orchestrators.map((o) => o.fn));
+    const suppressions = suppressionsOf(source.sf);
+    return overwrittenExports(source, this.resolver, (fn) => fns.has(fn)).flatMap((issue) => {
+      const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
+      const finding = isSuppressed(suppressions, line, issue.rule)
+        ? undefined
+        : this.toFinding(issue, file, DEFAULT_DF);
+      return finding ? [finding] : [];
+    });
   }
 
   private toFinding(issue: Issue, file: string, df: string): Finding | undefined {

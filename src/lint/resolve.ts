@@ -3,9 +3,11 @@
  * and exports across workspace files: a global (`Date.now`), a member of a package or built-in module
  * (`crypto.randomUUID`, `durable-functions` `app.orchestration`), a function or object literal somewhere in the
  * workspace, or an opaque local value. Calls into a package yield a "derived" reference (`new Pool().query` is in
- * `pg`), so clients created from a banned module are recognised too.
+ * `pg`), so clients created from a banned module are recognised too. Classes of the workspace resolve too: their
+ * static members, the members of `new X()` and of `this` inside them (classMembers.ts), inherited ones included.
  */
 import ts from 'typescript';
+import { baseClassExpression, objectGetter, ownMember, thisBinding, type ClassLike } from './classMembers.js';
 import { lookup, moduleDecl, type Decl } from './scopes.js';
 import {
   isFunctionNode,
@@ -26,6 +28,9 @@ export type Sym =
   | { readonly kind: 'external'; readonly module: string; readonly path: readonly string[] }
   | { readonly kind: 'function'; readonly fn: FunctionNode; readonly file: SourceInfo }
   | { readonly kind: 'object'; readonly node: ts.ObjectLiteralExpression; readonly file: SourceInfo }
+  /** A class of the workspace (its static members), and an instance of one (`new X()`, `this` in its methods). */
+  | { readonly kind: 'class'; readonly node: ClassLike; readonly file: SourceInfo }
+  | { readonly kind: 'instance'; readonly node: ClassLike; readonly file: SourceInfo }
   /** A workspace module's exports (`import * as x from './x'`). */
   | { readonly kind: 'namespace'; readonly file: SourceInfo }
   /** A local value the resolver cannot see through (a parameter, a `let` without initializer, a call result). */
@@ -70,6 +75,9 @@ export class Resolver {
     if (ts.isIdentifier(node)) return this.identifier(node, depth);
     if (isFunctionNode(node)) return this.withFile(node, (file) => ({ kind: 'function', fn: node, file }));
     if (ts.isObjectLiteralExpression(node)) return this.withFile(node, (file) => ({ kind: 'object', node, file }));
+    if (ts.isClassExpression(node)) return this.withFile(node, (file) => ({ kind: 'class', node, file }));
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return this.thisValue(node, depth);
+    if (node.kind === ts.SyntaxKind.SuperKeyword) return this.superValue(node, depth);
     const access = memberAccess(node);
     if (access) {
       const base = this.resolve(access.object, depth + 1);
@@ -80,9 +88,17 @@ export class Resolver {
       if (specifier !== undefined && !lookup(node.expression as ts.Identifier)) {
         return this.module(node, specifier, '=', depth + 1);
       }
+      const bound = this.boundFunction(node, depth);
+      if (bound) return bound;
       return this.callResult(node.expression, depth);
     }
-    if (ts.isNewExpression(node)) return this.callResult(node.expression, depth);
+    if (ts.isNewExpression(node)) {
+      const target = this.resolve(node.expression, depth + 1);
+      if (target?.kind === 'class') return { kind: 'instance', node: target.node, file: target.file };
+      return target?.kind === 'external'
+        ? { kind: 'external', module: target.module, path: [...target.path, '()'] }
+        : undefined;
+    }
     if (ts.isAwaitExpression(node)) {
       const inner = this.resolve(node.expression, depth + 1);
       return inner?.kind === 'external' ? inner : undefined;
@@ -95,6 +111,37 @@ export class Resolver {
     const target = this.resolve(callee, depth + 1);
     if (target?.kind === 'external') return { kind: 'external', module: target.module, path: [...target.path, '()'] };
     return undefined;
+  }
+
+  /** `f.bind(...)` is `f` as far as what runs is concerned. */
+  private boundFunction(call: ts.CallExpression, depth: number): Sym | undefined {
+    const access = memberAccess(unwrap(call.expression));
+    if (access?.name !== 'bind') return undefined;
+    const target = this.resolve(access.object, depth + 1);
+    return target?.kind === 'function' ? target : undefined;
+  }
+
+  private thisValue(node: ts.Node, depth: number): Sym | undefined {
+    const binding = thisBinding(node);
+    if (!binding) return undefined;
+    if (binding.kind === 'object') return this.resolve(binding.node, depth + 1);
+    const cls = binding.cls;
+    return this.withFile(cls, (file) => ({ kind: binding.statics ? 'class' : 'instance', node: cls, file }));
+  }
+
+  /** `super` in a class member: the base class, or the instance seen as one of the base class. */
+  private superValue(node: ts.Node, depth: number): Sym | undefined {
+    const binding = thisBinding(node);
+    if (binding?.kind !== 'class') return undefined;
+    const base = this.baseClass(binding.cls, depth + 1);
+    if (!base) return undefined;
+    return binding.statics ? base : { kind: 'instance', node: base.node, file: base.file };
+  }
+
+  private baseClass(cls: ClassLike, depth: number): Extract<Sym, { kind: 'class' }> | undefined {
+    const expr = baseClassExpression(cls);
+    const base = expr && this.resolve(expr, depth + 1);
+    return base?.kind === 'class' ? base : undefined;
   }
 
   private withFile(node: ts.Node, make: (file: SourceInfo) => Sym): Sym | undefined {
@@ -131,6 +178,9 @@ export class Resolver {
         return sym ?? { kind: 'opaque', decl };
       }
       case 'class':
+        return ts.isClassDeclaration(decl.node) || ts.isClassExpression(decl.node)
+          ? this.withFile(decl.node, (file) => ({ kind: 'class', node: decl.node as ClassLike, file }))
+          : { kind: 'opaque', decl };
       case 'param':
       case 'catch':
       case 'other':
@@ -148,10 +198,52 @@ export class Resolver {
         return this.objectMember(base.node, name, depth + 1);
       case 'namespace':
         return this.exportOf(base.file, name, depth + 1);
+      case 'class':
+      case 'instance':
+        return this.classMember(base.node, name, base.kind === 'class', depth + 1);
       case 'function':
       case 'opaque':
         return undefined;
     }
+  }
+
+  /** A member of a class (static) or of its instances, inherited ones included; getters give undefined. */
+  private classMember(cls: ClassLike, name: string, statics: boolean, depth: number): Sym | undefined {
+    for (let current: ClassLike | undefined = cls; current && depth <= MAX_DEPTH; depth++) {
+      const member = ownMember(current, name, statics);
+      if (member?.kind === 'method') {
+        const fn = member.fn;
+        return this.withFile(fn, (file) => ({ kind: 'function', fn, file }));
+      }
+      if (member?.kind === 'value') return this.resolve(member.expr, depth + 1);
+      if (member) return undefined;
+      current = this.baseClass(current, depth + 1)?.node;
+    }
+    return undefined;
+  }
+
+  /** The getter that reading `expr` (`x.name`, `this.name`) runs, when `x` is a class, an instance or an object. */
+  getterOf(expr: ts.Expression): { fn: FunctionNode; file: SourceInfo } | undefined {
+    const access = memberAccess(unwrap(expr));
+    if (!access) return undefined;
+    const base = this.resolve(access.object);
+    let getter: ts.GetAccessorDeclaration | undefined;
+    if (base?.kind === 'object') getter = objectGetter(base.node, access.name);
+    else if (base?.kind === 'class' || base?.kind === 'instance') {
+      let current: ClassLike | undefined = base.node;
+      for (let depth = 0; current && depth <= MAX_DEPTH && !getter; depth++) {
+        const member = ownMember(current, access.name, base.kind === 'class');
+        if (member) {
+          if (member.kind === 'getter') getter = member.fn;
+          break;
+        }
+        current = this.baseClass(current, depth + 1)?.node;
+      }
+    }
+    const fn = getter;
+    const file = fn && this.sourceOf(fn);
+    this.touch(file?.path);
+    return fn && file ? { fn, file } : undefined;
   }
 
   private objectMember(node: ts.ObjectLiteralExpression, name: string, depth: number): Sym | undefined {
@@ -229,9 +321,10 @@ export class Resolver {
     const isDefault = modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false;
     if (exported && (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement))) {
       const exportName = isDefault ? 'default' : statement.name?.text;
-      if (exportName === name && ts.isFunctionDeclaration(statement))
-        return { kind: 'function', fn: statement, file } as const;
-      return undefined;
+      if (exportName !== name) return undefined;
+      return ts.isFunctionDeclaration(statement)
+        ? ({ kind: 'function', fn: statement, file } as const)
+        : ({ kind: 'class', node: statement, file } as const);
     }
     if (exported && ts.isEnumDeclaration(statement)) {
       const decl = statement.name.text === name ? moduleDecl(file.sf, name) : undefined;
@@ -280,6 +373,15 @@ export class Resolver {
       }
     }
     return undefined;
+  }
+
+  /** The workspace file a relative specifier in `from`'s file names, if it exists. */
+  moduleSource(from: ts.Node, specifier: string): SourceInfo | undefined {
+    if (!isRelativeSpecifier(specifier)) return undefined;
+    const target = this.workspace.resolveModule(from.getSourceFile().fileName, specifier);
+    const file = target === undefined ? undefined : this.workspace.source(target);
+    this.touch(file?.path);
+    return file;
   }
 
   /** The function an expression denotes, if it is one the linter can see. */

@@ -31,6 +31,17 @@ export interface SharedWrite {
 
 /** The write `node` is to module-level state, if it is one. */
 export function sharedStateWrite(node: ts.Node): SharedWrite | undefined {
+  const written = writtenBinding(node);
+  if (!written || !isSharedBinding(written.decl)) return undefined;
+  return {
+    node,
+    code: `\`${snippet(node, 50)}\``,
+    what: `writes module-level state (\`${written.root.text}\`), shared by every instance and kept across replays`,
+  };
+}
+
+/** The variable `node` writes to (or mutates what it holds), when `node` is a write rooted at a plain name. */
+export function writtenBinding(node: ts.Node): { root: ts.Identifier; decl: Decl } | undefined {
   let target: ts.Expression | undefined;
   if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
     target = node.left;
@@ -47,12 +58,7 @@ export function sharedStateWrite(node: ts.Node): SharedWrite | undefined {
   if (!target) return undefined;
   const root = rootIdentifier(target);
   const decl = root && lookup(root);
-  if (!root || !decl || !isSharedBinding(decl)) return undefined;
-  return {
-    node,
-    code: `\`${snippet(node, 50)}\``,
-    what: `writes module-level state (\`${root.text}\`), shared by every instance and kept across replays`,
-  };
+  return root && decl ? { root, decl } : undefined;
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
@@ -89,7 +95,7 @@ function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
 }
 
 /** Module-level variables, and bindings imported from workspace files; not packages or functions. */
-function isSharedBinding(decl: Decl): boolean {
+export function isSharedBinding(decl: Decl): boolean {
   if (!isModuleLevel(decl)) return false;
   if (decl.kind === 'import') return decl.imported !== undefined && isRelativeSpecifier(decl.imported.specifier);
   if (decl.kind !== 'var' && decl.kind !== 'let' && decl.kind !== 'const') return false;

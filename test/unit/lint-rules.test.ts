@@ -150,6 +150,57 @@ const flagged: Record<RuleId, readonly (readonly [string, string?])[]> = {
       "df.app.entity('counter', (context) => { switch (context.df.operationName) { case 'add': break; } });",
     ],
   ],
+  'no-host-state': [
+    ['process.nextTick(() => undefined);'],
+    ['queueMicrotask(() => undefined);'],
+    ['const r = new WeakRef({});'],
+    ['const f = new FinalizationRegistry(() => undefined);'],
+    ['const p = process.pid;'],
+    ['const u = process.uptime();'],
+    ['const m = process.memoryUsage().rss;'],
+    ['const o = performance.timeOrigin;'],
+    ['const h = os.hostname();', "import os from 'node:os';"],
+    ['const l = loadavg();', "import { loadavg } from 'os';"],
+    ['const { pid } = process;'],
+  ],
+  'overwritten-export': [],
+  'no-shared-state-read': [
+    ['if (paused) return;', 'let paused = false;\nexport function pause() { paused = true; }'],
+    [
+      "const v = cache.get('k');",
+      "const cache = new Map<string, number>();\nexport function fill() { cache.set('k', 1); }",
+    ],
+    ['const n = queue.length;', 'const queue: number[] = [];\nexport const enqueue = (x: number) => queue.push(x);'],
+    [
+      'const a = config.mode + config.mode;',
+      "const config = { mode: 'a' };\nexport function setMode(m: string) { config.mode = m; }",
+    ],
+  ],
+  'uncancelled-timer': [
+    [
+      "const e = context.df.waitForExternalEvent('E'); const t = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 1000));\nconst w = yield context.df.Task.any([e, t]); if (w === e) return 1; return 2;",
+    ],
+    [
+      "const e = context.df.waitForExternalEvent('E');\nconst w = yield context.df.Task.any([e, context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 9))]);\nreturn w === e;",
+    ],
+  ],
+  'unbounded-history': [
+    ["while (true) { yield context.df.callActivity('poll'); }"],
+    ["for (;;) { const e = yield context.df.waitForExternalEvent('tick'); if (e) continue; }"],
+  ],
+  'code-after-continue-as-new': [
+    ["context.df.continueAsNew(1);\nyield context.df.callActivity('a');"],
+    ["if (context.df.getInput()) { context.df.continueAsNew(1); }\nconst r = yield context.df.callActivity('a');"],
+  ],
+  'replay-unsafe-logging': [
+    ["console.log('start');\nyield context.df.callActivity('a');"],
+    ["context.log('start');\nyield context.df.callActivity('a');"],
+  ],
+  'timer-out-of-range': [
+    ['yield context.df.createTimer(new Date(0));'],
+    ['yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() - 60_000));'],
+    ["yield context.df.createTimer(new Date('not a date'));"],
+  ],
   'activity-input-type': [
     [
       "yield context.df.callActivity('sayHello', 42);",
@@ -213,8 +264,9 @@ test('near misses: tasks used correctly are not unyielded', () => {
   );
   clean("const t = context.df.callActivity('a'); return t;");
   clean(
-    "const e = context.df.waitForExternalEvent('E'); const timer = context.df.createTimer(new Date(0));\n" +
+    "const e = context.df.waitForExternalEvent('E'); const timer = context.df.createTimer(deadline);\n" +
       'const winner = yield context.df.Task.any([e, timer]); if (winner === e) timer.cancel();',
+    'declare const deadline: Date;',
   );
   clean(
     "const tasks = [1, 2].map((x) => context.df.callActivity('a', x)); const r = yield context.df.Task.all(tasks);",

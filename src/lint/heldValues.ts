@@ -1,0 +1,52 @@
+/**
+ * What a variable certainly holds when it is yielded: `const p = fetchThing(); yield p;` yields what `fetchThing()`
+ * returns. Only a `const`, or a `let`/`var` never assigned again, bound to a plain name, counts; an `await` in the
+ * initializer leaves it unknown (awaiting a durable task gives back the task itself).
+ */
+import ts from 'typescript';
+import { lookup, referencesTo } from './scopes.js';
+import { snippet, unwrap } from './syntax.js';
+
+/**
+ * Why yielding `id` is wrong, from what its initializer is (`reasonOf` judges the initializer as if it were
+ * yielded directly), or undefined when the value is not certain or is fine.
+ */
+export function heldValueReason(
+  id: ts.Identifier,
+  reasonOf: (value: ts.Expression) => string | undefined,
+): string | undefined {
+  const decl = lookup(id);
+  if (!decl || decl.path?.length !== 0 || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer)
+    return undefined;
+  if (decl.kind !== 'const' && ((decl.kind !== 'let' && decl.kind !== 'var') || isReassigned(decl.name, decl.scope)))
+    return undefined;
+  const value = unwrap(decl.node.initializer);
+  if (ts.isIdentifier(value) || ts.isAwaitExpression(value) || ts.isYieldExpression(value)) return undefined;
+  const reason = reasonOf(value);
+  return reason && `${reason} (\`${id.text}\` holds \`${snippet(value, 30)}\`)`;
+}
+
+function isReassigned(name: ts.Identifier, scope: ts.Node): boolean {
+  const decl = lookup(name);
+  if (!decl) return true;
+  return referencesTo(decl, scope).some((ref) => {
+    let node: ts.Node = ref;
+    while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+    const parent = node.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === node) {
+      const op = parent.operatorToken.kind;
+      return op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
+    }
+    if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
+      return parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken;
+    }
+    // `for (x of ...)`, destructuring assignments: treated as reassignments.
+    return (
+      ts.isForOfStatement(parent) ||
+      ts.isForInStatement(parent) ||
+      ts.isArrayLiteralExpression(parent) ||
+      ts.isShorthandPropertyAssignment(parent) ||
+      ts.isPropertyAssignment(parent)
+    );
+  });
+}
