@@ -114,6 +114,14 @@ export default tseslint.config(
           patterns: [{ group: ['**/emulator/**'], message: 'The linter does not depend on the emulator.' }],
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='typescript'][importKind!='type'] > ImportDefaultSpecifier",
+          message:
+            "Use `import * as ts from 'typescript'`: the bundles turn its `ts.x` into plain variables (esbuild.mjs), where a default import pays a property lookup on every use.",
+        },
+      ],
     },
   },
   {

@@ -18,8 +18,9 @@ import { emulatorLevel, httpTriggers } from './wiring.js';
 import type { Store } from './store/types.js';
 import type { StorageService } from './storage/types.js';
 import { withStorage } from './storage/wiring.js';
+import { DURABLE_STUDIO_VERSION } from '../protocol/version.js';
 
-export const EMULATOR_VERSION = '0.1.0';
+export const EMULATOR_VERSION = DURABLE_STUDIO_VERSION;
 
 export interface EmulatorOptions {
   appDir: string;

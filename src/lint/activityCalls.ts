@@ -5,7 +5,7 @@
  * the orchestrator calls are included; names computed at run time are skipped. Used to generate tests with a mock
  * per activity (the extension's "Create Test for Orchestration").
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isDfExpression } from './durable.js';
 import type { Resolver } from './resolve.js';
 import { stringValue } from './staticValues.js';

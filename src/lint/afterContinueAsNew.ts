@@ -10,7 +10,7 @@
  * through (no `return`, `throw`, `break`, `continue` in them); it stops at loops, `switch`, `try` and function ends.
  * The statement reported yields (or signals) unconditionally.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix } from './api.js';
 import type { AsyncEnv } from './asyncRules.js';
 import { isDfCall } from './dfCalls.js';
@@ -35,8 +35,8 @@ export function checkAfterContinueAsNew(call: ts.CallExpression, env: AsyncEnv):
     if (edit) fixes.push(edit);
   }
   const what = found.yields
-    ? `runs after continueAsNew (line ${line}): the task is never scheduled and the orchestrator stops at this yield`
-    : `runs after continueAsNew (line ${line}): durable-functions drops it`;
+    ? `runs after continueAsNew (line ${line}), so its task is never scheduled and the orchestrator stops at this yield`
+    : `runs after continueAsNew (line ${line}), which makes durable-functions drop it`;
   return {
     rule: 'code-after-continue-as-new',
     node: found.statement,

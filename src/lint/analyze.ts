@@ -4,7 +4,7 @@
  * and depth bounded) and reported at each call site in the orchestrator, pointing at the offending line inside.
  * Generator helpers delegated to with `yield*` are orchestrator code and get every rule.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix } from './api.js';
 import {
   checkAsyncOrchestrator,

@@ -6,7 +6,7 @@
  * files) and only for kinds the app registers under static names at all; names declared in the settings count as
  * registered (functions that come from a package).
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix, KnownFunctions } from './api.js';
 import type { AppIndex } from './appIndex.js';
 import { DURABLE_MODULE, isDfExpression } from './durable.js';

@@ -3,7 +3,7 @@
  * `no-promise-combinators`, `yield-non-task`, with their fixes. Each check takes one node of orchestrator code (the
  * orchestrator itself or a generator helper it delegates to with `yield*`) and returns the issue, if any.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix, TextEdit } from './api.js';
 import { SLEEP_CALLS_WITH_MS } from './bannedApis.js';
 import { durableCallKind, isTaskArray, isTaskExpression, type DurableContext } from './durable.js';

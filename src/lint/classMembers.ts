@@ -3,7 +3,7 @@
  * class declares (methods, getters, properties with an initializer, `this.x = ...` in the constructor), its base
  * class expression, and what `this` stands for at a node (the class, an instance of it, or an object literal).
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { lookup } from './scopes.js';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode } from './syntax.js';
 

@@ -1,7 +1,7 @@
 /**
  * `durable-studio lint [paths...] [--format text|json|sarif] [--rule <id>=<severity|off>]...`, bundled on its own as
- * dist/lint.js (it carries the TypeScript compiler, which the emulator's start-up must not load); src/cli.ts
- * `require`s it only when the `lint` command runs. Exit codes: 0 no errors, 1 at least one error-severity finding,
+ * dist/lint.js (it carries the TypeScript compiler, which the emulator's start-up must not load); src/lintCommand.ts
+ * loads it (through V8's code cache) only when the `lint` command runs. Exit codes: 0 no errors, 1 at least one error-severity finding,
  * 2 usage errors (unknown option, rule or severity, a path that does not exist).
  */
 import fs from 'node:fs';

@@ -2,7 +2,7 @@
  * Small matchers over `durable-functions` calls shared by the durable-behaviour rules: a call of a `context.df`
  * method by name, `context.df.Task.any/all(...)`, `createTimer(...)`, and whether code mentions `isReplaying`.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isDfExpression } from './durable.js';
 import { lookup } from './scopes.js';
 import { isFunctionNode, memberAccess, unwrap } from './syntax.js';

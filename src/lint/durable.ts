@@ -3,7 +3,7 @@
  * an orchestrator's context parameter is called (so messages and fixes say `ctx.df` when the code says `ctx`), and
  * which expressions are arrays of durable tasks (for `Task.all` fixes).
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Resolver } from './resolve.js';
 import { lookup, referencesTo } from './scopes.js';
 import { isFunctionNode, memberAccess, propertyName, unwrap, type FunctionNode } from './syntax.js';

@@ -5,7 +5,7 @@
  * (afterContinueAsNew.ts), `replay-unsafe-logging` (replayLogging.ts) and `timer-out-of-range` (timerDates.ts).
  * Each check starts with a test of the node's kind and names, so the walk pays almost nothing for other nodes.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { checkAfterContinueAsNew } from './afterContinueAsNew.js';
 import type { AsyncEnv } from './asyncRules.js';
 import type { Issue } from './issues.js';

@@ -5,7 +5,7 @@
  * `throw` handles every other name too, and any other use of the name (a lookup table, a call) makes the set unknown:
  * then nothing is reported.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isDfExpression } from './durable.js';
 import type { Resolver } from './resolve.js';
 import { lookup, referencesTo } from './scopes.js';

@@ -4,7 +4,7 @@
  * followed by `module.exports = g` loses `x`; `exports.x = f` after `module.exports = g` is lost too (`exports`
  * still points at the first object). `module.exports = g` followed by `module.exports.x = f` adds `x` to `g`: fine.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Issue } from './issues.js';
 import { registrationsIn } from './registrations.js';
 import type { Resolver } from './resolve.js';

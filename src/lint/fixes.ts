@@ -3,7 +3,7 @@
  * expression replaced by `yield ...` with the parentheses precedence needs, an async orchestrator turned into a
  * generator). Every fix must leave code that parses; the tests apply each one and re-parse.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix, TextEdit } from './api.js';
 import { asyncModifier, rangeOf, unwrap, type FunctionNode } from './syntax.js';
 

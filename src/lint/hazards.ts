@@ -3,7 +3,7 @@
  * resolves to a banned global, module member or package. Only resolved references count, so a local function called
  * `fetch` or a parameter called `crypto` is never flagged.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import {
   BANNED_GLOBALS,
   BANNED_MODULE_MEMBERS,

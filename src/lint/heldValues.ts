@@ -3,7 +3,7 @@
  * returns. Only a `const`, or a `let`/`var` never assigned again, bound to a plain name, counts; an `await` in the
  * initializer leaves it unknown (awaiting a durable task gives back the task itself).
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { lookup, referencesTo } from './scopes.js';
 import { snippet, unwrap } from './syntax.js';
 

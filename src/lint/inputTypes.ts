@@ -13,7 +13,7 @@
  * `prepare` collects the candidates of many files first, so that one program serves a whole CLI run.
  */
 import path from 'node:path';
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { AppIndex } from './appIndex.js';
 import { isDfExpression } from './durable.js';
 import type { Issue } from './issues.js';

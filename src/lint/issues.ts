@@ -66,7 +66,7 @@ export function hint(rule: RuleId, df: string): string {
     case 'uncancelled-timer':
       return 'cancel it (timer.cancel()) where another task won';
     case 'unbounded-history':
-      return `do one round per execution: yield the work, then call ${df}.continueAsNew(nextInput) and return`;
+      return `end each round with ${df}.continueAsNew(nextInput) and return (an eternal orchestration)`;
     case 'code-after-continue-as-new':
       return `return right after ${df}.continueAsNew(...), or do the work before calling it`;
     case 'replay-unsafe-logging':

@@ -5,7 +5,7 @@
  * orchestration slows down and grows until it fails. Loops with a condition (monitors:
  * `while (currentUtcDateTime < expiry)`) and loops that may exit are left alone.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { AsyncEnv } from './asyncRules.js';
 import type { Issue } from './issues.js';
 import { enclosingFunction, isFunctionNode, isGenerator } from './syntax.js';
@@ -29,8 +29,8 @@ export function checkUnboundedLoop(loop: Loop, env: AsyncEnv): Issue | undefined
     node: keyword,
     code: `\`${code}\``,
     what:
-      'never ends and yields durable tasks, so the history grows with every round and each replay gets slower ' +
-      'until the orchestration fails',
+      'never ends and yields durable tasks, so the history grows with every round and every replay gets slower ' +
+      'and takes more memory',
     via: [],
     fixes: [],
   };

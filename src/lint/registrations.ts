@@ -5,7 +5,7 @@
  * file. Orchestrators are the handlers of `app.orchestration`; activities and entities are never orchestrators, but
  * their names (and an entity's operations) are what orchestrators call.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { DURABLE_MODULE } from './durable.js';
 import type { Resolver } from './resolve.js';
 import { memberAccess, unwrap, type FunctionNode } from './syntax.js';

@@ -8,7 +8,7 @@
  * through a const or a destructured name, or in a workspace function it calls), and an earlier
  * `if (...isReplaying...) return;` in an enclosing block. Any condition that reads `isReplaying` counts as a guard.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix } from './api.js';
 import type { AsyncEnv } from './asyncRules.js';
 import { mentionsReplaying } from './dfCalls.js';

@@ -6,7 +6,7 @@
  * `pg`), so clients created from a banned module are recognised too. Classes of the workspace resolve too: their
  * static members, the members of `new X()` and of `this` inside them (classMembers.ts), inherited ones included.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { baseClassExpression, objectGetter, ownMember, thisBinding, type ClassLike } from './classMembers.js';
 import { lookup, moduleDecl, type Decl } from './scopes.js';
 import {

@@ -4,7 +4,7 @@
  * identifier with no declaration is a global. Scope tables are built lazily and cached per node (a re-parsed file
  * has new nodes, so stale tables are simply never asked again).
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isFunctionNode } from './syntax.js';
 
 export type DeclKind = 'var' | 'let' | 'const' | 'function' | 'class' | 'param' | 'import' | 'catch' | 'other';
@@ -53,11 +53,31 @@ export function isModuleLevel(decl: Decl): boolean {
 }
 
 function scopeTable(node: ts.Node): Map<string, Decl> | undefined {
+  // Most ancestors of a reference cannot hold names: skip them by kind before any map look-up.
+  if (!mayHoldNames(node)) return undefined;
   const cached = tables.get(node);
   if (cached) return cached;
   const table = buildTable(node);
   if (table) tables.set(node, table);
   return table;
+}
+
+/** The kinds `buildTable` can make a table for. */
+function mayHoldNames(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.SourceFile:
+    case ts.SyntaxKind.ClassExpression:
+    case ts.SyntaxKind.Block:
+    case ts.SyntaxKind.ModuleBlock:
+    case ts.SyntaxKind.CaseBlock:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.CatchClause:
+      return true;
+    default:
+      return isFunctionNode(node);
+  }
 }
 
 function buildTable(node: ts.Node): Map<string, Decl> | undefined {

@@ -2,7 +2,7 @@
  * `no-shared-state-write`: writes from orchestrator code to module-level variables (or to what they hold), which
  * outlive the orchestration and are shared by every instance in the worker process.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isModuleLevel, lookup, type Decl } from './scopes.js';
 import { isRelativeSpecifier, memberAccess, requireSpecifier, snippet, unwrap } from './syntax.js';
 

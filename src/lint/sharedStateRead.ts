@@ -7,7 +7,7 @@
  * variable itself (`no-shared-state-write` reports that).
  */
 import path from 'node:path';
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Issue } from './issues.js';
 import type { Resolver } from './resolve.js';
 import { isModuleLevel, isReference, lookup, moduleDecl, referencesTo, type Decl } from './scopes.js';

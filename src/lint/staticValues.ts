@@ -4,7 +4,7 @@
  * names (`callActivity(NAMES.sayHello)`) and entity operations are checked against the app with these. A value that
  * depends on anything else (a parameter, a call, a `let` that is reassigned) is unknown.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Resolver } from './resolve.js';
 import { memberAccess, propertyName, unwrap } from './syntax.js';
 

@@ -6,7 +6,7 @@
  * timers itself (LongTimerTask, using the `maximumShortTimerDuration` and `longRunningTimerIntervalDuration` the
  * extension sends), so a due time months away is fine.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isDfCall } from './dfCalls.js';
 import { isDfExpression } from './durable.js';
 import type { Issue } from './issues.js';
@@ -58,7 +58,7 @@ export function checkTimerDate(call: ts.CallExpression, now = Date.now()): Issue
 
 function problem(arg: ts.Expression, now: number): string | undefined {
   const node = unwrap(arg);
-  if (ts.isStringLiteralLike(node)) return 'passes a string, not a Date: durable-functions throws a TypeError';
+  if (ts.isStringLiteralLike(node)) return 'passes a string, not a Date, so durable-functions throws a TypeError';
   const known = evaluate(node, 0);
   if (!known) return undefined;
   const what = verdict(known, now);
@@ -68,7 +68,7 @@ function problem(arg: ts.Expression, now: number): string | undefined {
 }
 
 function verdict(known: Known, now: number): string | undefined {
-  if (known.type === 'number') return 'passes a number, not a Date: durable-functions throws a TypeError';
+  if (known.type === 'number') return 'passes a number, not a Date, so durable-functions throws a TypeError';
   if (Number.isNaN(known.value)) return 'is an Invalid Date, which the Durable extension cannot schedule';
   if (known.base === 'now') {
     if (known.value < 0) return 'is before the orchestration time, so the timer fires at once';

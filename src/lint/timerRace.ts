@@ -14,7 +14,7 @@
  * The quick fix inserts `timer.cancel();` where only "another task won, the timer is still pending" can hold (the
  * branch where another task won), after checking that the insertion leaves no path uncancelled.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import type { Fix, TextEdit } from './api.js';
 import type { AsyncEnv } from './asyncRules.js';
 import { isDfCall, statementYield, taskCombinator } from './dfCalls.js';

@@ -18,7 +18,7 @@
  * `unknown`, error types (unresolved imports), type parameters, conditional and indexed types, functions, lib
  * classes and interfaces (`Date`, `Map`, `Error`: JSON turns them into something else) and types with `toJSON`.
  */
-import ts from 'typescript';
+import * as ts from 'typescript';
 import { isLibFile } from './typeService.js';
 
 export interface Mismatch {

@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+import * as ts from 'typescript';
 import libFiles from './typeLibs.json';
 import type { Workspace } from './workspace.js';
 

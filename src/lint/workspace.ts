@@ -32,6 +32,8 @@ export class Workspace {
   private readonly existedBefore = new Map<string, boolean>();
   /** Folder -> the app folder it belongs to (see appRootOf). */
   private readonly appRoots = new Map<string, string>();
+  /** The same by file as given: the app index asks for every registration after each change. */
+  private readonly appRootsOfFiles = new Map<string, string>();
   /** Incremented by every invalidation; cross-file caches compare it. */
   generation = 0;
 
@@ -91,11 +93,19 @@ export class Workspace {
    * or '' when there is none. Functions are registered per app: an orchestration can only call what its app registers.
    */
   appRootOf(file: string): string {
-    const dir = path.dirname(path.resolve(file));
+    const known = this.appRootsOfFiles.get(file);
+    if (known !== undefined) return known;
+    const root = this.appRootOfFolder(path.dirname(path.resolve(file)));
+    this.appRootsOfFiles.set(file, root);
+    return root;
+  }
+
+  private appRootOfFolder(dir: string): string {
     const cached = this.appRoots.get(dir);
     if (cached !== undefined) return cached;
     const parent = path.dirname(dir);
-    const root = this.text(path.join(dir, 'host.json')) !== undefined ? dir : parent === dir ? '' : this.appRootOf(dir);
+    const root =
+      this.text(path.join(dir, 'host.json')) !== undefined ? dir : parent === dir ? '' : this.appRootOfFolder(parent);
     this.appRoots.set(dir, root);
     return root;
   }
@@ -103,7 +113,10 @@ export class Workspace {
   /** Forget a file's text; import resolutions are kept unless the file turns out to have appeared or disappeared. */
   invalidate(file: string): void {
     const key = path.resolve(file);
-    if (path.basename(key) === 'host.json') this.appRoots.clear();
+    if (path.basename(key) === 'host.json') {
+      this.appRoots.clear();
+      this.appRootsOfFiles.clear();
+    }
     if (this.texts.has(key)) this.existedBefore.set(key, this.texts.get(key) !== undefined);
     this.texts.delete(key);
     this.sources.delete(key);

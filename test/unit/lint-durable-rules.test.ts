@@ -315,7 +315,7 @@ test('unbounded-history: the finding is on the loop keyword with the eternal-orc
   const [finding] = flagged('unbounded-history', "  while (true) {\n    yield context.df.callActivity('poll');\n  }");
   assert.deepEqual(finding!.range, { start: { line: 4, column: 3 }, end: { line: 4, column: 8 } });
   assert.match(finding!.message, /^`while \(true\)` never ends and yields durable tasks/);
-  assert.match(finding!.message, /context\.df\.continueAsNew\(nextInput\) and return/);
+  assert.match(finding!.message, /end each round with context\.df\.continueAsNew\(nextInput\) and return/);
 });
 
 test('unbounded-history leaves alone loops that end, do not yield, or restart with continueAsNew', () => {
@@ -387,7 +387,7 @@ test('code-after-continue-as-new: the finding is on the dropped statement and na
   assert.deepEqual(finding!.range.start, { line: 5, column: 1 });
   assert.match(
     finding!.message,
-    /^`yield context\.df\.callActivity\('report'\);` runs after continueAsNew \(line 4\): the task is never scheduled/,
+    /^`yield context\.df\.callActivity\('report'\);` runs after continueAsNew \(line 4\), so its task is never scheduled/,
   );
 });
 
@@ -588,7 +588,7 @@ test('timer-out-of-range: messages say what is wrong', () => {
   assert.match(message('new Date(context.df.currentUtcDateTime.getTime() - 1)'), /before the orchestration time/);
   assert.match(message("new Date('nope')"), /is an Invalid Date/);
   assert.match(message("new Date('10000-01-01')"), /after 9999-12-31/);
-  assert.match(message('1000'), /passes a number, not a Date: durable-functions throws a TypeError/);
+  assert.match(message('1000'), /passes a number, not a Date, so durable-functions throws a TypeError/);
 });
 
 test('timer-out-of-range leaves alone due times in the future or computed at run time', () => {

@@ -335,7 +335,10 @@ test('package.json: the lint settings list every rule id with the four settings;
     assert.ok(pkg.activationEvents.includes(`onLanguage:${language}`), language);
   }
   const esbuild = fs.readFileSync(path.resolve(__dirname, '../../esbuild.mjs'), 'utf8');
-  assert.match(esbuild, /'lint-server': 'src\/lint\/server\/main\.ts'/);
+  // dist/lint-server.js (what the client starts) loads dist/lint-server-main.js through the code cache.
+  assert.match(esbuild, /'lint-server': 'src\/lint\/server\/boot\.ts'/);
+  assert.match(esbuild, /'lint-server-main': 'src\/lint\/server\/main\.ts'/);
   const vscodeignore = fs.readFileSync(path.resolve(__dirname, '../../.vscodeignore'), 'utf8');
   assert.match(vscodeignore, /^!dist\/lint-server\.js$/m);
+  assert.match(vscodeignore, /^!dist\/lint-server-main\.js$/m);
 });
