@@ -3,7 +3,8 @@
  * handler's file, with what they import), not over the workspace: the linter parses each file on its own, and only
  * these files get a program. The program reuses the SourceFiles the Workspace parsed (TypeScript binds them once;
  * binding is kept on the SourceFile), is built once per workspace generation when asked, with the previous program
- * for structure reuse, and its checker does only the work asked of it (types are computed lazily).
+ * for structure reuse, and its checker does only the work asked of it (types are computed lazily). Standalone type
+ * texts (no names in them) are declared in a module of the program's own, so their files need not be in it.
  *
  * What the program sees:
  * - lib: TypeScript's own es5/es2015 lib files (no DOM, no later editions), from `dist/typescript-lib` next to the
