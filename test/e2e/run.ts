@@ -31,7 +31,7 @@ const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp
   --grep <re>   host tests whose title matches, UI scenarios whose file name matches
   --no-build    use the current dist/ (default: build first)
   --keep        keep the temporary workspaces and the test bundle
-  --timeout <s> bound for the host tests as a whole (default 240)`;
+  --timeout <s> bound for the host tests as a whole (default 420)`;
 
 /** Flags from the reference (vscode-testing.md): no sandbox as root, no GPU, nothing that phones home. */
 const CHROMIUM_ARGS = [
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
       grep: { type: 'string' },
       build: { type: 'boolean', default: true },
       keep: { type: 'boolean', default: false },
-      timeout: { type: 'string', default: '240' },
+      timeout: { type: 'string', default: '420' },
       help: { type: 'boolean', default: false },
     },
     allowNegative: true,
