@@ -246,11 +246,16 @@ function splitResults(text: string): Map<string, string> {
 }
 
 async function benchLintPart(say: Say): Promise<void> {
+  const load = os.loadavg()[0] ?? NaN;
+  const result = await benchLint({ log: (line) => process.stdout.write(`  ${line}\n`) });
+  const loadAfter = os.loadavg()[0] ?? NaN;
   say(LINT_HEADING);
   say();
-  say('1,000 generated files (orchestrators with and without hazards, activities, helpers across files).');
+  say(
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`BENCH_ONLY=lint npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after (other processes on the machine slow every figure). A generated Functions app of ${result.files.toLocaleString('en')} files (orchestrators with and without hazards, activities, helpers across files), all through the built bundles; medians of 3 runs (6 for the CLI with its cache).`,
+  );
   say();
-  say(lintMarkdown(await benchLint({ log: (line) => process.stdout.write(`  ${line}\n`) })));
+  say(lintMarkdown(result));
 }
 
 /** The replay debugger on histories of bench/app's workloads, run to completion in the engine first. */

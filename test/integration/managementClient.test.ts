@@ -167,6 +167,8 @@ test('typed errors: 404, 410, 409, 412 and 400 carry the operation, status and s
   await rejectsWith(client.raiseEvent('mc-hello', 'Go'), 410);
 
   const running = await client.startOrchestration('waitForGo', { instanceId: 'mc-running' });
+  // Pending until its first episode has run (as on Azure); the messages below name the status.
+  await waitForStatus(running, ['Running']);
   await rejectsWith(
     client.startOrchestration('waitForGo', { instanceId: running }),
     409,
