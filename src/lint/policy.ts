@@ -482,7 +482,10 @@ export const RULES: { readonly [K in RuleId]: RuleInfo & { readonly id: K } } = 
       "incompatible: different kinds (a number where a string is taken), a literal that fails (`'red'` where " +
       "`'green' | 'blue'` is taken), an object literal without a property the target requires, a property or array " +
       'element certainly incompatible in turn; for unions, every member. Only calls whose name is static and registered ' +
-      'once in the app, with a handler in a TypeScript file.',
+      'once in the app, with a handler in a TypeScript file. Never for `any`, `unknown` or unresolved types (of ' +
+      'packages, only durable-functions is read), null or undefined, a wider type that may hold a fitting value, a ' +
+      'declared type without a required property (the value may have it), extra properties, values JSON turns into ' +
+      'something else (`Date`, `Map`, `toJSON`), generics, or JavaScript files.',
     why:
       'Inputs and results cross a JSON boundary typed `unknown` (`callActivity(name, input?: unknown)`), so the ' +
       'compiler does not see that the orchestration and the activity disagree; the activity then works on a value of ' +

@@ -7,13 +7,13 @@
  * texts (no names in them) are declared in a module of the program's own, so their files need not be in it.
  *
  * What the program sees:
- * - lib: TypeScript's own es5/es2015 lib files (no DOM, no later editions), from `dist/typescript-lib` next to the
- *   bundles (esbuild.mjs copies them) or the typescript package; without them there is no checker and no finding.
+ * - lib: TypeScript's own es5/es2015 lib files (no DOM, no later editions; es5 without its typed arrays, more than
+ *   half of it), from `dist/typescript-lib` next to the bundles (esbuild.mjs copies them) or the typescript package;
+ *   without them there is no checker and no finding.
  * - modules: relative imports through the Workspace (unsaved buffers included); from packages only `durable-functions`
- *   and `@azure/functions` (they type the orchestration context, `getInput<T>()` and handlers), read from the app's
- *   node_modules when present. Other packages, Node's built-in modules and `@types` are not loaded (their
- *   declarations would cost more to parse than the workspace): what comes from them is an error type, which the
- *   rules treat as unknown.
+ *   (it types the orchestration context and `getInput<T>()`), read from the app's node_modules when present. Other
+ *   packages, Node's built-in modules and `@types` are not loaded (their declarations would cost more to parse than
+ *   the workspace): what comes from them is an error type, which the rules treat as unknown.
  * - options: strict, fixed (not the app's tsconfig): the rules decide about null and undefined themselves.
  */
 import fs from 'node:fs';
@@ -26,8 +26,12 @@ import type { Workspace } from './workspace.js';
 /** The lib files the program starts from; their `/// <reference lib>` pull in the rest (esbuild.mjs copies them all). */
 export const LIB_FILES: readonly string[] = libFiles;
 
-/** Packages whose declarations are read from node_modules. */
-export const TYPED_PACKAGES: ReadonlySet<string> = new Set(['durable-functions', '@azure/functions']);
+/**
+ * Packages whose declarations are read from node_modules: durable-functions types the orchestration context
+ * (`context.df.getInput<T>()`, `currentUtcDateTime`, ...). Not even @azure/functions, which it imports: twice its size
+ * to parse, for types (`InvocationContext`, `FunctionHandler`) that never decide a finding.
+ */
+export const TYPED_PACKAGES: ReadonlySet<string> = new Set(['durable-functions']);
 
 const OPTIONS: ts.CompilerOptions = {
   lib: [...LIB_FILES],
@@ -66,6 +70,20 @@ const libFileSet = new WeakSet<ts.SourceFile>();
 /** Whether a file is one of TypeScript's lib files (`Date`, `Map`, `Promise` are declared there). */
 export function isLibFile(sf: ts.SourceFile): boolean {
   return libFileSet.has(sf);
+}
+
+/** Typed arrays (Int8Array ... Float64Array and their constructors): more than half of lib.es5.d.ts. */
+const TYPED_ARRAY =
+  /^(?:interface|declare var) (?:Ui|I)nt(?:8|16|32)(?:Clamped)?Array(?:Constructor)?\b|^(?:interface|declare var) Float(?:32|64)Array(?:Constructor)?\b/;
+
+/**
+ * lib.es5.d.ts without its typed arrays: JSON turns them into plain objects, so they never decide a finding, and
+ * without them the lib parses in half the time. The file is cut at its top-level declarations (each starts a line);
+ * a JSDoc comment stays with the declaration before it, which is harmless.
+ */
+export function withoutTypedArrays(text: string): string {
+  const chunks = text.split(/\n(?=interface |declare |type )/);
+  return chunks.filter((chunk) => !TYPED_ARRAY.test(chunk)).join('\n');
 }
 
 function parseDeclaration(file: string, text: string): ts.SourceFile {
@@ -309,6 +327,7 @@ export class TypeService {
         } catch {
           text = undefined;
         }
+        if (text !== undefined && path.basename(key) === 'lib.es5.d.ts') text = withoutTypedArrays(text);
         const sf = text === undefined ? undefined : parseDeclaration(toTs(key), text);
         if (sf) libFileSet.add(sf);
         libSources.set(key, sf);

@@ -16,7 +16,7 @@ import { InputTypes } from '../../src/lint/inputTypes.js';
 import { createLinter } from '../../src/lint/linter.js';
 import { Resolver } from '../../src/lint/resolve.js';
 import { certainMismatch } from '../../src/lint/typeCompat.js';
-import { findLibDirectory, LIB_FILES, TypeService } from '../../src/lint/typeService.js';
+import { findLibDirectory, LIB_FILES, TypeService, withoutTypedArrays } from '../../src/lint/typeService.js';
 import { Workspace } from '../../src/lint/workspace.js';
 import { abs, lintFiles } from './lint-harness.js';
 
@@ -564,6 +564,34 @@ test('a checker that fails gives no finding, and is not asked again about the sa
   assert.deepEqual(rule.issues(workspace.source(abs('orch.ts'))!), []);
   assert.deepEqual(rule.issues(workspace.source(abs('orch.ts'))!), []);
   assert.equal(types.calls, 1);
+});
+
+test('the lib the checker loads (es5 without typed arrays, es2015) has no dangling reference', () => {
+  const libDir = findLibDirectory()!;
+  const user = '/app/x.ts';
+  const text =
+    'export async function f(m: Map<string, number[]>, p: Promise<Date>, r: Record<string, unknown>) {\n' +
+    '  const d = await p; const [first] = [...m.values()]; function* g() { yield 1; return first; }\n' +
+    '  return { d, r, g: g(), s: Symbol.iterator, j: JSON.stringify(new ArrayBuffer(8)), n: Number.isInteger(1) };\n}\n';
+  const options: ts.CompilerOptions = {
+    lib: [...LIB_FILES],
+    types: [],
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+  };
+  const host = ts.createCompilerHost(options);
+  host.getDefaultLibLocation = () => libDir;
+  host.getSourceFile = (file) => {
+    if (file === user) return ts.createSourceFile(file, text, ts.ScriptTarget.Latest);
+    let libText = fs.readFileSync(file, 'utf8');
+    if (path.basename(file) === 'lib.es5.d.ts') libText = withoutTypedArrays(libText);
+    return ts.createSourceFile(file, libText, ts.ScriptTarget.Latest);
+  };
+  const program = ts.createProgram([user], options, host);
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+  assert.deepEqual(diagnostics, []);
+  assert.ok(program.getSourceFiles().length > LIB_FILES.length, 'the lib references pulled more lib files');
 });
 
 test('without lib files there is no checker and no finding', () => {
