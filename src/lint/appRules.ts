@@ -6,21 +6,20 @@
  * files) and only for kinds the app registers under static names at all; names declared in the settings count as
  * registered (functions that come from a package).
  */
+import path from 'node:path';
 import * as ts from 'typescript';
 import type { Fix, KnownFunctions } from './api.js';
 import type { AppIndex } from './appIndex.js';
-import { DURABLE_MODULE, isDfExpression } from './durable.js';
+import { constInitializer, DURABLE_MODULE, isDfExpression } from './durable.js';
 import { entityOperations } from './entityOperations.js';
 import { fix, replaceNode } from './fixes.js';
 import type { Issue } from './issues.js';
 import type { RegisteredKind } from './registrations.js';
 import type { Resolver } from './resolve.js';
-import { constInitializer } from './durable.js';
 import { staticString, type StaticString } from './staticValues.js';
 import { closestName, nameList } from './suggest.js';
 import { memberAccess, nodeRange, unwrap } from './syntax.js';
 import type { SourceInfo } from './workspace.js';
-import path from 'node:path';
 
 export interface AppRuleOptions {
   readonly known: KnownFunctions;
@@ -42,11 +41,6 @@ const ENTITY_OPERATION_METHODS: ReadonlySet<string> = new Set(['callEntity', 'si
 
 const PREFILTER = /callActivity|callSubOrchestrator|startNew|EntityId|callEntity|signalEntity/;
 
-const KIND_WORD: Readonly<Record<RegisteredKind, string>> = {
-  activity: 'activity',
-  orchestration: 'orchestration',
-  entity: 'entity',
-};
 const KIND_KNOWN: Readonly<Record<RegisteredKind, keyof KnownFunctions>> = {
   activity: 'activities',
   orchestration: 'orchestrations',
@@ -130,16 +124,15 @@ function checkName(
   // An app that registers none of this kind by a static name keeps them elsewhere (or computes the names).
   if (names.length === 0 || index.hasDynamicNames(kind, from)) return undefined;
   const suggestion = closestName(name.value, [...names, ...known]);
-  const word = KIND_WORD[kind];
   const text = suggestion
-    ? `Unknown ${word} '${name.value}'; did you mean '${suggestion}'?`
-    : `Unknown ${word} '${name.value}': the workspace registers no ${word} of that name (df.app.${kind}). ` +
+    ? `Unknown ${kind} '${name.value}'; did you mean '${suggestion}'?`
+    : `Unknown ${kind} '${name.value}': the workspace registers no ${kind} of that name (df.app.${kind}). ` +
       `Registered: ${nameList(names.sort())}.`;
   return {
     rule: 'unknown-function',
     node: arg,
     code: `'${name.value}'`,
-    what: `names no registered ${word}`,
+    what: `names no registered ${kind}`,
     text,
     via: [],
     fixes: suggestion ? renameFixes(name, suggestion) : [],

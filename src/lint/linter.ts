@@ -31,7 +31,7 @@ import { RULES } from './policy.js';
 import { Resolver } from './resolve.js';
 import { isSuppressed, suppressionsOf } from './suppressions.js';
 import { nodeRange, snippet } from './syntax.js';
-import { Workspace } from './workspace.js';
+import { Workspace, type SourceInfo } from './workspace.js';
 
 class DurableLinter implements Linter {
   private readonly workspace: Workspace;
@@ -131,16 +131,11 @@ class DurableLinter implements Linter {
     const source = this.workspace.source(file);
     if (source) {
       const complete = this.host.listFiles !== undefined;
-      const suppressions = suppressionsOf(source.sf);
-      for (const issue of appIssues(source, this.index, this.resolver, { known: this.known, complete })) {
-        const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
-        if (!isSuppressed(suppressions, line, issue.rule)) add(issue, DEFAULT_DF);
-      }
-      const typed = this.severityOf('activity-input-type') ? this.inputTypes.issues(source) : [];
-      for (const issue of typed) {
-        const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
-        if (!isSuppressed(suppressions, line, issue.rule)) add(issue, DEFAULT_DF);
-      }
+      findings.push(
+        ...this.fileFindings(source, appIssues(source, this.index, this.resolver, { known: this.known, complete })),
+      );
+      if (this.severityOf('activity-input-type'))
+        findings.push(...this.fileFindings(source, this.inputTypes.issues(source)));
     }
     const orchestrators = this.index.orchestratorsIn(file);
     findings.push(...this.exportFindings(file, orchestrators));
@@ -164,12 +159,20 @@ class DurableLinter implements Linter {
     const source = this.workspace.source(file);
     if (!source) return [];
     const fns = new Set(orchestrators.map((o) => o.fn));
+    return this.fileFindings(
+      source,
+      overwrittenExports(source, this.resolver, (fn) => fns.has(fn)),
+    );
+  }
+
+  /** Findings of issues found in `source` itself (not through helpers), less those its comments suppress. */
+  private fileFindings(source: SourceInfo, issues: readonly Issue[]): Finding[] {
     const suppressions = suppressionsOf(source.sf);
-    return overwrittenExports(source, this.resolver, (fn) => fns.has(fn)).flatMap((issue) => {
+    return issues.flatMap((issue) => {
       const line = source.sf.getLineAndCharacterOfPosition(issue.node.getStart(source.sf)).line + 1;
       const finding = isSuppressed(suppressions, line, issue.rule)
         ? undefined
-        : this.toFinding(issue, file, DEFAULT_DF);
+        : this.toFinding(issue, source.path, DEFAULT_DF);
       return finding ? [finding] : [];
     });
   }
