@@ -47,8 +47,16 @@ const KIND_KNOWN: Readonly<Record<RegisteredKind, keyof KnownFunctions>> = {
   entity: 'entities',
 };
 
+/**
+ * Cheap test on the text before parsing: a file without these words names no other function (the input-type rule
+ * looks for a subset of them).
+ */
+export function mayNameFunctions(text: string): boolean {
+  return PREFILTER.test(text);
+}
+
 export function appIssues(file: SourceInfo, index: AppIndex, resolver: Resolver, options: AppRuleOptions): Issue[] {
-  if (!PREFILTER.test(file.text)) return [];
+  if (!mayNameFunctions(file.text)) return [];
   const issues: Issue[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {

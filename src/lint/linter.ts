@@ -23,7 +23,7 @@ import { Analyzer } from './analyze.js';
 import { contextOf, DEFAULT_DF } from './durable.js';
 import { message, type Issue } from './issues.js';
 import { AppIndex } from './appIndex.js';
-import { appIssues } from './appRules.js';
+import { appIssues, mayNameFunctions } from './appRules.js';
 import { mayRegister, type Orchestrator } from './registrations.js';
 import { mayOverwriteExports, overwrittenExports } from './exportsRules.js';
 import { InputTypes } from './inputTypes.js';
@@ -128,7 +128,9 @@ class DurableLinter implements Linter {
       const finding = this.toFinding(issue, file, df);
       if (finding) findings.push(finding);
     };
-    const source = this.workspace.source(file);
+    // Files that name no other function are parsed only if the index or an orchestrator needs them.
+    const text = this.workspace.text(file);
+    const source = text !== undefined && mayNameFunctions(text) ? this.workspace.source(file) : undefined;
     if (source) {
       const complete = this.host.listFiles !== undefined;
       findings.push(
