@@ -53,7 +53,7 @@ async function runScenario(browser: Browser, name: string, options: UiPhaseOptio
   const sandbox = createSandbox(`ui-${name}`);
   installVsix(sandbox, packageVsix());
   const server = await startCodeServer(sandbox);
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const pageErrors: string[] = [];
   let failure: { error: unknown; screenshot: string } | undefined;
   try {

@@ -17,14 +17,13 @@ export async function startOrchestration(wb: Workbench, name: string, instanceId
 }
 
 /**
- * A 1600×1000 window (room for the history table beside the side bar), the Durable Studio views open (the side
- * bar widened to `sideBarWidth` when given, so tree rows show their times in full), and the emulator started
- * from the palette and running (its port in the status bar).
+ * The Durable Studio views open in a window of VS Code's default layout as a new user has it (1600×1000, the side
+ * bar at its default 300 px: the README's pictures are taken so), and the emulator started from the palette and
+ * running (its port in the status bar).
  */
-export async function openWithEmulator(wb: Workbench, sideBarWidth?: number): Promise<void> {
+export async function openWithEmulator(wb: Workbench): Promise<void> {
   await wb.page.setViewportSize({ width: 1600, height: 1000 });
   await wb.openDurableStudio();
-  if (sideBarWidth !== undefined) await wb.resizeSideBar(sideBarWidth);
   await wb.runCommand('Durable Studio: Start Emulator');
   await wb.waitForStatusBar(/Durable: :\d+/);
 }

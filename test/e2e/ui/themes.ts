@@ -400,8 +400,7 @@ export const scenario: Scenario = {
   title: 'history view and explorer in light, dark and high-contrast themes use the theme colours',
   timeoutMs: 150_000,
   async run(wb) {
-    // Room for the history table's columns next to a side bar wide enough for the rows' times and durations.
-    await openWithEmulator(wb, 440);
+    await openWithEmulator(wb);
 
     // flakyActivity fails once and alwaysFails twice (caught): failed rows in a completed history.
     await startOrchestration(wb, 'retryOrchestration', 'theme-retry', '{"failures": 1}');

@@ -20,9 +20,8 @@ export const scenario: Scenario = {
   title: 'orchestrations, events, terminate, entity state, history and timers, as a person sees them',
   timeoutMs: 150_000,
   async run(wb) {
-    // README pictures: a window wide enough for a side bar that shows the rows' times and durations in full, and
-    // for the history table's columns next to it.
-    await openWithEmulator(wb, 440);
+    // README pictures: VS Code's default layout (1600×1000, a 300-px side bar), as a new user sees it.
+    await openWithEmulator(wb);
 
     // -- Orchestrations of every outcome ------------------------------------------------------------------------
     await startOrchestration(wb, 'helloSequence', 'tour-hello');
