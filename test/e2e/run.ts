@@ -2,12 +2,14 @@
  * The end-to-end run: the extension in a real VS Code (code-server 4.100.3) driven by headless Chromium.
  *
  *   node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
+ *                                     [--update-images]
  *
  * --host  the extension-host tests (test/e2e/host/*.test.ts, mocha TDD, real `vscode` API)
  * --ui    the UI scenarios (test/e2e/ui/*.ts, what a person sees, screenshots in test-results/e2e/)
  * Neither: both. --grep filters host tests by title and UI scenarios by file name. --keep leaves the temporary
  * workspaces and the test bundle in place. --timeout bounds the host tests as a whole (mocha bounds each test to
- * 60 s; each UI scenario has its own bound). Run `node scripts/e2e-setup.mjs` first (npm run test:e2e does).
+ * 60 s; each UI scenario has its own bound). --update-images copies the screenshots the docs show into docs/images
+ * when every UI scenario passed (test/e2e/docImages.ts). Run `node scripts/e2e-setup.mjs` first (npm run test:e2e does).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildExtension, bundleHostTests } from './lib/build.js';
 import { runHostTests } from './lib/hostPhase.js';
-import { CHROMIUM, checkTools, HOST_TESTS_DIR, RESULTS_DIR } from './lib/paths.js';
+import { DOC_IMAGES } from './docImages.js';
+import { CHROMIUM, checkTools, HOST_TESTS_DIR, REPO_ROOT, RESULTS_DIR } from './lib/paths.js';
 import type { PhaseOutcome } from './lib/phase.js';
 import { runUiScenarios } from './lib/uiPhase.js';
 
@@ -31,7 +34,8 @@ const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp
   --grep <re>   host tests whose title matches, UI scenarios whose file name matches
   --no-build    use the current dist/ (default: build first)
   --keep        keep the temporary workspaces and the test bundle
-  --timeout <s> bound for the host tests as a whole (default 420)`;
+  --timeout <s> bound for the host tests as a whole (default 420)
+  --update-images  after passing UI scenarios, copy the screenshots the docs show into docs/images`;
 
 /** Flags from the reference (vscode-testing.md): no sandbox as root, no GPU, nothing that phones home. */
 const CHROMIUM_ARGS = [
@@ -53,6 +57,7 @@ async function main(): Promise<number> {
       build: { type: 'boolean', default: true },
       keep: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '420' },
+      'update-images': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     allowNegative: true,
@@ -110,8 +115,27 @@ async function main(): Promise<number> {
     console.log('[e2e] FAIL: nothing ran (check --grep)');
     return 1;
   }
+  if (values['update-images'] && failed.length === 0 && (both || values.ui)) {
+    const copied = updateDocImages(started);
+    step(`copied ${copied.join(', ') || 'no screenshot'} into docs/images`);
+  }
   step(`${failed.length === 0 ? 'all passed' : `${failed.length} failed`}; artefacts in ${RESULTS_DIR}`);
   return failed.length === 0 ? 0 : 1;
+}
+
+/**
+ * Copies each screenshot the docs show (test/e2e/docImages.ts) that this run took (not one left by an earlier run of
+ * a scenario `--grep` skipped); returns the pictures copied.
+ */
+function updateDocImages(since: number): string[] {
+  const copied: string[] = [];
+  for (const [picture, screenshot] of Object.entries(DOC_IMAGES)) {
+    const source = path.join(RESULTS_DIR, screenshot);
+    if (!fs.existsSync(source) || fs.statSync(source).mtimeMs < since) continue;
+    fs.copyFileSync(source, path.join(REPO_ROOT, 'docs', 'images', picture));
+    copied.push(picture);
+  }
+  return copied;
 }
 
 main().then(
