@@ -68,7 +68,7 @@ class HistoryView {
     class: 'filter',
     attrs: {
       type: 'search',
-      placeholder: 'Filter events or #number',
+      placeholder: 'Filter events or #N',
       'aria-label': 'Filter events by type, name or content, or by number (#12)',
     },
   });
