@@ -2,9 +2,11 @@
  * The history view's details as a newcomer reads them: start the example app's approval workflow (it waits 72 hours
  * for an "Approval" event), open its history and read the TimerCreated row (the due date 3 days on and the time
  * left), watch the running duration tick, see the pending timer's lane point past the axis to its due time, raise
- * the event and see the timer cancelled; then a failed instance's header with its whole failure reason.
+ * the event and see the timer cancelled; then a failed instance's header with its whole failure reason. Timers and
+ * external events have distinct colours in the default dark theme and in Dark High Contrast.
  * Screenshots: 40-history-timer-due, 41-timeline-pending-timer, 42-history-failed-header.
  */
+import type { FrameLocator } from 'playwright-core';
 import type { Scenario } from '../lib/phase.js';
 import { INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
 import { STEP_TIMEOUT_MS } from '../lib/workbench.js';
@@ -19,6 +21,38 @@ function instanceRow(name: string, instanceId: string, status: string): RegExp {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The legend's swatch colours by label ("timer", "external event"), as computed in the webview. */
+async function legendColours(frame: FrameLocator): Promise<Record<string, string>> {
+  return frame.locator('.timeline-toolbar .legend').evaluate((legend) => {
+    const view = legend.ownerDocument.defaultView!;
+    return Object.fromEntries(
+      [...legend.querySelectorAll('.legend-item')].map((item) => [
+        (item.textContent ?? '').trim(),
+        view.getComputedStyle(item.querySelector('.swatch')!).backgroundColor,
+      ]),
+    );
+  });
+}
+
+/** Timers and external events must not look alike: their colours at least this far apart (RGB distance). */
+const MIN_COLOUR_DISTANCE = 80;
+
+function rgb(colour: string | undefined): number[] {
+  return (/rgba?\(([^)]+)\)/.exec(colour ?? '')?.[1] ?? '').split(',').slice(0, 3).map(Number);
+}
+
+async function checkTimerAndEventColours(frame: FrameLocator, theme: string): Promise<void> {
+  const colours = await legendColours(frame);
+  const [timer, event] = [rgb(colours['timer']), rgb(colours['external event'])];
+  if (timer.length !== 3 || event.length !== 3 || timer.some(Number.isNaN) || event.some(Number.isNaN)) {
+    throw new Error(`${theme}: the legend has no timer and external event colours: ${JSON.stringify(colours)}`);
+  }
+  const distance = Math.hypot(...timer.map((value, i) => value - event[i]!));
+  if (distance < MIN_COLOUR_DISTANCE) {
+    throw new Error(`${theme}: timers and external events look alike (${JSON.stringify(colours)})`);
+  }
 }
 
 /** `2026-12-05 14:16:06` (UTC) → ms. */
@@ -75,6 +109,7 @@ export const scenario: Scenario = {
       .locator('.bar-text')
       .evaluate((text) => text.getBoundingClientRect().right > text.ownerDocument.documentElement.clientWidth);
     if (cut) throw new Error("The pending timer's due time runs off the timeline");
+    await checkTimerAndEventColours(history, 'Dark Modern');
     await wb.screenshot('41-timeline-pending-timer');
 
     // -- The approval arrives: the orchestrator cancels the timer, the row says so ----------------------------------
@@ -108,5 +143,12 @@ export const scenario: Scenario = {
     if (!whole) throw new Error('The failure reason is cut off in the header');
     await wb.clearNotifications();
     await wb.screenshot('42-history-failed-header');
+
+    // -- Timers and external events keep distinct colours in a high-contrast theme ----------------------------------
+    await wb.setColorTheme('Dark High Contrast', 'hc-black');
+    const contrast = wb.webview();
+    await contrast.locator('body.vscode-high-contrast').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await contrast.getByRole('tab', { name: /Timeline/ }).click();
+    await checkTimerAndEventColours(contrast, 'Dark High Contrast');
   },
 };
