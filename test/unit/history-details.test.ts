@@ -148,6 +148,9 @@ test('cancelled timers: once the instance ended, or when the host no longer list
   assert.equal(row(listed, 'TimerCreated').timer!.state, 'pending');
   assert.equal(timerSpan(listed).end, now);
   assert.equal(row(buildHistoryModel(status, { now }), 'TimerCreated').timer!.state, 'pending');
+  // Past its due time and not listed: it fired and its TimerFired is on the way (or it was cancelled): not known.
+  const due = buildHistoryModel(status, { now: timer.fireAt + 10, pendingTimers: [] });
+  assert.equal(row(due, 'TimerCreated').timer!.state, 'pending');
 });
 
 test('two timers due at the same time: the host listing one leaves the other cancelled', () => {

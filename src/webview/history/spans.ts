@@ -216,7 +216,8 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
     if (live && span.kind === 'timer' && info.pendingTimers && span.dueAt !== undefined) {
       const left = stillPending.get(span.dueAt) ?? 0;
       if (left > 0) stillPending.set(span.dueAt, left - 1);
-      else cancelled = true;
+      // One already due may have fired, its TimerFired not yet in the history: not known to be cancelled.
+      else cancelled = span.dueAt > info.horizon;
     }
     span.end = Math.max(span.start, !live ? info.end : cancelled ? info.latest : info.horizon);
     span.state = cancelled ? 'cancelled' : 'running';
