@@ -68,8 +68,10 @@ export const scenario: Scenario = {
 
     // -- A 72-hour approval timer: the row gives its due date, 3 days on, and the time left -------------------------
     await startOrchestration(wb, 'approvalWorkflow', 'approval-72h', '{"requester": "Ada"}');
-    const waiting = await wb.waitForTreeRow(INSTANCES, instanceRow('approvalWorkflow', 'approval-72h', 'Running'));
-    await waiting.click(); // The row's command opens the history.
+    await wb.waitForTreeRow(INSTANCES, instanceRow('approvalWorkflow', 'approval-72h', 'Running'));
+    // From the palette: a click on the row of an instance that is still changing can land while the tree redraws it.
+    await wb.runCommand('Durable Studio: Open History');
+    await wb.answerInput('approval-72h', { title: /open the history of an instance/ });
     await wb.waitForEditorTab('History: approvalWorkflow approval-72h');
     const history = wb.webview();
     const timerRow = history.getByRole('row').filter({ hasText: 'TimerCreated' }).first();
