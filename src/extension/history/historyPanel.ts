@@ -2,7 +2,9 @@
  * One history webview for one orchestration instance. It reads the instance's status with its history through the
  * explorer's connection (the webview never talks to the host), re-reads it when the emulator's change stream names
  * the instance (at most every 250 ms), posts it to the webview, and answers the webview's requests: go to a
- * definition, open another instance, refresh, export.
+ * definition, open another instance, refresh, export. With the emulator it also tells the webview which timers
+ * are still pending (an unfired timer that is not was cancelled) and the emulated time (the clock can be moved
+ * forward), which the webview counts durations and time left from.
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
@@ -20,6 +22,7 @@ import {
   type WebviewToHost,
 } from '../../webview/history/protocol.js';
 import type { InstanceDetails, RuntimeStatus } from '../api/index.js';
+import type { HostConnection } from '../connection/hostConnection.js';
 import { returnedNote } from '../views/instancePresentation.js';
 import { historyHtml, makeNonce } from './html.js';
 import { Throttle } from './throttle.js';
@@ -69,6 +72,10 @@ export class HistoryPanel implements vscode.Disposable {
   private notice: string | undefined;
   /** The header's note: the emulator says the orchestrator returned while tasks are open (see `returnedNote`). */
   private note: string | undefined;
+  /** The due times of the instance's pending timers (the emulator's list); undefined when not known. */
+  private pendingTimers: string[] | undefined;
+  /** The emulated clock's offset from wall time (the emulator's; 0 for other hosts), once read. */
+  private clockOffsetMs: number | undefined;
   /** The row a replay debugger is paused on (see `showReplayPosition`). */
   private replayKey: string | undefined;
   private rendered: RenderReport | undefined;
@@ -142,12 +149,23 @@ export class HistoryPanel implements vscode.Disposable {
       (change) => {
         if ((change.type === 'instance' || change.type === 'instanceDeleted') && change.instanceId === instanceId) {
           this.refresh();
+        } else if (change.type === 'clock') {
+          // Moving the clock forward changes how long is left until the timers are due (and may fire them).
+          this.clockOffsetMs = change.offsetMs;
+          this.refresh();
         }
       },
       null,
       this.disposables,
     );
-    ctx.connections.onDidChangeConnection(() => this.refresh(), null, this.disposables);
+    ctx.connections.onDidChangeConnection(
+      () => {
+        this.clockOffsetMs = undefined;
+        this.refresh();
+      },
+      null,
+      this.disposables,
+    );
     ctx.connections.onDidChangeStreamState(
       (state) => state.kind === 'open' && state.reconnected && this.refresh(),
       null,
@@ -280,7 +298,9 @@ export class HistoryPanel implements vscode.Disposable {
     if (this.status) {
       const status = encodeStatus(this.status);
       const note = this.note === undefined ? {} : { note: this.note };
-      this.post({ type: 'update', version: this.version, status, now: Date.now(), live: this.isLive(), ...note });
+      const timers = this.pendingTimers === undefined ? {} : { pendingTimers: this.pendingTimers };
+      const now = Date.now() + (this.clockOffsetMs ?? 0);
+      this.post({ type: 'update', version: this.version, status, now, live: this.isLive(), ...note, ...timers });
     }
     this.post({ type: 'notice', message: this.notice, live: this.isLive() });
     if (this.replayKey !== undefined) this.post({ type: 'replayPosition', key: this.replayKey });
@@ -312,13 +332,16 @@ export class HistoryPanel implements vscode.Disposable {
     let details: InstanceDetails | undefined;
     const started = performance.now();
     try {
-      [status, details] = await Promise.all([
-        connection.client.getStatus(this.instanceId, HISTORY_QUERY),
-        // What the status does not tell (the emulator only): that the orchestrator returned while tasks are open.
-        connection.isEmulator
-          ? connection.client.getInstanceDetails(this.instanceId).catch(() => undefined)
-          : Promise.resolve(undefined),
-      ]);
+      status = await connection.client.getStatus(this.instanceId, HISTORY_QUERY);
+      // What the status does not tell (the emulator only): that the orchestrator returned while tasks are open, and
+      // which timers are pending. Read after the status, so a timer of that history missing from the list has fired
+      // (and a change will bring its TimerFired) or was cancelled, never that it was created after the list.
+      if (connection.isEmulator && status) {
+        [details] = await Promise.all([
+          connection.client.getInstanceDetails(this.instanceId).catch(() => undefined),
+          this.clockOffsetMs === undefined ? this.readClockOffset(connection) : undefined,
+        ]);
+      }
     } catch (error) {
       this.setNotice(`Could not read the instance from ${connection.label}: ${describeError(error)}`);
       return;
@@ -331,13 +354,26 @@ export class HistoryPanel implements vscode.Disposable {
     }
     this.timings.fetchedMs ??= performance.now() - this.openedAt;
     this.status = status;
-    this.note = returnedNote(status.runtimeStatus as RuntimeStatus, details?.returned, Date.now());
+    this.note = returnedNote(
+      status.runtimeStatus as RuntimeStatus,
+      details?.returned,
+      Date.now() + (this.clockOffsetMs ?? 0),
+    );
+    this.pendingTimers = details?.pendingTimers.map((timer) => timer.fireAt);
     this.version++;
     this.notice = undefined;
     this.panel.title = historyTitle(status.name, this.instanceId);
     this.postState();
     if (!connection.isEmulator && LIVE_STATUSES.has(status.runtimeStatus)) {
       this.pollTimer = setTimeout(() => this.refresh(), POLL_INTERVAL_MS);
+    }
+  }
+
+  private async readClockOffset(connection: HostConnection): Promise<void> {
+    try {
+      this.clockOffsetMs = (await connection.client.getClock()).offsetMs;
+    } catch (error) {
+      this.ctx.log.warn(`Reading the emulator's clock failed: ${describeError(error)}`);
     }
   }
 

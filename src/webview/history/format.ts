@@ -40,6 +40,54 @@ export function formatDateTime(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`;
 }
 
+/** Whether two times (ms) fall on the same UTC day. */
+export function sameUtcDay(a: number, b: number): boolean {
+  return Math.floor(a / DAY) === Math.floor(b / DAY);
+}
+
+/**
+ * A due time: `22:42:34.084` when it falls on the same UTC day as each of `days` (the row's own time, now), else
+ * `2026-11-25 22:42:34` (a date days away needs no milliseconds; the tooltip has the whole value).
+ */
+export function formatDueTime(ms: number, ...days: (number | undefined)[]): string {
+  if (!Number.isFinite(ms)) return '';
+  const sameDay = days.every((day) => day === undefined || sameUtcDay(ms, day));
+  if (sameDay) return formatTime(ms);
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** `in 2 d 23 h`, `in 5 s` (whole seconds, rounded up under a minute), `due now` once the time has come. */
+export function formatTimeLeft(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  if (ms <= 0) return 'due now';
+  return `in ${formatDuration(ms < MINUTE ? Math.ceil(ms / SECOND) * SECOND : ms)}`;
+}
+
+/**
+ * A duration measured from a time known to the second only (`createdTime`), or one that ticks: whole seconds,
+ * `< 1 s` below one. Never milliseconds the source does not have.
+ */
+export function formatDurationSeconds(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  if (ms < 0) return `-${formatDurationSeconds(-ms)}`;
+  if (ms < SECOND) return '< 1 s';
+  return formatDuration(Math.floor(ms / SECOND) * SECOND);
+}
+
+/**
+ * An ISO date-time as the host sent it, at its own precision: `2026-11-22T22:42:34Z` (the status API's second
+ * precision) → `2026-11-22 22:42:34 UTC`, `...34.3441234Z` → `2026-11-22 22:42:34.344 UTC`. Text that is not a
+ * date-time comes back as it is.
+ */
+export function formatIsoText(text: string): string {
+  const ms = parseTime(text);
+  if (ms === undefined) return text;
+  const iso = new Date(ms).toISOString();
+  const precise = /T\d{2}:\d{2}:\d{2}[.,]\d/.test(text);
+  return `${iso.slice(0, 10)} ${iso.slice(11, precise ? 23 : 19)} UTC`;
+}
+
 /** A field as text: strings as they are, null/absent as '', anything else as JSON. */
 export function textOf(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);

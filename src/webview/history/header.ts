@@ -1,7 +1,12 @@
-/** The header of the history view: name, id, status, times, and the instance's input, output and custom status. */
+/**
+ * The header of the history view: name, id, status, times, a failed instance's failure reason, and the instance's
+ * input, output and custom status. Times are printed at the precision they have: the history's event timestamps
+ * to the millisecond, the status API's `createdTime` / `lastUpdatedTime` to the second. While the instance runs, the
+ * duration "so far" is brought up to date by `tick` (the view calls it every second while it is visible).
+ */
 import { h, replaceChildren } from './dom.js';
-import { formatDateTime, formatDuration, parseTime, prettyText } from './format.js';
-import type { HeaderModel } from './model.js';
+import { formatDateTime, formatDuration, formatDurationSeconds, formatIsoText, prettyText } from './format.js';
+import type { FailureReason, HeaderModel } from './model.js';
 import type { JsonValue } from './protocol.js';
 
 export interface HeaderActions {
@@ -11,6 +16,8 @@ export interface HeaderActions {
 export class HistoryHeader {
   readonly element = h('header', { class: 'header' });
   private readonly open = new Set<string>();
+  private model: HeaderModel | undefined;
+  private durationValue: HTMLElement | undefined;
 
   constructor(private readonly actions: HeaderActions) {}
 
@@ -34,17 +41,27 @@ export class HistoryHeader {
       title: 'Updates as the instance changes',
       attrs: { hidden: !live },
     });
-    const duration =
-      model.durationMs === undefined
-        ? ''
-        : `${formatDuration(model.durationMs)}${model.endedAt === undefined ? ' so far' : ''}`;
+    this.model = model;
+    const created = formatIsoText(model.createdTime);
+    // The execution's own events are precise; the status's times are second-truncated.
+    const start =
+      model.startPrecise && model.startedAt !== undefined
+        ? fact('Started', formatDateTime(model.startedAt), `Created ${created} (the status API's time, to the second)`)
+        : fact('Created', created);
+    const end =
+      model.endedAt !== undefined
+        ? fact('Ended', formatDateTime(model.endedAt))
+        : fact('Updated', formatIsoText(model.lastUpdatedTime));
+    const [durationTerm, durationValue] = fact('Duration', durationText(model));
+    this.durationValue = durationValue;
     const facts = h(
       'dl',
       { class: 'facts' },
       ...fact('Instance', model.instanceId),
-      ...fact('Created', formatDateTime(parseTime(model.createdTime) ?? NaN) || model.createdTime),
-      ...fact('Updated', formatDateTime(parseTime(model.lastUpdatedTime) ?? NaN) || model.lastUpdatedTime),
-      ...fact('Duration', duration),
+      ...start,
+      ...end,
+      durationTerm!,
+      durationValue!,
     );
     const payloads = h(
       'div',
@@ -54,13 +71,47 @@ export class HistoryHeader {
       this.payload('Custom status', model.customStatus),
     );
     const noteLine = h('p', { class: 'note', text: note ?? '', attrs: { role: 'note', hidden: note === undefined } });
+    const failure = model.failure ? [this.failure(model.failure)] : [];
     replaceChildren(
       this.element,
       h('div', { class: 'title-line' }, h('h1', {}, name), status, liveBadge),
       noteLine,
       facts,
+      ...failure,
       payloads,
     );
+  }
+
+  /** Brings a running instance's "so far" duration up to `now` (ms). */
+  tick(now: number): void {
+    const model = this.model;
+    if (!model || !this.durationValue || model.endedAt !== undefined || model.startedAt === undefined) return;
+    const text = durationText({ ...model, durationMs: Math.max(0, now - model.startedAt) });
+    if (this.durationValue.textContent !== text) this.durationValue.textContent = text;
+  }
+
+  /** The failure reason, whole and selectable (it wraps); the stack trace under it, folded. */
+  private failure(failure: FailureReason): HTMLElement {
+    const block = h(
+      'section',
+      { class: 'failure-reason', attrs: { 'aria-label': 'Failure reason' } },
+      h('span', { class: 'failure-label', text: 'Failure reason' }),
+      h('p', { class: 'reason', text: failure.reason, attrs: { tabindex: 0 } }),
+    );
+    if (failure.stack) {
+      const open = this.open.has('Stack trace');
+      const details = h(
+        'details',
+        { class: 'payload stack', attrs: { open } },
+        h('summary', { text: 'Stack trace' }),
+        h('pre', { class: 'json', text: failure.stack, attrs: { tabindex: 0 } }),
+      );
+      details.addEventListener('toggle', () =>
+        details.open ? this.open.add('Stack trace') : this.open.delete('Stack trace'),
+      );
+      block.append(details);
+    }
+    return block;
   }
 
   /** An expandable payload; stays open across updates once the user opened it. */
@@ -84,6 +135,18 @@ export class HistoryHeader {
   }
 }
 
-function fact(term: string, value: string): HTMLElement[] {
-  return [h('dt', { text: term }), h('dd', { text: value || '—' })];
+function fact(term: string, value: string, title?: string): HTMLElement[] {
+  return [h('dt', { text: term }), h('dd', { text: value || '—', ...(title ? { title } : {}) })];
+}
+
+/**
+ * `1.077 s` from the history's precise start and end; `12 s so far` while it runs (ticking: whole seconds); whole
+ * seconds too when the start is only known to the second (`createdTime`, before the history has an event).
+ */
+function durationText(model: Pick<HeaderModel, 'durationMs' | 'endedAt' | 'startPrecise'>): string {
+  if (model.durationMs === undefined) return '';
+  const running = model.endedAt === undefined;
+  const text =
+    running || !model.startPrecise ? formatDurationSeconds(model.durationMs) : formatDuration(model.durationMs);
+  return running ? `${text} so far` : text;
 }

@@ -5,7 +5,7 @@
  */
 import { button, h } from './dom.js';
 import { HistoryHeader } from './header.js';
-import { buildHistoryModel, rowPreview, type HistoryModel, type HistoryRow } from './model.js';
+import { buildHistoryModel, eventNumber, rowPreview, type HistoryModel, type HistoryRow } from './model.js';
 import {
   asHostMessage,
   decodeStatus,
@@ -18,6 +18,7 @@ import {
 } from './protocol.js';
 import { HistoryTable, type TableState } from './table.js';
 import { HistoryTimeline } from './timeline.js';
+import { timelineNote } from './timelineNote.js';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -40,6 +41,8 @@ interface SavedState extends Partial<PersistedHistoryState> {
 
 /** Typing in the filter re-filters after this pause. */
 const FILTER_DELAY_MS = 120;
+/** A running instance's duration and its timers' time left are brought up to date this often. */
+const TICK_MS = 1000;
 
 const TABS: readonly HistoryTab[] = ['table', 'timeline'];
 
@@ -54,13 +57,20 @@ class HistoryView {
   /** The row key a replay debugger is paused on. */
   private replayKey: string | undefined;
   private tab: HistoryTab = 'table';
+  /** The host's clock (the emulator's, which can be moved forward) minus this page's, from the last update. */
+  private clockSkew = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   private filter = '';
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
   /** Lower-cased text a row is searched in (its preview is computed on the first search only). */
   private readonly searchText = new WeakMap<HistoryRow, string>();
   private readonly filterInput = h('input', {
     class: 'filter',
-    attrs: { type: 'search', placeholder: 'Filter events', 'aria-label': 'Filter events by type, name or content' },
+    attrs: {
+      type: 'search',
+      placeholder: 'Filter events or #N',
+      'aria-label': 'Filter events by type, name or content, or by number (#12)',
+    },
   });
   private readonly header: HistoryHeader;
   private readonly table: HistoryTable;
@@ -80,6 +90,7 @@ class HistoryView {
       openDefinition: (row) => this.openDefinition(row),
       openInstance: (instanceId) => this.post({ type: 'openInstance', instanceId }),
       changed: () => this.save(),
+      now: () => (this.model?.now === undefined ? undefined : this.now()),
     });
     this.timeline = new HistoryTimeline({
       showRow: (rowIndex) => this.showRow(rowIndex),
@@ -97,7 +108,34 @@ class HistoryView {
       const message = asHostMessage(event.data);
       if (message) this.receive(message);
     });
+    // A hidden page ticks for nobody (VS Code also unloads a hidden webview: its timers go with it).
+    document.addEventListener('visibilitychange', () => this.updateTicker());
     this.post({ type: 'ready', loadedMs: performance.now() });
+  }
+
+  /** The host's current time, as far as this page can tell. */
+  private now(): number {
+    return Date.now() + this.clockSkew;
+  }
+
+  /** Ticks every second while a live instance's header counts its duration and the page is visible; else not. */
+  private updateTicker(): void {
+    const header = this.model?.header;
+    const running = this.live && header !== undefined && header.endedAt === undefined && header.startedAt !== undefined;
+    const tick = running && document.visibilityState === 'visible';
+    if (tick && this.ticker === undefined) {
+      this.ticker = setInterval(() => this.tick(), TICK_MS);
+    } else if (!tick && this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private tick(): void {
+    const now = this.now();
+    this.header.tick(now);
+    this.table.tick(now);
+    this.timeline.tick(now);
   }
 
   private build(): void {
@@ -178,6 +216,7 @@ class HistoryView {
         this.noticeLine.textContent = message.message ?? '';
         this.noticeLine.hidden = message.message === undefined;
         if (this.model) this.header.render(this.model.header, this.live, this.note);
+        this.updateTicker();
         return;
       case 'describe':
         this.post({ type: 'description', requestId: message.requestId, description: this.describe() });
@@ -196,7 +235,12 @@ class HistoryView {
 
   private update(message: Extract<HostToWebview, { type: 'update' }>): void {
     const started = performance.now();
-    const model = buildHistoryModel(decodeStatus(message.status), { now: message.now });
+    this.clockSkew = message.now - Date.now();
+    const pendingTimers = message.pendingTimers?.map((fireAt) => Date.parse(fireAt));
+    const model = buildHistoryModel(decodeStatus(message.status), {
+      now: message.now,
+      ...(pendingTimers ? { pendingTimers } : {}),
+    });
     const modelMs = performance.now() - started;
     this.model = model;
     this.version = message.version;
@@ -204,10 +248,14 @@ class HistoryView {
     this.note = message.note;
     this.header.render(model.header, this.live, this.note);
     this.table.setRows(this.shownRows());
-    this.timeline.setSpans(model.spans, model.range);
+    const note = timelineNote(model.rows, model.spans);
+    this.timeline.setSpans(model.spans, model.range, model.now, note);
     this.showReplayPosition();
     this.updateTabLabels();
-    this.tabButtons.get('timeline')!.textContent = `Timeline (${model.spans.length})`;
+    const timelineTab = this.tabButtons.get('timeline')!;
+    timelineTab.textContent = `Timeline (${model.spans.length})`;
+    timelineTab.title = note ?? `${model.spans.length} lanes, one per event`;
+    this.updateTicker();
     const renderMs = performance.now() - started;
     this.save();
     this.post({
@@ -242,7 +290,10 @@ class HistoryView {
     this.tabButtons.get('table')!.textContent = `Events (${shown})`;
   }
 
-  /** The rows the filter lets through: every word must occur in the row's type, name, instance or summary. */
+  /**
+   * The rows the filter lets through: every word must occur in the row's type, name, instance or summary; `#12`
+   * is event number 12 (the `#` column, the position in the exported history).
+   */
   private shownRows(): readonly HistoryRow[] {
     const rows = this.model?.rows ?? [];
     const words = this.filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -253,7 +304,9 @@ class HistoryView {
         text = `${row.eventType} ${row.name} ${row.instanceId ?? ''} ${rowPreview(row)}`.toLowerCase();
         this.searchText.set(row, text);
       }
-      return words.every((word) => text.includes(word));
+      return words.every((word) =>
+        /^#\d+$/.test(word) ? eventNumber(row) === Number(word.slice(1)) : text.includes(word),
+      );
     });
   }
 
@@ -378,6 +431,7 @@ class HistoryView {
       replayRow: this.replayRow()?.index ?? -1,
       notice: this.notice,
       note: this.note,
+      ticking: this.ticker !== undefined,
     };
   }
 }

@@ -4,7 +4,7 @@
  * histories. Building it is one pass over the events plus a sort of the spans; previews and pretty-printed
  * details are computed later, only for the rows on screen.
  */
-import { displayValue, firstLine, formatTime, parseTime, previewText, textOf } from './format.js';
+import { displayValue, firstLine, formatDueTime, parseTime, previewText, textOf } from './format.js';
 import type { DefinitionTarget, HistoryStatus, JsonValue } from './protocol.js';
 import { buildSpans, type TimelineSpan } from './spans.js';
 
@@ -14,6 +14,16 @@ export type HistoryEvent = Record<string, JsonValue>;
 
 /** How a row is highlighted. */
 export type RowTone = 'normal' | 'failed' | 'warning' | 'pending';
+
+/** A `TimerCreated` or `TimerFired` row's timer. */
+export interface RowTimer {
+  /** Its due time (`FireAt`, ms). */
+  readonly fireAt: number;
+  /** `cancelled`: it never fired and never will (the instance ended, or the host no longer lists it as pending). */
+  readonly state: 'pending' | 'fired' | 'cancelled';
+  /** The due time as the row shows it: with the date when it is not the row's day (or today). */
+  readonly dueText: string;
+}
 
 export interface HistoryRow {
   /** Position in `historyEvents`. */
@@ -40,26 +50,42 @@ export interface HistoryRow {
   readonly event: HistoryEvent;
   /** The timeline span this row starts or ends, -1 when none. */
   spanIndex: number;
+  /** Timer rows: the due time and whether the timer fired, is pending or was cancelled. */
+  timer: RowTimer | undefined;
 }
 
 export interface HeaderModel {
   readonly name: string;
   readonly instanceId: string;
   readonly runtimeStatus: string;
+  /** As the status API sends them: second precision on the Functions host and the emulator. */
   readonly createdTime: string;
   readonly lastUpdatedTime: string;
+  /** `ExecutionStarted`'s timestamp, else `createdTime`. */
   readonly startedAt: number | undefined;
-  /** When the execution ended; undefined while it runs. */
+  /** `startedAt` comes from the history (millisecond precision), not from the second-precision `createdTime`. */
+  readonly startPrecise: boolean;
+  /** When the execution ended (its last event's timestamp); undefined while it runs. */
   readonly endedAt: number | undefined;
   /** Start to end, or start to now while it runs. */
   readonly durationMs: number | undefined;
+  /** Why a failed instance failed, whole. */
+  readonly failure: FailureReason | undefined;
   readonly input: JsonValue;
   readonly output: JsonValue;
   readonly customStatus: JsonValue;
 }
 
+/** A failed instance's failure: the message (all its lines) and the stack trace after it, if any. */
+export interface FailureReason {
+  readonly reason: string;
+  readonly stack: string | undefined;
+}
+
 export interface HistoryModel {
   readonly header: HeaderModel;
+  /** The `now` the model was built with (ms), if any. */
+  readonly now: number | undefined;
   readonly rows: readonly HistoryRow[];
   /** Sorted by start time. */
   readonly spans: readonly TimelineSpan[];
@@ -70,6 +96,11 @@ export interface HistoryModel {
 export interface ModelOptions {
   /** The current time (ms): spans of a running instance extend to it. */
   now?: number;
+  /**
+   * The due times (ms) of the instance's pending timers, when the host tells (the emulator): a timer that neither
+   * fired nor is listed was cancelled. Undefined: not known, an unfired timer of a running instance is pending.
+   */
+  pendingTimers?: readonly number[];
 }
 
 /** Statuses of an instance that can still change. */
@@ -80,11 +111,13 @@ export function isLive(runtimeStatus: string): boolean {
 export function buildHistoryModel(status: HistoryStatus, options: ModelOptions = {}): HistoryModel {
   const events = status.historyEvents ?? [];
   const started = events.find((event) => event['EventType'] === 'ExecutionStarted');
-  const startedAt = parseTime(started?.['Timestamp']) ?? parseTime(status.createdTime);
+  const preciseStart = parseTime(started?.['Timestamp']);
+  const startedAt = preciseStart ?? parseTime(status.createdTime);
   const counts = new Map<string, number>();
   const responses = new Map<string, Naming>();
   let latest = parseTime(status.lastUpdatedTime) ?? startedAt ?? 0;
   let endedAt: number | undefined;
+  let endRowIndex: number | undefined;
 
   const rows = events.map((event, index): HistoryRow => {
     const eventType = textOf(event['EventType']);
@@ -92,7 +125,10 @@ export function buildHistoryModel(status: HistoryStatus, options: ModelOptions =
     counts.set(eventType, seen + 1);
     const time = parseTime(event['Timestamp']);
     if (time !== undefined && time > latest) latest = time;
-    if (time !== undefined && isEnd(eventType) && endedAt === undefined) endedAt = time;
+    if (time !== undefined && isEnd(eventType) && endedAt === undefined) {
+      endedAt = time;
+      endRowIndex = index;
+    }
     const scheduled = parseTime(event['ScheduledTime']);
     const naming = nameOf(eventType, event, responses);
     return {
@@ -108,6 +144,7 @@ export function buildHistoryModel(status: HistoryStatus, options: ModelOptions =
       tone: toneOf(eventType, event),
       event,
       spanIndex: -1,
+      timer: undefined,
     };
   });
 
@@ -121,8 +158,10 @@ export function buildHistoryModel(status: HistoryStatus, options: ModelOptions =
     createdTime: status.createdTime,
     lastUpdatedTime: status.lastUpdatedTime,
     startedAt,
+    startPrecise: preciseStart !== undefined,
     endedAt,
     durationMs: startedAt !== undefined ? end - startedAt : undefined,
+    failure: status.runtimeStatus === 'Failed' ? failureOf(status, events) : undefined,
     input: status.input,
     output: status.output,
     customStatus: status.customStatus,
@@ -133,10 +172,14 @@ export function buildHistoryModel(status: HistoryStatus, options: ModelOptions =
     start: startedAt,
     end,
     horizon,
+    latest,
+    ...(endRowIndex === undefined ? {} : { endRowIndex }),
+    ...(options.pendingTimers ? { pendingTimers: options.pendingTimers } : {}),
   });
   spans.forEach((span, spanIndex) => {
     const row = rows[span.rowIndex];
     if (row && row.spanIndex < 0) row.spanIndex = spanIndex;
+    if (span.kind === 'timer') markTimerRows(rows, span, options.now);
   });
   let rangeStart = startedAt ?? horizon;
   let rangeEnd = end;
@@ -144,7 +187,53 @@ export function buildHistoryModel(status: HistoryStatus, options: ModelOptions =
     if (span.start < rangeStart) rangeStart = span.start;
     if (span.end > rangeEnd) rangeEnd = span.end;
   }
-  return { header, rows, spans, range: { start: rangeStart, end: rangeEnd } };
+  // A pending timer due within a reasonable stretch of the axis is drawn up to its due time; one due later gets an
+  // arrow and a label instead (a 72-hour timer would squeeze the rest of the history into a pixel).
+  const reach = rangeStart + AXIS_STRETCH * Math.max(rangeEnd - rangeStart, 1);
+  for (const span of spans) {
+    if (span.kind === 'timer' && span.state === 'running' && span.dueAt !== undefined && span.dueAt <= reach) {
+      if (span.dueAt > rangeEnd) rangeEnd = span.dueAt;
+    }
+  }
+  return { header, now: options.now, rows, spans, range: { start: rangeStart, end: rangeEnd } };
+}
+
+/** A pending timer's due time stays on the axis when the axis need not grow beyond this many times its length. */
+export const AXIS_STRETCH = 3;
+
+function markTimerRows(rows: HistoryRow[], span: TimelineSpan, now: number | undefined): void {
+  if (span.dueAt === undefined) return;
+  const state = span.state === 'completed' ? 'fired' : span.state === 'cancelled' ? 'cancelled' : 'pending';
+  for (const index of span.rows) {
+    const row = rows[index];
+    if (row) row.timer = { fireAt: span.dueAt, state, dueText: formatDueTime(span.dueAt, row.time, now) };
+  }
+}
+
+/**
+ * The failure of a failed instance: the end event's message (`ExecutionCompleted` with `FailureDetails`, or
+ * `ExecutionFailed`), else the status's output; split where the stack trace starts.
+ */
+export function failureOf(status: HistoryStatus, events: readonly HistoryEvent[]): FailureReason | undefined {
+  let text = '';
+  for (let i = events.length - 1; i >= 0 && !text; i--) {
+    const event = events[i]!;
+    const type = event['EventType'];
+    if (type === 'ExecutionCompleted' && event['OrchestrationStatus'] === 'Failed') {
+      const details = event['FailureDetails'];
+      const message =
+        typeof details === 'object' && details !== null && !Array.isArray(details) ? details['ErrorMessage'] : null;
+      text = textOf(message) || textOf(event['Result']);
+    } else if (type === 'ExecutionFailed') {
+      text = [textOf(event['Reason']), textOf(event['Details'])].filter(Boolean).join('\n');
+    }
+  }
+  text ||= textOf(status.output);
+  if (!text.trim()) return undefined;
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((line) => /^\s+at\s/.test(line));
+  if (at <= 0) return { reason: text.trim(), stack: undefined };
+  return { reason: lines.slice(0, at).join('\n').trim(), stack: lines.slice(at).join('\n') };
 }
 
 function isEnd(eventType: string): boolean {
@@ -283,6 +372,19 @@ export function rowDetails(row: HistoryRow): DetailField[] {
   }));
 }
 
+/** The due time of a pending timer's `TimerCreated` row (its summary counts down to it), else undefined. */
+export function pendingDue(row: HistoryRow): number | undefined {
+  return row.eventType === 'TimerCreated' && row.timer?.state === 'pending' ? row.timer.fireAt : undefined;
+}
+
+/**
+ * The event number a person reads in the `#` column and finds in an exported history: the 1-based position of the
+ * event in the host-format `historyEvents` (the list *Export JSON…* writes). Rows the filter hides leave gaps.
+ */
+export function eventNumber(row: HistoryRow): number {
+  return row.index + 1;
+}
+
 /** The one-line summary in the table's last column. */
 export function rowPreview(row: HistoryRow): string {
   const event = row.event;
@@ -296,10 +398,13 @@ export function rowPreview(row: HistoryRow): string {
     case 'ExecutionCompleted':
       if (event['OrchestrationStatus'] === 'Failed') return `Failed: ${firstLine(textOf(value('Result')))}`;
       return `${textOf(value('OrchestrationStatus'))}${has('Result') ? `: ${previewText(value('Result'), false)}` : ''}`;
-    case 'TimerCreated':
-      return `fires at ${formatTime(parseTime(event['FireAt']) ?? NaN)}`;
+    case 'TimerCreated': {
+      const timer = row.timer;
+      if (!timer) return `fires ${formatDueTime(parseTime(event['FireAt']) ?? NaN, row.time)}`;
+      return timer.state === 'cancelled' ? `cancelled · was due ${timer.dueText}` : `fires ${timer.dueText}`;
+    }
     case 'TimerFired':
-      return `due at ${formatTime(parseTime(event['FireAt']) ?? NaN)}`;
+      return `due at ${row.timer?.dueText ?? formatDueTime(parseTime(event['FireAt']) ?? NaN, row.time)}`;
     case 'ExecutionTerminated':
       return `reason: ${previewText(value('Input'), true)}`;
     case 'ExecutionSuspended':

@@ -83,6 +83,8 @@ export interface HistoryDescription {
   notice: string | undefined;
   /** The header's note (see the `update` message), if one is shown. */
   note: string | undefined;
+  /** A running instance's duration and timers' time left are being brought up to date every second. */
+  ticking?: boolean;
 }
 
 /** Sent by the webview after it applied an update. */
@@ -127,6 +129,11 @@ export type HostToWebview =
       /** A line under the title for what the status does not tell (the emulator: the orchestrator returned while
        * tasks it started are still open, so the instance stays Running). */
       note?: string;
+      /**
+       * The due times (ISO) of the instance's pending timers, when the host tells (the emulator): a timer of the
+       * history that neither fired nor is listed here was cancelled. Absent: not known.
+       */
+      pendingTimers?: string[];
     }
   /** A notice above the view (the instance is gone, the host is unreachable); the last status stays shown. */
   | { type: 'notice'; message: string | undefined; live: boolean }

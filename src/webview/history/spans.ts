@@ -3,9 +3,11 @@
  * `TaskScheduled` / `SubOrchestrationInstanceCreated` into its completion (which carries `ScheduledTime`), so a
  * completion is a whole span and a scheduling event left in the history is one still running. Timers pair by
  * `FireAt` (the transform drops `TimerId`), entity calls by the request id their response is named after.
+ * A timer that never fired is pending while the instance runs, unless the host's list of pending timers (the
+ * emulator's) leaves it out: then the orchestrator cancelled it (`timer.cancel()`), as it is once the instance ended.
  * Pure: no DOM.
  */
-import { displayValue, formatTime, parseTime, textOf } from './format.js';
+import { displayValue, formatDueTime, parseTime, textOf } from './format.js';
 import type { HistoryEvent, HistoryRow } from './model.js';
 import type { DefinitionTarget } from './protocol.js';
 
@@ -33,6 +35,10 @@ export interface TimelineSpan {
   readonly state: SpanState;
   /** The table row that completes the span (or starts it, while it runs). */
   readonly rowIndex: number;
+  /** Every history row the lane draws (a timer: its `TimerCreated` and `TimerFired`), in order. */
+  readonly rows: readonly number[];
+  /** A timer's due time (`FireAt`, ms). */
+  readonly dueAt?: number;
   readonly target: DefinitionTarget | undefined;
 }
 
@@ -44,9 +50,18 @@ export interface OrchestrationInfo {
   end: number;
   /** The latest time known: open spans end here. */
   horizon: number;
+  /** The latest event's time: a timer cancelled while the instance runs was cancelled by then. */
+  latest: number;
+  /** The row that ended the execution. */
+  endRowIndex?: number;
+  /**
+   * The due times (ms) of the instance's timers still pending, when the host tells (the emulator); undefined when
+   * it does not (a timer that never fired then counts as pending while the instance runs).
+   */
+  pendingTimers?: readonly number[];
 }
 
-type MutableSpan = { -readonly [K in keyof TimelineSpan]: TimelineSpan[K] };
+type MutableSpan = { -readonly [K in keyof TimelineSpan]: TimelineSpan[K] } & { rows: number[] };
 
 const LIVE_STATUSES = new Set(['Running', 'Pending', 'Suspended', 'ContinuedAsNew']);
 
@@ -74,6 +89,7 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
         end: info.horizon,
         state: 'running',
         rowIndex: row.index,
+        rows: [row.index],
         target: row.target,
       },
       true,
@@ -82,6 +98,7 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
     span.end = Math.max(time, span.start);
     span.state = state;
     span.rowIndex = row.index;
+    span.rows.push(row.index);
     open.delete(span);
   };
 
@@ -99,6 +116,7 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
           end: info.end,
           state: orchestrationState(info.runtimeStatus),
           rowIndex: row.index,
+          rows: info.endRowIndex === undefined ? [row.index] : [row.index, info.endRowIndex],
           target: row.target,
         };
         break;
@@ -122,6 +140,7 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
           end: time,
           state: row.tone === 'failed' ? 'failed' : 'completed',
           rowIndex: row.index,
+          rows: [row.index],
           target: row.target,
         });
         break;
@@ -131,8 +150,9 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
         const previous = rows[index - 1];
         const retry = previous?.tone === 'failed' && previous.eventType !== 'ExecutionCompleted';
         const label = retry ? `retry delay: ${previous.name}` : 'timer';
-        const span = pending(row, time, 'timer', label, `fires at ${formatTime(fireAt ?? NaN)}`);
+        const span = pending(row, time, 'timer', label, `due ${formatDueTime(fireAt ?? NaN, time)}`);
         if (fireAt !== undefined) {
+          span.dueAt = fireAt;
           const queue = timersByFireAt.get(fireAt);
           if (queue) queue.push(span);
           else timersByFireAt.set(fireAt, [span]);
@@ -187,17 +207,37 @@ export function buildSpans(rows: readonly HistoryRow[], info: OrchestrationInfo)
     entityCalls.set(id, pending(row, time, 'entity', row.name, 'entity call'));
   }
 
-  // What never completed: still running, or (the instance ended) cancelled at the end of the execution.
+  // What never completed: still running, or (the instance ended) cancelled at the end of the execution. A timer the
+  // host no longer lists as pending while the instance runs was cancelled by the latest event.
+  const stillPending = new Map<number, number>();
+  for (const dueAt of info.pendingTimers ?? []) stillPending.set(dueAt, (stillPending.get(dueAt) ?? 0) + 1);
   for (const span of open) {
-    span.end = Math.max(span.start, live ? info.horizon : info.end);
-    span.state = live ? 'running' : 'cancelled';
+    let cancelled = !live;
+    if (live && span.kind === 'timer' && info.pendingTimers && span.dueAt !== undefined) {
+      const left = stillPending.get(span.dueAt) ?? 0;
+      if (left > 0) stillPending.set(span.dueAt, left - 1);
+      // One already due may have fired, its TimerFired not yet in the history: not known to be cancelled.
+      else cancelled = span.dueAt > info.horizon;
+    }
+    span.end = Math.max(span.start, !live ? info.end : cancelled ? info.latest : info.horizon);
+    span.state = cancelled ? 'cancelled' : 'running';
   }
   spans.sort((a, b) => a.start - b.start || a.rowIndex - b.rowIndex);
   return orchestration ? [orchestration, ...spans] : spans;
 }
 
 function instant(row: HistoryRow, time: number, kind: SpanKind, label: string, detail = ''): MutableSpan {
-  return { kind, label, detail, start: time, end: time, state: 'instant', rowIndex: row.index, target: row.target };
+  return {
+    kind,
+    label,
+    detail,
+    start: time,
+    end: time,
+    state: 'instant',
+    rowIndex: row.index,
+    rows: [row.index],
+    target: row.target,
+  };
 }
 
 function responseFailed(event: HistoryEvent): boolean {

@@ -8,7 +8,7 @@
  */
 import { cssPixels, h } from './dom.js';
 import type { HistoryRow } from './model.js';
-import { COLUMNS, detailBlocks, detailHeight, renderRow, type DetailBlock } from './tableRow.js';
+import { COLUMNS, detailBlocks, detailHeight, renderRow, updateCountdowns, type DetailBlock } from './tableRow.js';
 import { renderVisibleRows, type VisibleRows } from './visibleRows.js';
 import { RowLayout } from './virtual.js';
 
@@ -20,6 +20,8 @@ export interface TableActions {
   openInstance(instanceId: string): void;
   /** Expanded rows, focus or scroll position changed (the view saves its state). */
   changed(): void;
+  /** The current time (ms), for the time left until a pending timer is due. */
+  now(): number | undefined;
 }
 
 export interface TableState {
@@ -207,6 +209,11 @@ export class HistoryTable {
     return -1;
   }
 
+  /** Brings the rows' countdowns (time left until a pending timer is due) up to `now`. */
+  tick(now: number): void {
+    updateCountdowns(this.canvas, now);
+  }
+
   /** Rows shown (after the filter). */
   get rowCount(): number {
     return this.rows.length;
@@ -265,6 +272,7 @@ export class HistoryTable {
       height: this.layout.height(position),
       details: expanded ? this.blocks(row) : undefined,
       replay: row.key === this.replayKey,
+      now: this.actions.now(),
     });
   }
 

@@ -3,8 +3,16 @@
  * in a `<pre>` of a computed height, so the table knows every row's height without measuring).
  */
 import { h } from './dom.js';
-import { formatDateTime, formatDuration, formatElapsed, formatTime, lineCount, prettyText } from './format.js';
-import { rowDetails, rowPreview, type DetailField, type HistoryRow } from './model.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatElapsed,
+  formatTime,
+  formatTimeLeft,
+  lineCount,
+  prettyText,
+} from './format.js';
+import { eventNumber, pendingDue, rowDetails, rowPreview, type DetailField, type HistoryRow } from './model.js';
 
 export const COLUMNS = ['#', 'Event', 'Name', 'Time (UTC)', 'Elapsed', 'Duration', 'Result / details'];
 /** Lines of a detail shown before it scrolls. */
@@ -43,6 +51,8 @@ export interface RowPlacement {
   details: readonly DetailBlock[] | undefined;
   /** A replay debugger is paused on this row's event. */
   replay?: boolean;
+  /** The current time (ms): a pending timer's row says how long until it is due. */
+  now?: number;
 }
 
 /** The row at `position` in the table (its id and ARIA row index follow the position; `#` is the event's). */
@@ -70,19 +80,45 @@ export function renderRow(row: HistoryRow, position: number, placement: RowPlace
             '',
             'c-index',
             h('span', { class: 'replay-marker', text: '▶', attrs: { 'aria-hidden': true } }),
-            String(row.index + 1),
+            String(eventNumber(row)),
           )
-        : cell(String(row.index + 1), 'c-index'),
+        : cell(String(eventNumber(row)), 'c-index'),
       cell('', 'c-type', chevron, row.eventType),
       nameCell(row),
       h('span', { class: 'c-time', text: formatTime(time), title: formatDateTime(time), attrs: { role: 'gridcell' } }),
       cell(row.elapsedMs === undefined ? '' : formatElapsed(row.elapsedMs), 'c-elapsed'),
       cell(row.durationMs === undefined ? '' : formatDuration(row.durationMs), 'c-duration'),
-      cell(rowPreview(row), 'c-summary'),
+      summaryCell(row, placement.now),
     ),
   );
   if (placement.details) element.append(renderDetails(placement.details));
   return element;
+}
+
+/**
+ * The summary; a pending timer's ends with the time left (`fires 2026-11-25 22:42:34 · in 2 d 23 h`), in an element
+ * marked with its due time, which the view brings up to date every second (`updateCountdowns`).
+ */
+function summaryCell(row: HistoryRow, now: number | undefined): HTMLElement {
+  const preview = rowPreview(row);
+  const due = pendingDue(row);
+  if (due === undefined || now === undefined) return cell(preview, 'c-summary');
+  const element = cell('', 'c-summary', preview, ' · ', countdown(due, now));
+  element.title = `${preview}\nFireAt ${formatDateTime(due)}`;
+  return element;
+}
+
+/** `in 2 d 23 h` until `due`, kept up to date by `updateCountdowns`. */
+export function countdown(due: number, now: number, className = 'countdown'): HTMLElement {
+  return h('span', { class: className, text: formatTimeLeft(due - now), attrs: { 'data-due': due } });
+}
+
+/** Brings every countdown under `root` up to `now`. */
+export function updateCountdowns(root: ParentNode, now: number): void {
+  for (const element of root.querySelectorAll<HTMLElement>('[data-due]')) {
+    const text = formatTimeLeft(Number(element.dataset['due']) - now);
+    if (element.textContent !== text) element.textContent = text;
+  }
 }
 
 function nameCell(row: HistoryRow): HTMLElement {

@@ -3,10 +3,13 @@
  * entity call; raised events and signals as markers), placed on a time axis. Lanes are virtualised like the table's
  * rows and the axis draws only the ticks in view, so a history of thousands of spans stays cheap. Keyboard: Up/Down
  * move between lanes, Enter shows the span's event in the table, F12 goes to the definition, +/-/0 zoom.
+ * A pending timer is drawn up to now, then dashed up to its due time when that is on the axis, or with an arrow and
+ * a label giving the due time when it is not; a cancelled timer says so.
  */
 import { button, cssPixels, h } from './dom.js';
-import { formatDateTime, formatDuration, formatElapsed } from './format.js';
+import { formatDateTime, formatDuration, formatDueTime, formatElapsed, formatTimeLeft } from './format.js';
 import type { TimelineSpan } from './model.js';
+import { countdown, updateCountdowns } from './tableRow.js';
 import { renderVisibleRows, type VisibleRows } from './visibleRows.js';
 import { RowLayout, tickStep } from './virtual.js';
 
@@ -14,6 +17,8 @@ const LABEL_WIDTH = 220;
 const OVERSCAN = 8;
 const MIN_TICK_SPACING = 90;
 const TRAILING_ROOM = 90;
+/** Room after the axis's end for a timer's due time ("due in 2 d 23 h, 2026-11-25 22:42:34"). */
+const TIMER_TRAILING_ROOM = 270;
 const ZOOMS = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256];
 
 export interface TimelineActions {
@@ -41,6 +46,9 @@ export class HistoryTimeline {
   private readonly axis: HTMLElement;
   private readonly canvas: HTMLElement;
   private readonly zoomLabel: HTMLElement;
+  private readonly note: HTMLElement;
+  private now: number | undefined;
+  private trailingRoom = TRAILING_ROOM;
   private readonly laneHeight: number;
   private spans: readonly TimelineSpan[] = [];
   private range = { start: 0, end: 1 };
@@ -61,6 +69,7 @@ export class HistoryTimeline {
     this.laneHeight = Math.max(24, Math.ceil(cssPixels('--vscode-font-size', 13) * 1.8));
     this.layout = new RowLayout(0, this.laneHeight);
     this.zoomLabel = h('span', { class: 'zoom-label', attrs: { 'aria-live': 'polite' } });
+    this.note = h('p', { class: 'timeline-note', attrs: { role: 'note', hidden: true } });
     const toolbar = h(
       'div',
       { class: 'timeline-toolbar' },
@@ -75,6 +84,7 @@ export class HistoryTimeline {
           h('span', { class: `legend-item kind-${kind}` }, h('span', { class: 'swatch' }), KIND_LABELS[kind]),
         ),
         h('span', { class: 'legend-item state-failed' }, h('span', { class: 'swatch' }), 'failed'),
+        h('span', { class: 'legend-item state-cancelled' }, h('span', { class: 'swatch' }), 'cancelled'),
       ),
     );
     this.axis = h('div', { class: 'axis', attrs: { 'aria-hidden': true } });
@@ -87,7 +97,7 @@ export class HistoryTimeline {
     );
     this.grid.style.setProperty('--row-height', `${this.laneHeight}px`);
     this.grid.style.setProperty('--label-width', `${LABEL_WIDTH}px`);
-    this.element = h('div', { class: 'timeline-view' }, toolbar, this.grid);
+    this.element = h('div', { class: 'timeline-view' }, toolbar, this.note, this.grid);
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     new ResizeObserver(() => this.schedule(true)).observe(this.scroller);
     this.canvas.addEventListener('click', (event) => this.onClick(event));
@@ -104,8 +114,19 @@ export class HistoryTimeline {
     return ZOOMS[this.zoomIndex]!;
   }
 
-  setSpans(spans: readonly TimelineSpan[], range: { start: number; end: number }): void {
+  /**
+   * `now`: the current time, for the time left until pending timers are due. `note`: why the lanes are fewer than
+   * the events (see `timelineNote`), shown above the lanes.
+   */
+  setSpans(spans: readonly TimelineSpan[], range: { start: number; end: number }, now?: number, note?: string): void {
     this.spans = spans;
+    this.now = now;
+    this.note.textContent = note ?? '';
+    this.note.hidden = note === undefined;
+    const timerText = spans.some(
+      (span) => span.kind === 'timer' && span.dueAt !== undefined && span.state !== 'completed',
+    );
+    this.trailingRoom = timerText ? TIMER_TRAILING_ROOM : TRAILING_ROOM;
     this.range = { start: range.start, end: Math.max(range.end, range.start + 1) };
     this.focused = Math.max(0, Math.min(this.focused, spans.length - 1));
     this.layout = new RowLayout(spans.length, this.laneHeight);
@@ -143,6 +164,12 @@ export class HistoryTimeline {
     this.grid.focus({ preventScroll: true });
   }
 
+  /** Brings the pending timers' countdowns up to `now`. */
+  tick(now: number): void {
+    this.now = now;
+    updateCountdowns(this.canvas, now);
+  }
+
   describe(): { renderedSpans: number } {
     return { renderedSpans: this.elements.size };
   }
@@ -156,10 +183,10 @@ export class HistoryTimeline {
   }
 
   private relayout(): void {
-    const available = Math.max(200, this.scroller.clientWidth - LABEL_WIDTH - TRAILING_ROOM);
+    const available = Math.max(200, this.scroller.clientWidth - LABEL_WIDTH - this.trailingRoom);
     this.chartWidth = available * this.zoom;
     this.canvas.style.height = `${this.layout.total}px`;
-    this.canvas.style.width = `${LABEL_WIDTH + this.chartWidth + TRAILING_ROOM}px`;
+    this.canvas.style.width = `${LABEL_WIDTH + this.chartWidth + this.trailingRoom}px`;
     this.axis.style.width = this.canvas.style.width;
     this.elements.clear();
     this.canvas.replaceChildren();
@@ -210,7 +237,8 @@ export class HistoryTimeline {
     const span = this.spans[index]!;
     const instant = span.state === 'instant';
     const duration = span.end - span.start;
-    const description = `${KIND_LABELS[span.kind]} ${span.label}, ${span.state === 'instant' ? 'at' : 'from'} ${formatElapsed(span.start - this.range.start)}${instant ? '' : `, ${formatDuration(duration)}, ${span.state}`}`;
+    const due = this.dueText(span);
+    const description = `${KIND_LABELS[span.kind]} ${span.label}, ${span.state === 'instant' ? 'at' : 'from'} ${formatElapsed(span.start - this.range.start)}${instant ? '' : `, ${formatDuration(duration)}, ${span.state}`}${due ? `, ${due}` : ''}`;
     const lane = h('div', {
       class: `lane kind-${span.kind} state-${span.state}${index === this.replaySpan ? ' replay-current' : ''}`,
       id: `span-${index}`,
@@ -230,18 +258,64 @@ export class HistoryTimeline {
     const left = this.x(span.start);
     const bar = h('span', {
       class: instant ? 'marker' : 'bar',
-      title: `${span.label} (${span.detail})\n${formatDateTime(span.start)}${instant ? '' : ` → ${formatDuration(duration)}`}\n${span.state}`,
+      title: `${span.label} (${span.detail})\n${formatDateTime(span.start)}${instant ? '' : ` → ${formatDuration(duration)}`}\n${span.state}${due ? `, ${due}` : ''}`,
       attrs: { 'data-action': 'show' },
     });
     bar.style.left = `${left}px`;
-    if (!instant) bar.style.width = `${Math.max(2, this.x(span.end) - left)}px`;
-    const text = h('span', {
-      class: 'bar-text',
-      text: instant ? span.label : `${formatDuration(duration)}${span.state === 'running' ? '…' : ''}`,
-    });
-    text.style.left = `${instant ? left + 8 : Math.max(left + 2, this.x(span.end)) + 4}px`;
-    lane.append(label, h('span', { class: 'lane-chart', attrs: { role: 'gridcell' } }, bar, text));
+    const barEnd = Math.max(left + 2, this.x(span.end));
+    if (!instant) bar.style.width = `${barEnd - left}px`;
+    const chart = h('span', { class: 'lane-chart', attrs: { role: 'gridcell' } }, bar);
+    let textLeft = instant ? left + 8 : barEnd + 4;
+    const pendingTimer = span.kind === 'timer' && span.state === 'running' && span.dueAt !== undefined;
+    if (pendingTimer && span.dueAt! <= this.range.end) {
+      // Still to come: a dashed stretch from now to the due time.
+      const dueX = Math.max(barEnd, this.x(span.dueAt!));
+      const future = h('span', { class: 'future', attrs: { 'aria-hidden': true } });
+      future.style.left = `${barEnd}px`;
+      future.style.width = `${dueX - barEnd}px`;
+      chart.append(future);
+      textLeft = dueX + 4;
+    } else if (pendingTimer) {
+      // Due beyond the axis: an arrow at the bar's end points on to it.
+      const arrow = h('span', { class: 'due-arrow', text: '⟶', attrs: { 'aria-hidden': true } });
+      arrow.style.left = `${barEnd + 2}px`;
+      chart.append(arrow);
+      textLeft = barEnd + 26;
+    }
+    chart.append(this.barText(span, duration, textLeft));
+    lane.append(label, chart);
     return lane;
+  }
+
+  /** The text after a bar: its duration, a pending timer's due time and time left, or that a timer was cancelled. */
+  private barText(span: TimelineSpan, duration: number, left: number): HTMLElement {
+    const text = h('span', { class: 'bar-text' });
+    text.style.left = `${left}px`;
+    if (span.state === 'instant') {
+      text.textContent = span.label;
+    } else if (
+      span.kind === 'timer' &&
+      span.state === 'running' &&
+      span.dueAt !== undefined &&
+      this.now !== undefined
+    ) {
+      text.classList.add('due');
+      text.append('due ', countdown(span.dueAt, this.now), `, ${formatDueTime(span.dueAt, this.now)}`);
+    } else if (span.kind === 'timer' && span.state === 'cancelled' && span.dueAt !== undefined) {
+      text.textContent = `cancelled (was due ${formatDueTime(span.dueAt, span.start, this.now)})`;
+    } else {
+      text.textContent = `${formatDuration(duration)}${span.state === 'running' ? '…' : ''}`;
+    }
+    return text;
+  }
+
+  /** For tooltips and screen readers: when a timer is (or was) due. */
+  private dueText(span: TimelineSpan): string {
+    if (span.kind !== 'timer' || span.dueAt === undefined) return '';
+    const at = formatDateTime(span.dueAt);
+    if (span.state === 'running' && this.now !== undefined)
+      return `due ${formatTimeLeft(span.dueAt - this.now)} (${at})`;
+    return span.state === 'cancelled' ? `was due ${at}` : `due ${at}`;
   }
 
   private onClick(event: MouseEvent): void {
