@@ -15,8 +15,10 @@ export interface PositionEventBody {
   /** 0-based position, and how many the replay has. */
   position: number;
   positions: number;
-  /** Index in the replayed history of the position's event. */
+  /** Index in the replayed (stored) history of the position's event; internal. */
   eventIndex: number;
+  /** The position's event as the user finds it: the history view's `#` (see `EventNumbers`). */
+  eventNumber: number;
   /** The history view's row key of that event (`TaskCompleted#2`), see `historyRowKey`. */
   rowKey: string | undefined;
   /** What each source line that created tasks has received at this position. */
@@ -33,6 +35,7 @@ export function positionEventBody(runtime: ReplayRuntime): PositionEventBody {
     position: index,
     positions: runtime.positions.length,
     eventIndex,
+    eventNumber: runtime.numbers.numberOf(eventIndex),
     rowKey: historyRowKey(runtime.instance.history, eventIndex),
     inline: position ? inlineResults(position.observation.tasks) : [],
   };
