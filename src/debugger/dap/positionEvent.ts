@@ -23,12 +23,15 @@ export interface PositionEventBody {
   rowKey: string | undefined;
   /** What each source line that created tasks has received at this position. */
   inline: InlineResult[];
+  /** The paused frame's source (1-based line and column), for an editor to make sure it is visible. */
+  source?: { file: string; line: number; column: number };
 }
 
 export function positionEventBody(runtime: ReplayRuntime): PositionEventBody {
   const index = Math.max(0, runtime.position);
   const position = runtime.positions[index];
   const eventIndex = position?.eventIndex ?? 0;
+  const top = runtime.stack()[0];
   return {
     instanceId: runtime.instance.instanceId,
     name: runtime.instance.name,
@@ -38,5 +41,6 @@ export function positionEventBody(runtime: ReplayRuntime): PositionEventBody {
     eventNumber: runtime.numbers.numberOf(eventIndex),
     rowKey: historyRowKey(runtime.instance.history, eventIndex),
     inline: position ? inlineResults(position.observation.tasks) : [],
+    ...(top?.file !== undefined ? { source: { file: top.file, line: top.line ?? 1, column: top.column ?? 1 } } : {}),
   };
 }

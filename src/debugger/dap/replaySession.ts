@@ -344,6 +344,19 @@ export class ReplaySession extends DebugSession {
           if (!runtime || !position) throw new Error('the replay has not started');
           // The replay runs while the JavaScript debugger shows it (which is also what lets VS Code focus that
           // debugger's stop), and stops again at the same position when it is done.
+          const site = position.observation.suspendedAt;
+          if (site) {
+            const number = runtime.numbers.numberOf(position.eventIndex);
+            this.sendEvent(
+              new OutputEvent(
+                `Inspect Local Variables at event #${number}: the JavaScript debugger stops in ${runtime.instance.name} at ` +
+                  `${path.basename(site.file)}:${site.line}, where the replay pauses for it (the JavaScript debugger calls ` +
+                  `it a "debugger statement": it is the replay's, not a breakpoint of yours). Continue it to come back ` +
+                  `to the replay.\n`,
+                'console',
+              ),
+            );
+          }
           this.sendEvent(new ContinuedEvent(THREAD_ID));
           try {
             await this.requireLocals().inspect(runtime.instance, position);
