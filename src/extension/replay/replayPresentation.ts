@@ -101,6 +101,17 @@ export class ReplayPresentation implements vscode.Disposable {
     if (visible && !first) return;
     const panel = this.panels.panelFor(body.instanceId);
     const historyColumn = panel?.viewColumn;
+    // Already in front, pinned, focused and apart from the history (VS Code revealed it): nothing to do.
+    const active = vscode.window.activeTextEditor;
+    const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    if (
+      active?.document.uri.fsPath === uri.fsPath &&
+      active.viewColumn !== historyColumn &&
+      activeTab?.input instanceof vscode.TabInputText &&
+      activeTab.input.uri.fsPath === uri.fsPath &&
+      !activeTab.isPreview
+    )
+      return;
     const column =
       visible?.viewColumn !== undefined && visible.viewColumn !== historyColumn
         ? visible.viewColumn
