@@ -15,20 +15,42 @@ export interface InlineResult {
   line: number;
   text: string;
   state: InlineState;
-  /** The tasks' results (or error messages) in full, for a hover. */
+  /** The tasks' results (or error messages; a retrying task's attempt and last error) in full, for a hover. */
   values: unknown[];
 }
 
-/** Longest inline text; longer values are cut with an ellipsis (the hover has them whole). */
-export const MAX_INLINE_TEXT = 80;
+/**
+ * Longest inline text. The text goes after the code line, so it must fit beside code in half of a 1600-px window
+ * (an editor split with the history view): longer values are shortened (`{…} 3 keys`, a cut string) and the hover
+ * has them whole.
+ */
+export const MAX_INLINE_TEXT = 40;
+
+/** Longest value preview in the Variables view (a row of its own, so longer than inline). */
+export const MAX_PREVIEW = 80;
 
 function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }
 
 /** A value as JSON, cut to `max` characters. */
-export function preview(value: unknown, max = MAX_INLINE_TEXT): string {
+export function preview(value: unknown, max = MAX_PREVIEW): string {
   return clip(value === undefined ? 'undefined' : (JSON.stringify(value) ?? typeof value), max);
+}
+
+/**
+ * A value in at most `max` characters: its JSON when it fits; else a string cut with an ellipsis, or an object or
+ * array by its size (`{…} 3 keys`, `[…] 12 items`), which says what it is rather than showing a cut half of it.
+ */
+export function shortValue(value: unknown, max: number): string {
+  const json = value === undefined ? 'undefined' : (JSON.stringify(value) ?? typeof value);
+  if (json.length <= max) return json;
+  if (Array.isArray(value)) return clip(`[…] ${value.length} item${value.length === 1 ? '' : 's'}`, max);
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).length;
+    return clip(`{…} ${keys} key${keys === 1 ? '' : 's'}`, max);
+  }
+  return clip(json, max);
 }
 
 /**
@@ -36,7 +58,7 @@ export function preview(value: unknown, max = MAX_INLINE_TEXT): string {
  * names the call).
  */
 function errorText(message: unknown, max: number): string {
-  const text = typeof message === 'string' ? message : preview(message);
+  const text = typeof message === 'string' ? message : preview(message, max);
   const firstLine = text
     .replace(/^(Activity|Orchestrator) function '[^']*' failed: /, '')
     .split('\n')[0]!
@@ -53,16 +75,22 @@ function outcome(task: ObservedTask): string {
   if (task.state === 'failed') return `✗ ${errorText(task.result, MAX_INLINE_TEXT - 2)}`;
   if (task.state === 'running') return task.retry ? retrying(task.retry) : '… pending';
   if (task.method === 'createTimer' && task.result === undefined) return '= fired';
-  if (task.winner !== undefined) return `= [${task.winner}] won: ${preview(task.result)}`;
-  return `= ${preview(task.result)}`;
+  if (task.winner !== undefined) {
+    const head = `= [${task.winner}] won: `;
+    return `${head}${shortValue(task.result, MAX_INLINE_TEXT - head.length)}`;
+  }
+  return `= ${shortValue(task.result, MAX_INLINE_TEXT - 2)}`;
 }
 
+/**
+ * A retrying task: `… retry timer · ✗ <last error>` while the retry timer runs, `… attempt 2 · ✗ <last error>`
+ * while a later attempt is pending; the error in what room is left (the hover has it whole).
+ */
 function retrying(retry: NonNullable<ObservedTask['retry']>): string {
-  const failed = retry.lastError !== undefined ? `: ${errorText(retry.lastError, MAX_INLINE_TEXT - 40)}` : '';
-  if (retry.waitingForTimer) return `… attempt ${retry.attempt - 1} failed${failed}; retry timer pending`;
-  return retry.attempt > 1
-    ? `… attempt ${retry.attempt} pending (attempt ${retry.attempt - 1} failed${failed})`
-    : '… pending';
+  if (!retry.waitingForTimer && retry.attempt <= 1) return '… pending';
+  const head = retry.waitingForTimer ? '… retry timer' : `… attempt ${retry.attempt}`;
+  if (retry.lastError === undefined) return head;
+  return `${head} · ✗ ${errorText(retry.lastError, MAX_INLINE_TEXT - head.length - 5)}`;
 }
 
 function summarise(tasks: ObservedTask[]): { text: string; state: InlineState } {
@@ -75,9 +103,10 @@ function summarise(tasks: ObservedTask[]): { text: string; state: InlineState } 
   const failed = tasks.filter((t) => t.state === 'failed').length;
   const pending = tasks.filter((t) => t.state === 'running').length;
   if (completed.length === tasks.length) {
-    const text = `×${tasks.length} = ${preview(
+    const head = `×${tasks.length} = `;
+    const text = `${head}${shortValue(
       completed.map((t) => t.result),
-      MAX_INLINE_TEXT - 6,
+      MAX_INLINE_TEXT - head.length,
     )}`;
     return { text, state: 'completed' };
   }
@@ -88,6 +117,19 @@ function summarise(tasks: ObservedTask[]): { text: string; state: InlineState } 
   ].filter(Boolean);
   const state: InlineState = pending === tasks.length ? 'pending' : failed === tasks.length ? 'failed' : 'mixed';
   return { text: `×${tasks.length}: ${parts.join(', ')}`, state };
+}
+
+/** A task's whole value for the hover: its result or error; for a retrying task, its attempt and last error. */
+function hoverValue(task: ObservedTask): unknown {
+  if (task.state !== 'running') return task.result ?? null;
+  const retry = task.retry;
+  if (!retry || retry.attempt <= 1) return null;
+  return { attempt: retry.attempt, waitingForRetryTimer: retry.waitingForTimer, lastError: retry.lastError ?? null };
+}
+
+/** Whatever the parts, never more than `MAX_INLINE_TEXT` characters. */
+function capped(summary: { text: string; state: InlineState }): { text: string; state: InlineState } {
+  return { ...summary, text: clip(summary.text, MAX_INLINE_TEXT) };
 }
 
 /**
@@ -109,8 +151,8 @@ export function inlineResults(tasks: readonly ObservedTask[]): InlineResult[] {
     .map(({ site, tasks: lineTasks }) => ({
       file: site.file,
       line: site.line,
-      ...summarise(lineTasks),
-      values: lineTasks.map((t) => (t.state === 'running' ? null : (t.result ?? null))),
+      ...capped(summarise(lineTasks)),
+      values: lineTasks.map(hoverValue),
     }))
     .sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { WireAction } from '../emulator/host/protocol.js';
+import type { EndSite } from './endSite.js';
 
 export interface SourceSite {
   file: string;
@@ -52,6 +53,8 @@ export interface Observation {
   suspendedAt?: SourceSite;
   /** Index in `tasks` of that task. */
   suspendedTask?: number;
+  /** Where the orchestrator returned or threw, when it ended in this run (set by the replay host, `endSite.ts`). */
+  endedAt?: EndSite;
   /** Every sequence id the executor allocated, the library's own (retry timers, HTTP polls) included. */
   allocatedIds: number[];
 }
@@ -71,6 +74,9 @@ interface LibTask {
 
 interface LibExecutor {
   currentTask: LibTask;
+  /** What the orchestrator threw (the run ends failed). */
+  exception?: unknown;
+  orchestratorReturned?: boolean;
   sequenceNumber: number;
   willContinueAsNew: boolean;
   trackOpenTask: (this: LibExecutor, task: LibTask) => void;
@@ -113,6 +119,11 @@ class RunCapture {
   readonly snapshots: EventSnapshot[] = [];
   readonly allocated = new Set<number>();
 
+  /** How the orchestrator ended in this run, if it did (`RunEnding`). */
+  ending(): RunEnding | undefined {
+    return endingOf(this);
+  }
+
   snapshot(): Observation {
     const tasks: ObservedTask[] = [];
     const index = new Map<LibTask, number>();
@@ -131,6 +142,34 @@ class RunCapture {
     }
     return observation;
   }
+}
+
+/** How the orchestrator ended in a run: returned (or continued as new), or threw. */
+export type RunEnding =
+  | { how: 'returned'; lastSite?: SourceSite }
+  | { how: 'threw'; stack?: string; failedTaskSite?: SourceSite; lastSite?: SourceSite };
+
+/** `RunCapture.ending`: undefined while the orchestrator still waits. */
+function endingOf(run: RunCapture): RunEnding | undefined {
+  const executor = run.executor;
+  if (!executor) return undefined;
+  const lastSite = [...run.created].reverse().find((c) => c.site)?.site;
+  const base = lastSite ? { lastSite } : {};
+  if (executor.exception !== undefined) {
+    const error = executor.exception;
+    const current = executor.currentTask;
+    const failed = current.stateObj === 1 && current.result === error;
+    const failedTaskSite = failed ? run.created.find((c) => c.task === current)?.site : undefined;
+    const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : undefined;
+    return {
+      how: 'threw',
+      ...base,
+      ...(stack !== undefined ? { stack } : {}),
+      ...(failedTaskSite ? { failedTaskSite } : {}),
+    };
+  }
+  if (executor.orchestratorReturned || executor.willContinueAsNew) return { how: 'returned', ...base };
+  return undefined;
 }
 
 const STATES: Record<number, TaskState> = { 0: 'running', 1: 'failed', 2: 'completed' };

@@ -12,6 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ActionType, activityInputJson, rawInputJson } from '../emulator/engine/actions.js';
 import { EventType, eventTypeName, type HistoryEvent } from '../emulator/engine/history.js';
 import { HTTP_ACTIVITY_NAME } from '../emulator/engine/episodeInput.js';
+import { EventNumbers } from './eventNumbers.js';
 import type { ObservedTask, SourceSite } from './instrument.js';
 
 /** Events that resume (or may resume) the orchestrator code: one replay position each. */
@@ -34,10 +35,20 @@ export function positionIndexes(history: readonly HistoryEvent[]): number[] {
 }
 
 export interface Divergence {
-  /** Index in the history of the recorded event that does not match (or of the position, if nothing was recorded). */
+  /**
+   * Index in the stored (wire) history of the recorded event that does not match (or of the position, if nothing
+   * was recorded). Internal: what a user sees is `eventNumber`.
+   */
   eventIndex: number;
-  /** The position's event index (the event after which the code did this). */
+  /** The position's event index (the event after which the code did this). Internal, like `eventIndex`. */
   positionIndex: number;
+  /**
+   * The 1-based row of that event in the host's `historyEvents` (the history view's `#`, an exported file's
+   * `historyEvents[eventNumber - 1]`); for a completed task's scheduling, its completion's row (see `EventNumbers`).
+   */
+  eventNumber: number;
+  /** The row of the position's event, in the same numbering. */
+  positionNumber: number;
   sequenceId: number | null;
   recorded: string;
   now: string;
@@ -199,31 +210,42 @@ export function findDivergence(
       return typeof t.id === 'number' && t.action !== undefined && expectedType(t.action.actionType) !== null;
     })
     .sort((a, b) => a.id - b.id);
+  // Numbers only when there is something to report: this runs at every position.
+  const at = (
+    eventIndex: number,
+  ): Pick<Divergence, 'eventIndex' | 'positionIndex' | 'eventNumber' | 'positionNumber'> => {
+    const numbers = new EventNumbers(history);
+    return {
+      eventIndex,
+      positionIndex,
+      eventNumber: numbers.numberOf(eventIndex),
+      positionNumber: numbers.numberOf(positionIndex),
+    };
+  };
+  const label = (eventIndex: number): string => new EventNumbers(history).label(eventIndex);
   for (const task of ordered) {
     const now = describeAction(task.action);
     const entry = recorded.get(task.id);
     if (!entry) {
       return {
-        eventIndex: positionIndex,
-        positionIndex,
+        ...at(positionIndex),
         sequenceId: task.id,
         recorded: 'nothing',
         now,
         ...(task.site ? { site: task.site } : {}),
-        message: `After history event ${positionIndex}, the code now schedules ${now}${where(task.site)} as task #${task.id}, but the history has no task #${task.id}.`,
+        message: `After history ${label(positionIndex)}, the code now schedules ${now}${where(task.site)} as sequence id ${task.id}, but the history has nothing with sequence id ${task.id}.`,
       };
     }
     const reason = mismatch(task.action, entry.event);
     if (reason) {
       const was = describeEvent(entry.event);
       return {
-        eventIndex: entry.index,
-        positionIndex,
+        ...at(entry.index),
         sequenceId: task.id,
         recorded: was,
         now,
         ...(task.site ? { site: task.site } : {}),
-        message: `History event ${entry.index} recorded ${was} as task #${task.id}, but the code now schedules ${now}${where(task.site)}: ${REASONS[reason]}.`,
+        message: `History ${label(entry.index)} recorded ${was} (sequence id ${task.id}), but the code now schedules ${now}${where(task.site)}: ${REASONS[reason]}.`,
       };
     }
   }
@@ -233,12 +255,11 @@ export function findDivergence(
       if (allocated.has(id)) continue;
       const was = describeEvent(entry.event);
       return {
-        eventIndex: entry.index,
-        positionIndex,
+        ...at(entry.index),
         sequenceId: id,
         recorded: was,
         now: 'nothing',
-        message: `History event ${entry.index} recorded ${was} as task #${id}, but the code no longer schedules it.`,
+        message: `History ${label(entry.index)} recorded ${was} (sequence id ${id}), but the code no longer schedules it.`,
       };
     }
   }

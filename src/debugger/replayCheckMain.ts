@@ -118,7 +118,7 @@ async function replayAll(app: string, instances: LoadedInstance[], json: boolean
         ? `${path.relative(io.cwd, d.site.file) || d.site.file}:${d.site.line}:${d.site.column}`
         : '-';
       io.stdout(
-        `${report.instanceId} (${report.name}): event ${d.eventIndex}: recorded ${d.recorded}; now ${d.now}; at ${site}\n  ${d.message}\n`,
+        `${report.instanceId} (${report.name}): event #${d.eventNumber}: recorded ${d.recorded}; now ${d.now}; at ${site}\n  ${d.message}\n`,
       );
     }
     io.stdout(

@@ -11,7 +11,10 @@ import { loadAppConfig } from '../emulator/appConfig.js';
 import { AppWorker } from '../emulator/host/appWorker.js';
 import type { EpisodeResult, FunctionInfo } from '../emulator/host/protocol.js';
 import type { HistoryEvent } from '../emulator/engine/history.js';
-import { instrumentDurableFunctions, type EventSnapshot, type Observation } from './instrument.js';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { returnSite, thrownSite, type EndSite } from './endSite.js';
+import { instrumentDurableFunctions, type EventSnapshot, type Observation, type RunEnding } from './instrument.js';
 
 /** The instance being replayed: what the trigger payload needs besides the history. */
 export interface ReplayInstance {
@@ -101,8 +104,14 @@ export class InProcessReplayHost implements ReplayHost {
         knownLeaves: 0,
       });
       if (result.kind !== 'orchestration') return { observation: capture.snapshot(), failure: 'not an orchestrator' };
+      const observation = capture.snapshot();
+      const ending = capture.ending();
+      if (ending && !observation.suspendedAt) {
+        const endedAt = this.endSite(ending);
+        if (endedAt) observation.endedAt = endedAt;
+      }
       return {
-        observation: capture.snapshot(),
+        observation,
         episode: result.episode,
         ...(options.snapshotAt ? { snapshots: capture.snapshots } : {}),
       };
@@ -112,6 +121,27 @@ export class InProcessReplayHost implements ReplayHost {
         failure: (error instanceof Error ? error.message : String(error)).split('\n')[0]!,
       };
     }
+  }
+
+  /** Where the orchestrator returned or threw (see `endSite.ts`); this process exists for the replay: reads are sync. */
+  private endSite(ending: RunEnding): EndSite | undefined {
+    if (ending.how === 'threw') {
+      const toPath = (file: string): string => (file.startsWith('file://') ? fileURLToPath(file) : file);
+      const site =
+        (ending.stack !== undefined ? thrownSite(ending.stack, this.config.appDir, toPath) : undefined) ??
+        ending.failedTaskSite;
+      return site ? { ...site, how: 'threw' } : undefined;
+    }
+    const last = ending.lastSite;
+    if (!last) return undefined;
+    let text: string;
+    try {
+      text = fs.readFileSync(last.file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const site = returnSite(text, last.line, last.file);
+    return site ? { ...site, how: 'returned' } : undefined;
   }
 
   async stop(): Promise<void> {}

@@ -10,6 +10,7 @@
 import type { HistoryEvent } from '../emulator/engine/history.js';
 import type { EpisodeResult } from '../emulator/host/protocol.js';
 import type { Observation } from './instrument.js';
+import { EventNumbers } from './eventNumbers.js';
 import { findDivergence, positionIndexes, type Divergence } from './positions.js';
 import type { ReplayHost, ReplayInstance } from './replayHost.js';
 
@@ -90,13 +91,16 @@ export async function computePositionsByPrefix(host: ReplayHost, instance: Repla
     };
     if (result.failure) {
       position.failure = result.failure;
+      const numbers = new EventNumbers(instance.history);
       position.divergence = {
         eventIndex,
         positionIndex: eventIndex,
+        eventNumber: numbers.numberOf(eventIndex),
+        positionNumber: numbers.numberOf(eventIndex),
         sequenceId: null,
         recorded: `orchestrator '${instance.name}'`,
         now: result.failure,
-        message: `The orchestrator could not be replayed at history event ${eventIndex}: ${result.failure}`,
+        message: `The orchestrator could not be replayed at history ${numbers.label(eventIndex)}: ${result.failure}`,
       };
     } else {
       checkPosition(instance, position, final);

@@ -7,6 +7,8 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { EventType, eventTypeName, type HistoryEvent } from '../emulator/engine/history.js';
+import { transformHistory, type JsonValue } from '../emulator/http/statusPayload.js';
+import { EventNumbers } from './eventNumbers.js';
 import type { ObservedTask, SourceSite } from './instrument.js';
 import type { Divergence } from './positions.js';
 import type { ReplayInstance } from './replayHost.js';
@@ -24,6 +26,15 @@ export interface StackFrame {
   file?: string;
   line?: number;
   column?: number;
+  /** Set on the last position's frame: the orchestrator returned or threw there. */
+  ended?: 'returned' | 'threw';
+}
+
+/** A row of the host's `historyEvents` (what the history view shows and *Export JSON…* writes). */
+export interface HistoryRowValue {
+  /** 1-based: the history view's `#`. */
+  number: number;
+  event: Record<string, JsonValue>;
 }
 
 export interface RuntimeEvents {
@@ -35,7 +46,16 @@ export interface RuntimeEvents {
 }
 
 export interface PositionVariables {
-  event: { index: number; type: string; name?: string; timestamp: string; details: HistoryEvent };
+  event: {
+    /** Index in the stored (wire) history; internal. */
+    index: number;
+    /** The history view's `#` of the event (`EventNumbers`). */
+    number: number;
+    type: string;
+    name?: string;
+    timestamp: string;
+    details: HistoryEvent;
+  };
   orchestration: {
     instanceId: string;
     name: string;
@@ -46,7 +66,8 @@ export interface PositionVariables {
     completed: ObservedTask[];
     pending: ObservedTask[];
   };
-  history: HistoryEvent[];
+  /** The history view's rows up to the position's own. */
+  history: HistoryRowValue[];
   divergence?: Divergence;
 }
 
@@ -55,12 +76,16 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
   /** Line breakpoints by resolved file: line → optional condition (text the event's name or JSON must contain). */
   private readonly lineBreakpoints = new Map<string, Map<number, string | undefined>>();
   private eventBreakpoints: EventBreakpoint[] = [];
+  /** The one numbering a user sees (the history view's `#`). */
+  readonly numbers: EventNumbers;
+  private hostRows: Record<string, JsonValue>[] | undefined;
 
   constructor(
     readonly instance: ReplayInstance,
     readonly positions: readonly Position[],
   ) {
     super();
+    this.numbers = new EventNumbers(instance.history);
   }
 
   /** The current position number (0-based), or -1 before `start`. */
@@ -74,8 +99,17 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
       this.emit('end');
       return;
     }
-    if (stopOnEntry) this.emit('stopOnEntry');
+    // A divergence at the first position is the stop, with or without stopOnEntry: stepping on would end the replay.
+    if (stopOnEntry) this.stopAtFirst();
     else if (!this.stopsAt(0, 'entry')) this.continue(false);
+  }
+
+  /** Stops at position 0: as an exception when it diverges, else on entry. */
+  private stopAtFirst(): void {
+    this.current = 0;
+    const divergence = this.positions[0]!.divergence;
+    if (divergence) this.emit('stopOnException', divergence);
+    else this.emit('stopOnEntry');
   }
 
   restart(stopOnEntry = true): void {
@@ -86,8 +120,7 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
   step(reverse = false): void {
     if (reverse) {
       if (this.current <= 0) {
-        this.current = 0;
-        this.emit('stopOnEntry');
+        this.stopAtFirst();
         return;
       }
       this.current--;
@@ -109,8 +142,7 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
     for (;;) {
       const next = this.current + (reverse ? -1 : 1);
       if (next < 0) {
-        this.current = 0;
-        this.emit('stopOnEntry');
+        this.stopAtFirst();
         return;
       }
       if (next >= this.positions.length) {
@@ -177,12 +209,24 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
     return (name !== undefined && name.includes(condition)) || JSON.stringify(event).includes(condition);
   }
 
-  /** The top frame is where the orchestrator is suspended (see `instrument.ts` for the approximation). */
+  /**
+   * The top frame is where the orchestrator is suspended (see `instrument.ts` for the approximation), or, once it
+   * ended, the line that returned or threw (`endSite.ts`).
+   */
   stack(): StackFrame[] {
     const position = this.positions[Math.max(0, this.current)];
-    const site = position?.observation.suspendedAt;
     const name = this.instance.name;
-    return [site ? { name, file: site.file, line: site.line, column: site.column } : { name }];
+    const site = position?.observation.suspendedAt;
+    if (site) return [{ name, file: site.file, line: site.line, column: site.column }];
+    const end = position?.observation.endedAt;
+    if (end) return [{ name, file: end.file, line: end.line, column: end.column, ended: end.how }];
+    return [{ name }];
+  }
+
+  /** The host-format rows (`transformHistory`, with inputs and results), computed once. */
+  private rows(): Record<string, JsonValue>[] {
+    this.hostRows ??= transformHistory(this.instance.history, { showHistoryOutput: true, showInput: true });
+    return this.hostRows;
   }
 
   variables(): PositionVariables | undefined {
@@ -195,6 +239,7 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
     const variables: PositionVariables = {
       event: {
         index: position.eventIndex,
+        number: this.numbers.numberOf(position.eventIndex),
         type: eventTypeName(event.EventType),
         ...(name !== undefined ? { name } : {}),
         timestamp: String(event.Timestamp),
@@ -210,7 +255,9 @@ export class ReplayRuntime extends EventEmitter<RuntimeEvents> {
         completed: tasks.filter((t) => t.state !== 'running'),
         pending: tasks.filter((t) => t.state === 'running' && t.id !== null),
       },
-      history: this.instance.history.slice(0, position.eventIndex + 1),
+      history: this.rows()
+        .slice(0, this.numbers.numberOf(position.eventIndex))
+        .map((event, i) => ({ number: i + 1, event })),
     };
     if (position.divergence) variables.divergence = position.divergence;
     return variables;

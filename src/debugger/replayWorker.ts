@@ -85,6 +85,23 @@ export function serveReplayWorker(): void {
   });
 }
 
+/**
+ * What Node's inspector prints on stderr when "Inspect Local Variables" opens it and a debugger attaches
+ * ("Debugger listening on ws://...", "For help, see: ...", "Debugger attached.", "Waiting for the debugger to
+ * disconnect..."): notices about the replay's own machinery, not the app's output, so they stay out of the Debug
+ * Console.
+ */
+const INSPECTOR_NOTICE =
+  /^(Debugger listening on ws:\/\/\S+|For help, see: https:\/\/nodejs\.org\/\S*inspector\S*|Debugger attached\.|Debugger ending on ws:\/\/\S+|Waiting for the debugger to disconnect\.\.\.)\s*$/;
+
+/** `text` without the lines that are inspector notices. */
+export function withoutInspectorNotices(text: string): string {
+  return text
+    .split(/(?<=\n)/)
+    .filter((line) => !INSPECTOR_NOTICE.test(line.trim()))
+    .join('');
+}
+
 export class ChildProcessReplayHost implements ReplayHost {
   private child: ChildProcess | undefined;
   private nextId = 0;
@@ -110,7 +127,10 @@ export class ChildProcessReplayHost implements ReplayHost {
     });
     this.child = child;
     child.stdout?.on('data', (data: Buffer) => this.log(String(data).trimEnd()));
-    child.stderr?.on('data', (data: Buffer) => this.log(String(data).trimEnd()));
+    child.stderr?.on('data', (data: Buffer) => {
+      const text = withoutInspectorNotices(String(data)).trimEnd();
+      if (text) this.log(text);
+    });
     return new Promise((resolve, reject) => {
       child.on('message', (message: FromWorker) => {
         switch (message.type) {

@@ -169,9 +169,14 @@ describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
     assert.equal(event.values['type'], '"ExecutionStarted"');
     assert.equal(event.values['name'], '"helloSequence"');
 
-    assert.equal((await resume(() => dc.nextRequest({ threadId: 1 }))).body.reason, 'step');
+    const stepped = await resume(() => dc.nextRequest({ threadId: 1 }));
+    assert.equal(stepped.body.reason, 'step');
+    // One numbering: the history view's row #2 (its `#` column), in the state, the frame and the Variables view.
+    assert.equal(stepped.body.description, 'Paused on event #2 TaskCompleted sayHello');
     assert.equal((await topFrame()).line, 8);
+    assert.match((await topFrame()).name, / · event #2 TaskCompleted$/);
     const completed = await scope('Current event');
+    assert.equal(completed.values['number'], '2');
     assert.equal(completed.values['type'], '"TaskCompleted"');
     assert.equal(completed.values['name'], '"sayHello"');
     assert.equal(completed.values['result'], '"Hello Tokyo!"');
@@ -182,8 +187,9 @@ describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
     const firstTask = await variables((await variables(orchestration.refs['completedTasks']!)).refs['[0]']!);
     assert.equal(firstTask.values['result'], '"Hello Tokyo!"');
     const history = await scope('History so far');
-    assert.equal(history.values['[0]'], 'OrchestratorStarted');
-    assert.ok(Object.values(history.values).includes('TaskCompleted sayHello'));
+    assert.deepEqual(history.values, { '#1': 'ExecutionStarted helloSequence', '#2': 'TaskCompleted sayHello' });
+    const row2 = await variables(history.refs['#2']!);
+    assert.equal(row2.values['Input'], '"\\"Tokyo\\""', 'the row as the host (and Export JSON…) has it');
 
     assert.equal((await resume(() => dc.stepInRequest({ threadId: 1 }))).body.reason, 'step');
     assert.equal((await topFrame()).line, 9);
@@ -193,9 +199,39 @@ describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
     assert.equal((await resume(() => dc.stepBackRequest({ threadId: 1 }))).body.reason, 'step');
     assert.equal((await topFrame()).line, 7);
 
+    // The last position: the orchestrator returned, and its frame is the return statement (not "Unknown Source").
+    await resume(() => dc.nextRequest({ threadId: 1 }));
+    await resume(() => dc.nextRequest({ threadId: 1 }));
+    await resume(() => dc.nextRequest({ threadId: 1 }));
+    frame = await topFrame();
+    assert.equal(frame.source?.path, HELLO_JS);
+    assert.equal(frame.line, 10, 'return outputs;');
+    assert.match(frame.name, /^helloSequence \(returned\) · event #4 TaskCompleted$/);
+
     // Continue without breakpoints runs to the end of the history.
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
   });
+
+  for (const stopOnEntry of [true, false]) {
+    it(`a divergence at the first position stops as an exception (stopOnEntry: ${stopOnEntry})`, async () => {
+      const app = copyFixture('js-cjs', `dap-first-${stopOnEntry}`);
+      const file = path.join(app, 'src/functions/hello.js');
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace("callActivity('sayHello', 'Tokyo')", "callActivity('sayHello', 'Paris')"),
+      );
+      const stop = await launch({ app, historyFile: golden('hello'), stopOnEntry });
+      assert.equal(stop.body.reason, 'exception');
+      assert.equal(stop.body.description, 'Non-determinism at event #2');
+      assert.match(
+        stop.body.text ?? '',
+        /^History event #2 \(TaskCompleted, with its ScheduledTime\) recorded .*"Tokyo"/,
+      );
+      assert.equal((await topFrame()).line, 7);
+      // The replay cannot go past it: the next step ends the session.
+      await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+    });
+  }
 
   it('tells editors, after each stop, the history row and what each yield line received', async () => {
     type Body = {
@@ -353,12 +389,12 @@ describe('debug adapter (dist/debug-adapter.js over stdio)', () => {
     );
     const stop = await launch({ app, historyFile: golden('hello'), stopOnEntry: false });
     assert.equal(stop.body.reason, 'exception');
-    assert.match(stop.body.text ?? '', /History event 6 recorded activity 'sayHello' .*: a different name\./);
-    assert.match(stop.body.description ?? '', /a different name/);
+    assert.match(stop.body.text ?? '', /History event #3 .*recorded activity 'sayHello' .*: a different name\./);
+    assert.equal(stop.body.description, 'Non-determinism at event #3');
     const frame = await topFrame();
     assert.equal(frame.source?.path, file);
     assert.equal(frame.line, 8);
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
-    assert.match(info.body.details?.message ?? '', /recorded activity 'sayHello' .*; now activity 'sayHi'/);
+    assert.match(info.body.details?.message ?? '', /^event #3: recorded activity 'sayHello' .*; now activity 'sayHi'/);
   });
 });

@@ -59,12 +59,26 @@ describe('replay-check', () => {
     const result = check(['--app', app, '--history', golden('hello'), '--history', golden('hello-status')]);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     const lines = result.stdout.split('\n');
-    assert.equal(lines.filter((line) => line.startsWith('hello (helloSequence)')).length, 2, result.stdout);
+    // One numbering for the stored (raw) history and its export: event #N is the export's historyEvents[N-1].
+    const reported = lines.filter((line) => line.startsWith('hello (helloSequence)'));
+    assert.equal(reported.length, 2, result.stdout);
+    for (const line of reported) {
+      assert.match(
+        line,
+        /event #3: recorded activity 'sayHello' with input "Seattle"; now activity 'sayHi' with input "Seattle"; at .*hello\.js:8:/,
+      );
+    }
+    const exported = JSON.parse(fs.readFileSync(golden('hello-status'), 'utf8')) as {
+      historyEvents: Record<string, unknown>[];
+    };
+    assert.deepEqual(
+      [exported.historyEvents[2]!['FunctionName'], exported.historyEvents[2]!['Input']],
+      ['sayHello', '"Seattle"'],
+    );
     assert.match(
       result.stdout,
-      /event 6: recorded activity 'sayHello' with input "Seattle"; now activity 'sayHi' with input "Seattle"; at .*hello\.js:8:/,
+      /History event #3 \(TaskCompleted, with its ScheduledTime\) recorded activity 'sayHello' .* \(sequence id 1\), .*: a different name\./,
     );
-    assert.match(result.stdout, /History event 6 recorded activity 'sayHello' .* as task #1, .*: a different name\./);
   });
 
   it('reports reordered calls', () => {
@@ -78,7 +92,7 @@ describe('replay-check', () => {
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stdout,
-      /event 2: recorded activity 'sayHello' with input "Tokyo"; now activity 'sayHello' with input "Seattle"; at .*hello\.js:7:.*\n.*a different input\./,
+      /event #2: recorded activity 'sayHello' with input "Tokyo"; now activity 'sayHello' with input "Seattle"; at .*hello\.js:7:.*\n.*a different input\./,
     );
   });
 
@@ -88,7 +102,7 @@ describe('replay-check', () => {
     );
     const result = check(['--app', app, '--history', golden('timer')]);
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(result.stdout, /timer \(timerOrchestration\): event 2: recorded a timer until .*; now nothing/);
+    assert.match(result.stdout, /timer \(timerOrchestration\): event #2: recorded a timer until .*; now nothing/);
     assert.match(result.stdout, /the code no longer schedules it\./);
   });
 
@@ -103,7 +117,7 @@ describe('replay-check', () => {
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stdout,
-      /event 2: recorded activity 'sayHello'.*; now a timer until .*hello\.js:7:.*\n.*a different kind of task/,
+      /event #2: recorded activity 'sayHello'.*; now a timer until .*hello\.js:7:.*\n.*a different kind of task/,
     );
   });
 
@@ -127,7 +141,7 @@ describe('replay-check', () => {
       assert.equal(bad.code, 1, bad.stdout + bad.stderr);
       assert.match(
         bad.stdout,
-        /^store-hello \(helloSequence\): event 10: recorded activity 'sayHello' with input "London"; now activity 'sayHello' with input "Paris"/m,
+        /^store-hello \(helloSequence\): event #4: recorded activity 'sayHello' with input "London"; now activity 'sayHello' with input "Paris"/m,
       );
       assert.equal(fs.existsSync(path.join(emulator.storeDir, 'store.lock')), true, 'the emulator keeps its lock');
     } finally {

@@ -109,7 +109,11 @@ describe('ReplayRuntime', () => {
       'stopOnStep',
       'end',
     ]);
-    assert.equal(runtime.stack()[0]?.line, undefined, 'returned: no suspended line');
+    assert.deepEqual(
+      { line: runtime.stack()[0]?.line, ended: runtime.stack()[0]?.ended },
+      { line: 10, ended: 'returned' },
+      'returned: the frame is the return statement',
+    );
   });
 
   it('stops on line breakpoints, forwards and in reverse', async () => {
@@ -157,7 +161,13 @@ describe('ReplayRuntime', () => {
       variables.orchestration.pending.map((t) => [t.method, t.id, t.action?.['functionName'], t.site?.line]),
       [['callActivity', 1, 'sayHello', 8]],
     );
-    assert.equal(variables.history.length, variables.event.index + 1);
+    // One numbering: the event is row #2 of the history view (ExecutionStarted, then this completion), and the
+    // history so far is the view's rows up to it.
+    assert.equal(variables.event.number, 2);
+    assert.deepEqual(
+      variables.history.map((row) => `#${row.number} ${JSON.stringify(row.event['EventType'])}`),
+      ['#1 "ExecutionStarted"', '#2 "TaskCompleted"'],
+    );
   });
 
   it('knows custom status and entity calls', async () => {
@@ -186,10 +196,12 @@ describe('ReplayRuntime on a divergence', () => {
     const divergence = {
       eventIndex: 6,
       positionIndex: 5,
+      eventNumber: 3,
+      positionNumber: 2,
       sequenceId: 1,
       recorded: "activity 'sayHello'",
       now: "activity 'sayHi'",
-      message: 'History event 6 recorded ...',
+      message: 'History event #3 recorded ...',
     };
     const changed = positions.slice(0, 2).map((p, i) => (i === 1 ? { ...p, divergence } : p));
     const runtime = new ReplayRuntime(loadHistoryFile(path.join(GOLDEN, 'hello.json')), changed);
@@ -241,9 +253,10 @@ describe('inline results and history rows at each position (golden histories)', 
     ]);
     assert.deepEqual(await inline('retry'), [
       ['errors.js:16 … pending'],
-      ['errors.js:16 … attempt 1 failed: flaky failure 1; retry timer pending'],
-      ['errors.js:16 … attempt 2 pending (attempt 1 failed: flaky failure 1)'],
-      ['errors.js:16 = {"result":"succeeded on attempt 2","attempts":2}'],
+      ['errors.js:16 … retry timer · ✗ flaky failure 1'],
+      ['errors.js:16 … attempt 2 · ✗ flaky failure 1'],
+      // Too long for the line: what it is, with the whole value in the hover.
+      ['errors.js:16 = {…} 2 keys'],
     ]);
   });
 

@@ -15,25 +15,32 @@ export interface PositionEventBody {
   /** 0-based position, and how many the replay has. */
   position: number;
   positions: number;
-  /** Index in the replayed history of the position's event. */
+  /** Index in the replayed (stored) history of the position's event; internal. */
   eventIndex: number;
+  /** The position's event as the user finds it: the history view's `#` (see `EventNumbers`). */
+  eventNumber: number;
   /** The history view's row key of that event (`TaskCompleted#2`), see `historyRowKey`. */
   rowKey: string | undefined;
   /** What each source line that created tasks has received at this position. */
   inline: InlineResult[];
+  /** The paused frame's source (1-based line and column), for an editor to make sure it is visible. */
+  source?: { file: string; line: number; column: number };
 }
 
 export function positionEventBody(runtime: ReplayRuntime): PositionEventBody {
   const index = Math.max(0, runtime.position);
   const position = runtime.positions[index];
   const eventIndex = position?.eventIndex ?? 0;
+  const top = runtime.stack()[0];
   return {
     instanceId: runtime.instance.instanceId,
     name: runtime.instance.name,
     position: index,
     positions: runtime.positions.length,
     eventIndex,
+    eventNumber: runtime.numbers.numberOf(eventIndex),
     rowKey: historyRowKey(runtime.instance.history, eventIndex),
     inline: position ? inlineResults(position.observation.tasks) : [],
+    ...(top?.file !== undefined ? { source: { file: top.file, line: top.line ?? 1, column: top.column ?? 1 } } : {}),
   };
 }

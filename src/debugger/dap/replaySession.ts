@@ -21,11 +21,12 @@ import {
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { eventTypeName } from '../../emulator/engine/history.js';
 import { historyFromJson, loadHistoryFile, type LoadedInstance } from '../historyInput.js';
 import type { Divergence } from '../positions.js';
 import type { ReplayHost } from '../replayHost.js';
 import { computePositions } from '../replayRun.js';
-import { ReplayRuntime, type EventBreakpoint } from '../replayRuntime.js';
+import { ReplayRuntime, eventName, type EventBreakpoint } from '../replayRuntime.js';
 import { ChildProcessReplayHost } from '../replayWorker.js';
 import { NON_DETERMINISM_FILTER, REPLAY_CAPABILITIES } from './capabilities.js';
 import { LocalsInspector } from './localsInspector.js';
@@ -165,7 +166,10 @@ export class ReplaySession extends DebugSession {
     this.variables.reset();
     this.divergence = divergence;
     const event = new StoppedEvent(reason, THREAD_ID, divergence?.message) as DebugProtocol.StoppedEvent;
-    if (divergence) event.body.description = `Non-determinism: ${divergence.message}`;
+    // VS Code shows the description as the thread's state ("Paused on event #3 TaskCompleted"): the event by the
+    // history view's number; the exception widget has the divergence's whole message.
+    const description = this.runtime ? stopDescription(this.runtime, reason, divergence) : undefined;
+    if (description) event.body.description = description;
     this.sendEvent(event);
     // For editors: where the replay is (the history row) and what each yield line has received so far.
     if (this.runtime) this.sendEvent(new Event(POSITION_EVENT, positionEventBody(this.runtime)));
@@ -257,7 +261,8 @@ export class ReplaySession extends DebugSession {
     const runtime = this.runtime;
     const frames = (runtime?.stack() ?? []).map((frame, i) => {
       const variables = runtime!.variables();
-      const where = variables ? ` · event ${variables.event.index} ${variables.event.type}` : '';
+      const ended = frame.ended ? ` (${frame.ended})` : '';
+      const where = variables ? `${ended} · event #${variables.event.number} ${variables.event.type}` : ended;
       const source = frame.file
         ? new Source(path.basename(frame.file), this.convertDebuggerPathToClient(frame.file))
         : undefined;
@@ -297,6 +302,10 @@ export class ReplaySession extends DebugSession {
     this.runtime?.step(false);
   }
 
+  /**
+   * VS Code's debug toolbar always shows Step Out (its `when` clause is only "stopped"; no capability hides it), and
+   * a replay position has no caller to return to: Step Out goes on to the next event, as Step Over does.
+   */
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.sendResponse(response);
     this.runtime?.step(false);
@@ -335,6 +344,19 @@ export class ReplaySession extends DebugSession {
           if (!runtime || !position) throw new Error('the replay has not started');
           // The replay runs while the JavaScript debugger shows it (which is also what lets VS Code focus that
           // debugger's stop), and stops again at the same position when it is done.
+          const site = position.observation.suspendedAt;
+          if (site) {
+            const number = runtime.numbers.numberOf(position.eventIndex);
+            this.sendEvent(
+              new OutputEvent(
+                `Inspect Local Variables at event #${number}: the JavaScript debugger stops in ${runtime.instance.name} at ` +
+                  `${path.basename(site.file)}:${site.line}, where the replay pauses for it (the JavaScript debugger calls ` +
+                  `it a "debugger statement": it is the replay's, not a breakpoint of yours). Continue it to come back ` +
+                  `to the replay.\n`,
+                'console',
+              ),
+            );
+          }
           this.sendEvent(new ContinuedEvent(THREAD_ID));
           try {
             await this.requireLocals().inspect(runtime.instance, position);
@@ -372,7 +394,7 @@ export class ReplaySession extends DebugSession {
           description: d.message,
           breakMode: 'always',
           details: {
-            message: `event ${d.eventIndex}: recorded ${d.recorded}; now ${d.now}`,
+            message: `event #${d.eventNumber}: recorded ${d.recorded}; now ${d.now}`,
             typeName: 'NonDeterminism',
             ...(d.site ? { stackTrace: `    at ${d.site.file}:${d.site.line}:${d.site.column}` } : {}),
           },
@@ -380,4 +402,18 @@ export class ReplaySession extends DebugSession {
       : { exceptionId: 'none', breakMode: 'never' };
     this.sendResponse(response);
   }
+}
+
+/** The thread's state text at a stop: `Paused on event #3 TaskCompleted sayHello`, `Non-determinism at event #4`. */
+export function stopDescription(
+  runtime: ReplayRuntime,
+  reason: 'entry' | 'step' | 'breakpoint' | 'exception' | 'pause',
+  divergence?: Divergence,
+): string | undefined {
+  if (divergence) return `Non-determinism at event #${divergence.eventNumber}`;
+  const position = runtime.positions[Math.max(0, runtime.position)];
+  if (!position) return undefined;
+  const name = eventName(runtime.instance.history, position.event);
+  const what = `event #${runtime.numbers.numberOf(position.eventIndex)} ${eventTypeName(position.event.EventType)}${name !== undefined ? ` ${name}` : ''}`;
+  return reason === 'breakpoint' ? `Breakpoint at ${what}` : `Paused on ${what}`;
 }

@@ -5,14 +5,11 @@
  */
 import { Handles, Scope } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { eventTypeName, type HistoryEvent } from '../../emulator/engine/history.js';
 import { preview } from '../inlineResults.js';
-import { eventName, type PositionVariables } from '../replayRuntime.js';
+import type { Divergence } from '../positions.js';
+import type { PositionVariables } from '../replayRuntime.js';
 
-type VariableRef =
-  | { kind: 'event' | 'orchestration' | 'history' }
-  | { kind: 'value'; value: unknown }
-  | { kind: 'historyEntry'; event: HistoryEvent };
+type VariableRef = { kind: 'event' | 'orchestration' | 'history' } | { kind: 'value'; value: unknown };
 
 export class ReplayVariables {
   private readonly handles = new Handles<VariableRef>();
@@ -48,20 +45,20 @@ export class ReplayVariables {
           ...(error !== undefined ? { error } : {}),
           completedTasks: completed,
           pendingTasks: pending,
-          ...(current.divergence ? { nonDeterminism: current.divergence } : {}),
+          ...(current.divergence ? { nonDeterminism: divergenceSummary(current.divergence) } : {}),
         });
       }
       case 'history':
-        return current.history.map((event, index) => {
-          const name = eventName(current.history, event);
+        // The history view's rows, numbered as its `#` column, in the host's form (as *Export JSON…* writes them).
+        return current.history.map(({ number, event }) => {
+          const name = event['FunctionName'] ?? event['Name'];
+          const type = event['EventType'];
           return {
-            name: `[${index}]`,
-            value: `${eventTypeName(event.EventType)}${name !== undefined ? ` ${name}` : ''}`,
-            variablesReference: this.handles.create({ kind: 'historyEntry', event }),
+            name: `#${number}`,
+            value: `${typeof type === 'string' ? type : JSON.stringify(type)}${typeof name === 'string' ? ` ${name}` : ''}`,
+            variablesReference: this.handles.create({ kind: 'value', value: event }),
           };
         });
-      case 'historyEntry':
-        return this.named(ref.event as unknown as Record<string, unknown>);
       case 'value': {
         const value = ref.value;
         if (Array.isArray(value)) return value.map((item, i) => this.variable(`[${i}]`, item));
@@ -84,11 +81,14 @@ export class ReplayVariables {
   }
 }
 
-/** The current event in plain fields: type, name, input, result, failure and timestamps, then the raw event. */
+/**
+ * The current event in plain fields: its number (the history view's `#`), type, name, input, result, failure and
+ * timestamps, then the stored event.
+ */
 function eventSummary(current: PositionVariables): Record<string, unknown> {
-  const { index, type, name, timestamp, details } = current.event;
+  const { number, type, name, timestamp, details } = current.event;
   const raw = details as unknown as Record<string, unknown>;
-  const summary: Record<string, unknown> = { index, type };
+  const summary: Record<string, unknown> = { number, type };
   if (name !== undefined) summary['name'] = name;
   if (raw['Input'] !== undefined) summary['input'] = parseJsonText(raw['Input']);
   if (raw['Result'] !== undefined) summary['result'] = parseJsonText(raw['Result']);
@@ -99,6 +99,18 @@ function eventSummary(current: PositionVariables): Record<string, unknown> {
   if (raw['FireAt'] !== undefined) summary['fireAt'] = raw['FireAt'];
   summary['event'] = details;
   return summary;
+}
+
+/** A divergence as a user reads it: the event by its number (the history view's `#`), not the stored index. */
+function divergenceSummary(d: Divergence): Record<string, unknown> {
+  return {
+    message: d.message,
+    event: d.eventNumber,
+    recorded: d.recorded,
+    now: d.now,
+    ...(d.sequenceId !== null ? { sequenceId: d.sequenceId } : {}),
+    ...(d.site ? { site: `${d.site.file}:${d.site.line}:${d.site.column}` } : {}),
+  };
 }
 
 function parseJsonText(value: unknown): unknown {

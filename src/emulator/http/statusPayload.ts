@@ -94,10 +94,63 @@ export interface HistoryTransformOptions {
 }
 
 interface ScheduledInfo {
-  index: number;
   name: JsonValue;
   timestamp: JsonValue;
   input: JsonValue;
+}
+
+/**
+ * Where each stored event goes in the host's `historyEvents` (the transform below): one pass, shared by the
+ * transform and by everything that names an event to the user by its place in that list (the history view's `#`
+ * column, an exported history file, the replay debugger). Pure.
+ */
+export interface HostHistoryPlan {
+  /** For each stored event: its 0-based index in `historyEvents`, or -1 when the host leaves it out. */
+  readonly hostIndex: readonly number[];
+  /**
+   * A completion (`TaskCompleted`/`TaskFailed`, `SubOrchestrationInstanceCompleted`/`Failed`) → the index of the
+   * scheduling event it absorbs (its `ScheduledTime`, `FunctionName`, `Input`), which the host leaves out.
+   */
+  readonly scheduledOf: ReadonlyMap<number, number>;
+  /** The reverse: a left-out scheduling event → the index of its first completion (the row that stands for it). */
+  readonly completionOf: ReadonlyMap<number, number>;
+}
+
+const COMPLETION_PREFIX: Partial<Record<EventType, string>> = {
+  [EventType.TaskCompleted]: 'TaskScheduled',
+  [EventType.TaskFailed]: 'TaskScheduled',
+  [EventType.SubOrchestrationInstanceCompleted]: 'SubOrchestrationInstanceCreated',
+  [EventType.SubOrchestrationInstanceFailed]: 'SubOrchestrationInstanceCreated',
+};
+
+export function hostHistoryPlan(history: readonly HistoryEvent[]): HostHistoryPlan {
+  const scheduled = new Map<string, number>();
+  const scheduledOf = new Map<number, number>();
+  const completionOf = new Map<number, number>();
+  const removed = new Set<number>();
+  history.forEach((event, index) => {
+    const type = (event as { EventType: unknown }).EventType;
+    if (typeof type !== 'number') return; // not a wire event: kept untouched
+    if (type === Number(EventType.TaskScheduled) || type === Number(EventType.SubOrchestrationInstanceCreated)) {
+      scheduled.set(`${eventTypeName(type)}_${JSON.stringify(event.EventId)}`, index);
+      return;
+    }
+    if (type === Number(EventType.OrchestratorStarted) || type === Number(EventType.OrchestratorCompleted)) {
+      removed.add(index);
+      return;
+    }
+    const prefix = COMPLETION_PREFIX[type as EventType];
+    if (prefix === undefined) return;
+    const taskScheduledId = (event as { TaskScheduledId?: unknown }).TaskScheduledId;
+    const at = scheduled.get(`${prefix}_${JSON.stringify(taskScheduledId)}`);
+    if (at === undefined) return;
+    scheduledOf.set(index, at);
+    if (!completionOf.has(at)) completionOf.set(at, index);
+    removed.add(at);
+  });
+  let next = 0;
+  const hostIndex = history.map((_, index) => (removed.has(index) ? -1 : next++));
+  return { hostIndex, scheduledOf, completionOf };
 }
 
 const TIMESTAMP_FIELDS = ['Timestamp', 'FireAt', 'ScheduledStartTime'] as const;
@@ -123,16 +176,16 @@ export function transformHistory(
   options: HistoryTransformOptions,
 ): Record<string, JsonValue>[] {
   const items = history.map((event) => ({ ...event }) as unknown as Record<string, JsonValue>);
-  const scheduled = new Map<string, ScheduledInfo>();
-  const removed = new Set<number>();
+  const plan = hostHistoryPlan(history);
+  const scheduled = new Map<number, ScheduledInfo>();
 
-  const attachScheduled = (item: Record<string, JsonValue>, prefix: string): void => {
-    const info = scheduled.get(`${prefix}_${JSON.stringify(item['TaskScheduledId'])}`);
+  const attachScheduled = (item: Record<string, JsonValue>, index: number): void => {
+    const at = plan.scheduledOf.get(index);
+    const info = at === undefined ? undefined : scheduled.get(at);
     if (info === undefined) return;
     item['ScheduledTime'] = info.timestamp;
     item['FunctionName'] = info.name;
     if (options.showInput) item['Input'] = info.input;
-    removed.add(info.index);
   };
   const handleResult = (item: Record<string, JsonValue>, hasResult: boolean): void => {
     if (!hasResult) return;
@@ -151,8 +204,7 @@ export function transformHistory(
     switch (type as EventType) {
       case EventType.TaskScheduled:
       case EventType.SubOrchestrationInstanceCreated:
-        scheduled.set(`${eventTypeName(type)}_${JSON.stringify(item['EventId'])}`, {
-          index,
+        scheduled.set(index, {
           name: item['Name'] ?? null,
           timestamp: item['Timestamp'] ?? null,
           input: item['Input'] ?? null,
@@ -161,13 +213,13 @@ export function transformHistory(
         break;
       case EventType.TaskCompleted:
       case EventType.TaskFailed:
-        attachScheduled(item, 'TaskScheduled');
+        attachScheduled(item, index);
         delete item['TaskScheduledId'];
         handleResult(item, type === EventType.TaskCompleted);
         break;
       case EventType.SubOrchestrationInstanceCompleted:
       case EventType.SubOrchestrationInstanceFailed:
-        attachScheduled(item, 'SubOrchestrationInstanceCreated');
+        attachScheduled(item, index);
         delete item['TaskScheduledId'];
         handleResult(item, type === EventType.SubOrchestrationInstanceCompleted);
         break;
@@ -189,8 +241,7 @@ export function transformHistory(
         break;
       case EventType.OrchestratorStarted:
       case EventType.OrchestratorCompleted:
-        removed.add(index);
-        break;
+        break; // left out (the plan)
       case EventType.ExecutionFailed:
       case EventType.ExecutionTerminated:
       case EventType.TimerCreated:
@@ -211,5 +262,5 @@ export function transformHistory(
     delete item['IsPlayed'];
   });
 
-  return items.filter((_, index) => !removed.has(index));
+  return items.filter((_, index) => plan.hostIndex[index] !== -1);
 }

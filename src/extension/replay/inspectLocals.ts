@@ -5,15 +5,15 @@
  * for, with the orchestrator's own variables as they are at this position. Continue in that debugger to finish.
  *
  * The stop happens in a `debugger` statement of the replay's wrapper around the library's method (see
- * `RunCapture.pauseAt` in src/debugger/instrument.ts), called by the orchestrator: the frame below is the user's,
- * and this module moves the Call Stack's selection down to it. (Stepping out does not get there: the orchestrator
+ * `RunCapture.pauseAt` in src/debugger/instrument.ts), called by the orchestrator: this module asks the JavaScript
+ * debugger for the stack and moves the Call Stack's selection down to the user's frame (`userFrameIndex`). (Stepping out does not get there: the orchestrator
  * yields right after the call, and V8 then waits for the generator to resume, which never happens in this replay.
  * Nor do skip files: the JavaScript debugger does not stop at a `debugger` statement in a skipped file.)
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { REPLAY_DEBUG_TYPE } from './debugReplay.js';
+import { userFrameIndex, type FrameInfo } from './userFrame.js';
 
 /** The `durable-replay` session a session belongs to (itself, or a parent). */
 function replaySessionOf(session: vscode.DebugSession | undefined): vscode.DebugSession | undefined {
@@ -46,18 +46,23 @@ export class LocalsInspection implements vscode.Disposable {
     );
   }
 
-  /** The JavaScript debugger stopped in the replay's wrapper: select the frame below, the orchestrator's. */
+  /**
+   * The JavaScript debugger stopped in the replay's wrapper: select the user's frame (the first one in the app's
+   * sources, see `userFrameIndex`), moving the Call Stack's selection down to it.
+   */
   private async selectOrchestratorFrame(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): Promise<void> {
     if (!(item instanceof vscode.DebugStackFrame) || item.session.type === REPLAY_DEBUG_TYPE) return;
     const replay = replaySessionOf(item.session);
     if (!replay || !this.stopping.has(replay.id)) return;
-    const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId, levels: 1 })) as {
-      stackFrames: { id: number; source?: { path?: string } }[];
+    const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId, levels: 20 })) as {
+      stackFrames: FrameInfo[];
     };
-    const top = trace.stackFrames[0];
-    if (!top || top.id !== item.frameId || !top.source?.path?.endsWith(path.basename(this.replayBundle))) return;
+    const frames = trace.stackFrames;
+    const current = frames.findIndex((frame) => frame.id === item.frameId);
+    const target = userFrameIndex(frames, this.replayBundle);
+    if (current < 0 || target < 0 || !this.stopping.has(replay.id)) return;
     this.stopping.delete(replay.id);
-    await vscode.commands.executeCommand('workbench.action.debug.callStackDown');
+    for (let i = current; i < target; i++) await vscode.commands.executeCommand('workbench.action.debug.callStackDown');
   }
 
   /** The JavaScript session attached to a replay session's worker, if any (for tests). */

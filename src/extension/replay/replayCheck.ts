@@ -101,7 +101,7 @@ async function showList(diverged: InstanceReport[]): Promise<void> {
     const d = report.divergence!;
     return {
       label: `$(warning) ${report.instanceId}`,
-      description: `${report.name} · event ${d.eventIndex}`,
+      description: `${report.name} · event #${d.eventNumber}`,
       detail: `Recorded ${d.recorded}; the code now does ${d.now}.`,
       buttons: [{ iconPath: new vscode.ThemeIcon('history'), tooltip: 'Open the instance history' }],
       report,

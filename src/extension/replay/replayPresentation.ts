@@ -11,6 +11,7 @@ import type { InlineResult } from '../../debugger/inlineResults.js';
 import type { Ctx } from '../ctx.js';
 import type { HistoryPanels } from '../history/historyPanels.js';
 import { REPLAY_DEBUG_TYPE } from './debugReplay.js';
+import { showDebugViewOnStart } from './debugViewOnStart.js';
 
 /** An inline result as shown, for tests: the file, 1-based line and text. */
 export interface ShownInlineResult {
@@ -45,9 +46,17 @@ export class ReplayPresentation implements vscode.Disposable {
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
         if (e.session.type !== REPLAY_DEBUG_TYPE || e.event !== POSITION_EVENT || !isPositionBody(e.body)) return;
         const first = !this.positions.has(e.session.id);
-        this.positions.set(e.session.id, e.body);
+        const body = e.body;
+        this.positions.set(e.session.id, body);
         this.show();
-        if (first) this.openHistory(e.session, e.body.instanceId);
+        void this.revealSource(body, first).then(() => {
+          if (first) this.openHistory(e.session, body.instanceId);
+        });
+      }),
+      vscode.debug.onDidStartDebugSession((session) => {
+        if (session.type !== REPLAY_DEBUG_TYPE || session.parentSession) return;
+        if (showDebugViewOnStart(vscode.workspace.getConfiguration('debug').inspect('openDebug')))
+          void vscode.commands.executeCommand('workbench.view.debug');
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
         const ended = this.positions.get(session.id);
@@ -77,6 +86,56 @@ export class ReplayPresentation implements vscode.Disposable {
     if (current) this.panels.panelFor(current.instanceId)?.showReplayPosition(current.rowKey);
     this.decorate();
     this.changed.fire(current);
+  }
+
+  /**
+   * Makes the paused source visible: on a session's first stop, in a pinned (not preview) editor with the focus, in
+   * the editor group without the instance's history view (which may be open already, in the group VS Code would
+   * otherwise open the source in, behind it); later, only when the source is no longer visible anywhere.
+   */
+  private async revealSource(body: PositionEventBody, first: boolean): Promise<void> {
+    const source = body.source;
+    if (!source) return;
+    const uri = vscode.Uri.file(source.file);
+    const visible = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.fsPath === uri.fsPath);
+    if (visible && !first) return;
+    const panel = this.panels.panelFor(body.instanceId);
+    const historyColumn = panel?.viewColumn;
+    // Already in front, pinned, focused and apart from the history (VS Code revealed it): nothing to do.
+    const active = vscode.window.activeTextEditor;
+    const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    if (
+      active?.document.uri.fsPath === uri.fsPath &&
+      active.viewColumn !== historyColumn &&
+      activeTab?.input instanceof vscode.TabInputText &&
+      activeTab.input.uri.fsPath === uri.fsPath &&
+      !activeTab.isPreview
+    )
+      return;
+    const column =
+      visible?.viewColumn !== undefined && visible.viewColumn !== historyColumn
+        ? visible.viewColumn
+        : historyColumn !== undefined
+          ? historyColumn === vscode.ViewColumn.One
+            ? vscode.ViewColumn.Two
+            : vscode.ViewColumn.One
+          : (visible?.viewColumn ?? vscode.ViewColumn.Active);
+    const at = new vscode.Position(Math.max(0, source.line - 1), Math.max(0, source.column - 1));
+    try {
+      await vscode.window.showTextDocument(uri, {
+        viewColumn: column,
+        preview: false,
+        preserveFocus: !first,
+        selection: new vscode.Range(at, at),
+      });
+    } catch (error) {
+      this.ctx.log.warn(
+        `Replay: cannot show ${source.file}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
+    // A copy VS Code opened in the history's group may now cover the history: bring it back (keeping the focus).
+    if (panel && historyColumn !== undefined && historyColumn !== column) panel.reveal(true);
   }
 
   /**

@@ -72,14 +72,16 @@ suite('Durable Replay debugger', () => {
     await waitFor(`${id} to complete`, async () => (await client.getStatus(id))?.runtimeStatus === 'Completed');
 
     const stops: string[] = [];
+    const output: string[] = [];
     let pathFormat: string | undefined;
     const tracker = vscode.debug.registerDebugAdapterTrackerFactory('durable-replay', {
       createDebugAdapterTracker: () => ({
         onWillReceiveMessage: (message: { command?: string; arguments?: { pathFormat?: string } }) => {
           if (message.command === 'initialize') pathFormat = message.arguments?.pathFormat;
         },
-        onDidSendMessage: (message: { type?: string; event?: string; body?: { reason?: string } }) => {
+        onDidSendMessage: (message: { type?: string; event?: string; body?: { reason?: string; output?: string } }) => {
           if (message.type === 'event' && message.event === 'stopped') stops.push(message.body?.reason ?? '?');
+          if (message.type === 'event' && message.event === 'output') output.push(message.body?.output ?? '');
         },
       }),
     });
@@ -140,6 +142,16 @@ suite('Durable Replay debugger', () => {
       assert.equal(stops[2], 'pause');
       assert.equal((await top()).line, next.line);
 
+      // The worker's inspector notices stay out of the Debug Console; the replay says what the stop is instead.
+      assert.deepEqual(
+        output.filter((line) => /Debugger listening|For help, see|Debugger attached/.test(line)),
+        [],
+      );
+      assert.ok(
+        output.some((line) => /^Inspect Local Variables at event #2: .*not a breakpoint of yours/.test(line)),
+        output.join(''),
+      );
+
       await session.customRequest('stepBack', { threadId: 1 });
       await waitFor('the step back', () => stops.length >= 4);
       assert.equal((await top()).line, entry.line);
@@ -159,6 +171,58 @@ suite('Durable Replay debugger', () => {
       await waitFor('the replay row to be cleared', async () => (await panel.describe()).replayRow === -1);
     } finally {
       tracker.dispose();
+    }
+  });
+
+  test('shows the paused source in front beside an open history, and the Run and Debug view on every replay', async function () {
+    this.timeout(180_000);
+    const id = `visible-${run}`;
+    await vscode.commands.executeCommand('durableStudio.instance.start', { name: 'helloSequence', instanceId: id });
+    const client = api.ctx.connections.require().client;
+    await waitFor(`${id} to complete`, async () => (await client.getStatus(id))?.runtimeStatus === 'Completed');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The user has the instance's history open (the active editor) and the Durable Studio explorer in the side bar.
+    await vscode.commands.executeCommand('durableStudio.instance.openHistory', id);
+    const panel = api.history.panelFor(id);
+    assert.ok(panel);
+    await panel.whenRendered((report) => report.version > 0);
+
+    for (const round of ['first', 'second']) {
+      await vscode.commands.executeCommand('durableStudio.instances.focus');
+      await waitFor('the Instances view to show', () => api.explorer.instancesTree.view.visible);
+      const started = await vscode.commands.executeCommand<boolean>('durableStudio.replay.debugInstance', id);
+      assert.ok(started, `${round} session starts`);
+      const session = vscode.debug.activeDebugSession;
+      assert.ok(session && session.type === 'durable-replay');
+      // The source: the active editor, a pinned tab in front of its group, not a preview behind the history.
+      await waitFor(
+        `${round} session: helloSequence.ts in front, pinned and focused`,
+        () => {
+          const editor = vscode.window.activeTextEditor;
+          if (!editor || path.basename(editor.document.uri.fsPath) !== 'helloSequence.ts') return false;
+          const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+          return (
+            tab?.input instanceof vscode.TabInputText &&
+            tab.input.uri.fsPath === editor.document.uri.fsPath &&
+            !tab.isPreview
+          );
+        },
+        { timeoutMs: 60_000 },
+      );
+      // The history stays visible, in front of another group.
+      await waitFor(`${round} session: the history in front beside it`, () =>
+        vscode.window.tabGroups.all.some(
+          (group) =>
+            group !== vscode.window.tabGroups.activeTabGroup &&
+            group.activeTab?.input instanceof vscode.TabInputWebview &&
+            group.activeTab.input.viewType.endsWith('durableStudio.history'),
+        ),
+      );
+      // The Run and Debug view replaced the explorer (debug.openDebug is left at its default).
+      await waitFor(`${round} session: the Run and Debug view`, () => !api.explorer.instancesTree.view.visible);
+      const ended = waitForEvent('the session to end', vscode.debug.onDidTerminateDebugSession, (s) => s === session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
     }
   });
 });

@@ -3,8 +3,11 @@
  * pauses on entry in the orchestrator's TypeScript source, Step Over twice moves down the orchestrator, Step Back
  * returns, the yield lines show what they received inline, the history view beside marks the current event, and the
  * Variables view shows the current event and the orchestration; Inspect Local Variables from the debug toolbar shows
- * the orchestrator's own variables in VS Code's JavaScript debugger. Screenshots: the paused editor with the inline
- * results, the variables and the history (30-replay-debugger.png), and the orchestrator's locals (31-replay-locals).
+ * the orchestrator's own variables in VS Code's JavaScript debugger. All at VS Code's default size (1600×1000, the
+ * editor split between the source and the history): the inline results fit beside the code, and the debugger and the
+ * history view name the current event by the same number (the history's `#`). Screenshots: the paused editor with
+ * the inline results, the variables and the history (30-replay-debugger.png), and the orchestrator's locals
+ * (31-replay-locals).
  */
 import type { Scenario } from '../lib/phase.js';
 import { INSTANCES, openWithEmulator, startOrchestration } from '../lib/uiSteps.js';
@@ -57,14 +60,14 @@ export const scenario: Scenario = {
   timeoutMs: 150_000,
   async run(wb) {
     await openWithEmulator(wb);
-    // Wide enough for the source with its inline results and the history view beside it.
-    await wb.page.setViewportSize({ width: 1920, height: 1000 });
     await startOrchestration(wb, 'helloSequence', 'debug-hello');
     const row = await wb.waitForTreeRow(INSTANCES, /^helloSequence debug-hello, Completed,/);
 
     await wb.contextMenu(row, 'Debug Replay');
     await wb.waitForEditorTab('helloSequence.ts');
     const entry = await waitForTopFrameLine(wb, { kind: 'any' }, 'the stop on entry');
+    // The history view opens beside the source: wait for it, as a person would, before stepping.
+    await wb.webview().getByRole('grid', { name: 'History events' }).waitFor({ timeout: 30_000 });
 
     await wb.runCommand('Debug: Step Over');
     const first = await waitForTopFrameLine(wb, { kind: 'after', line: entry }, 'the first step');
@@ -83,9 +86,28 @@ export const scenario: Scenario = {
     await variables.filter({ hasText: 'Current event' }).first().waitFor();
     await variables.filter({ hasText: 'Orchestration' }).first().waitFor();
     console.log(`    replay: entry line ${entry}, steps to ${first} and ${second}, back to ${first}`);
-    // Room for the inline results: the source's editor group wider than the history's.
+    // One numbering: the Call Stack's frame ("helloSequence · event #2 TaskCompleted") and the history row the view
+    // marks (its `#` column) name the same event.
+    const frameText = (await wb.page.locator('.debug-call-stack .monaco-list-row .stack-frame').first().innerText())
+      .replace(/\s+/g, ' ')
+      .trim();
+    const debuggerNumber = /event #(\d+)/.exec(frameText)?.[1];
+    // The marked row's `#` cell reads "▶2": the marker, then the number.
+    const historyNumber = (await wb.webview().locator('.row.replay-current .c-index').first().innerText()).replace(
+      /\D/g,
+      '',
+    );
+    if (debuggerNumber === undefined || debuggerNumber !== historyNumber)
+      throw new Error(`the debugger says "${frameText}", the history marks row #${historyNumber}`);
+    console.log(`    replay: the debugger and the history agree on event #${historyNumber}`);
+    // The source's group gets the larger share, as a person does for a split with long code lines: the (short)
+    // inline results then fit after the code.
     await wb.runCommand('View: Focus First Editor Group');
     for (let i = 0; i < 5; i++) await wb.runCommand('Increase Editor Width');
+    await variables
+      .filter({ hasText: /number.*\b2\b/ })
+      .first()
+      .waitFor();
     await wb.movePointerAway();
     await wb.screenshot('30-replay-debugger');
 
