@@ -1,10 +1,11 @@
 /**
  * The linter's language server (dist/lint-server.js) driven by a real LSP client over stdio, as an editor drives
  * it: pulled diagnostics for an orchestrator calling `Date.now()` (range, rule code, doc link, message), the quick
- * fix applied, rule settings turning the rule off and changing its severity, unchanged reports, "Lint Workspace"
- * with work-done progress and pushed diagnostics for files that are not open, a helper's change re-linting the
- * orchestrator that calls it, the orchestrations and their activities ("Create Test for Orchestration"), push mode
- * for clients that cannot pull, and malformed input that the server survives.
+ * fix applied (also when asked right after a keystroke, before the client pulled the new text's diagnostics), rule
+ * settings turning the rule off and changing its severity, unchanged reports, "Lint Workspace" with work-done
+ * progress and pushed diagnostics for files that are not open, a helper's change re-linting the orchestrator that
+ * calls it, the orchestrations and their activities ("Create Test for Orchestration"), push mode for clients that
+ * cannot pull, and malformed input that the server survives.
  * Run `npm run build` first (npm run test:integration does).
  */
 import { after, before, test } from 'node:test';
@@ -149,11 +150,12 @@ test('pull: Date.now() in an orchestrator is reported, its quick fix applied, th
     const fixed = applyAction(ORCHESTRATOR, uri, preferred);
     assert.match(fixed, /const started = context\.df\.currentUtcDateTime\.getTime\(\);/);
 
-    // Other kinds asked for, or somebody else's diagnostic: nothing.
+    // Other kinds asked for, or somebody else's diagnostic where the linter found nothing: nothing.
+    const elsewhere = rangeOf(ORCHESTRATOR, 'callActivity');
     const none = await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
-      range: diagnostic.range,
-      context: { diagnostics: [{ ...diagnostic, source: 'eslint' }] },
+      range: elsewhere,
+      context: { diagnostics: [{ ...diagnostic, range: elsewhere, source: 'eslint' }] },
     });
     assert.deepEqual(none, []);
     const refactors = await client.connection.sendRequest(CodeActionRequest.type, {
@@ -171,6 +173,56 @@ test('pull: Date.now() in an orchestrator is reported, its quick fix applied, th
     assert.equal(first.kind, DocumentDiagnosticReportKind.Full);
     const second = await client.pull(uri, first.resultId);
     assert.deepEqual(second, { kind: DocumentDiagnosticReportKind.Unchanged, resultId: first.resultId });
+  } finally {
+    assert.equal(await client.stop(), 0);
+  }
+});
+
+test('a quick fix is offered for the text just typed, before the client pulled its diagnostics (50 tries)', async () => {
+  const client = await LspClient.start(root, PULL_CAPABILITIES);
+  try {
+    const clean = ORCHESTRATOR.replace('Date.now()', '0');
+    const uri = await client.open(file('src/timed.ts'), clean);
+    let stale = await client.diagnostics(uri);
+    assert.deepEqual(stale, []);
+    for (let i = 0; i < 50; i++) {
+      // Each try types the hazard somewhere else (indent, blank lines above), so the client's diagnostics, pulled
+      // for the previous text, name a range that moved, or nothing at all.
+      const typed = ORCHESTRATOR.replace(
+        '  const started = Date.now();',
+        `${'\n'.repeat(i % 3)}  ${' '.repeat(i % 7)}const started = Date.now();`,
+      );
+      const hazard = rangeOf(typed, 'Date.now()');
+      await client.change(uri, typed);
+      // Ctrl+. with the cursor right after what was typed; on every other try the client's pull races the request.
+      const asked = client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: hazard.end, end: hazard.end },
+        context: { diagnostics: stale },
+      }) as Promise<CodeAction[]>;
+      const [actions] = await Promise.all([asked, i % 2 === 0 ? client.pull(uri) : undefined]);
+      const preferred = actions.find((a) => a.isPreferred);
+      assert.ok(preferred, `try ${i}: a preferred quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
+      assert.deepEqual(preferred.diagnostics?.[0]?.range, hazard, `try ${i}: the fix names the hazard as typed`);
+      assert.equal(
+        applyAction(typed, uri, preferred),
+        typed.replace('Date.now()', 'context.df.currentUtcDateTime.getTime()'),
+        `try ${i}: the fix edits the text as typed`,
+      );
+      stale = await client.diagnostics(uri);
+      assert.deepEqual(
+        stale.map((d) => d.range),
+        [hazard],
+      );
+    }
+    // A stale diagnostic whose finding is gone (the hazard was deleted) gets no fix that would edit the new text.
+    await client.change(uri, clean);
+    const gone = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: stale[0]!.range,
+      context: { diagnostics: stale },
+    });
+    assert.deepEqual(gone, []);
   } finally {
     assert.equal(await client.stop(), 0);
   }

@@ -1,8 +1,8 @@
 /**
  * The language server's pure parts: findings to diagnostics and fixes to workspace edits (1-based to 0-based), the
  * stable keys, the settings it accepts, the documents host (buffer before disk, untitled paths), rule links into the
- * catalogue, the record of findings and their dependents, batching with a failing linter, the workspace walk, and
- * the package.json settings schema agreeing with the rule ids.
+ * catalogue, the record of findings and their dependents, which findings a quick fix request is for, batching with
+ * a failing linter, the workspace walk, and the package.json settings schema agreeing with the rule ids.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ import {
 import { DocumentHost, pathOfUri } from '../../src/lint/server/documentHost.js';
 import { FindingStore } from '../../src/lint/server/findingStore.js';
 import { DIAGNOSTIC_SOURCE, parseSettings, RULE_IDS } from '../../src/lint/server/protocol.js';
+import { quickFixTargets, rangesTouch } from '../../src/lint/server/quickFixTargets.js';
 import { ruleDocLinks, ruleHeadingLines } from '../../src/lint/server/ruleDocs.js';
 import { isSourceFile, workspaceSourceFiles } from '../../src/lint/server/workspaceFiles.js';
 
@@ -244,6 +245,41 @@ test('the store answers by key and knows which files point into a helper', () =>
   const clean = store.record(ORCH, [], [], []);
   assert.notEqual(clean.resultId, report.resultId);
   assert.deepEqual(store.dependentsOf(HELPER), [], 'a clean orchestrator no longer depends on the helper');
+});
+
+test('quick fix targets: findings touching the cursor or named by the client, from the current report only', () => {
+  const store = new FindingStore();
+  const first = finding(); // line 3, columns 17-27 → 0-based line 2, characters 16-26
+  const second = finding({
+    rule: 'no-random',
+    range: { start: { line: 5, column: 3 }, end: { line: 5, column: 16 } },
+    fixes: [],
+  });
+  const keys = findingKeys([first, second]);
+  const diagnostics = [first, second].map((f, i) => toDiagnostic(f, keys[i]!, uriOf, () => undefined));
+  const report = store.record(ORCH, [first, second], keys, diagnostics);
+  const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
+
+  // The cursor right after the hazard, with no diagnostics from the client (it has not pulled the new text yet).
+  assert.deepEqual(quickFixTargets(report, at(2, 26), []), [{ finding: first, diagnostic: diagnostics[0] }]);
+  assert.deepEqual(quickFixTargets(report, at(2, 16), []).length, 1, 'the cursor right before it');
+  assert.deepEqual(quickFixTargets(report, at(2, 27), []), [], 'one character past it');
+  const both = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
+  assert.deepEqual(
+    quickFixTargets(report, both, []).map((t) => t.finding),
+    [first, second],
+    'a selection over both, in file order',
+  );
+
+  // The client names a finding elsewhere (the Problems panel): its own diagnostic is echoed in the actions.
+  const echoed = { ...diagnostics[1]!, message: 'as the client shows it' };
+  assert.deepEqual(quickFixTargets(report, at(0, 0), [echoed]), [{ finding: second, diagnostic: echoed }]);
+  // A stale diagnostic of the previous text (a range the edit moved), or anybody else's: nothing.
+  const moved = { ...diagnostics[0]!, range: at(7, 1), data: { key: 'no-current-time@8:2-8:2' } };
+  assert.deepEqual(quickFixTargets(report, at(7, 1), [moved, { ...diagnostics[0]!, source: 'eslint' }]), []);
+
+  assert.equal(rangesTouch(at(1, 5), { start: { line: 1, character: 5 }, end: { line: 3, character: 0 } }), true);
+  assert.equal(rangesTouch(at(3, 1), { start: { line: 1, character: 5 }, end: { line: 3, character: 0 } }), false);
 });
 
 test('batches: a linter that throws on a batch loses only the broken file; cancellation stops between batches', async () => {

@@ -1,7 +1,7 @@
 /**
  * The findings last reported for each file, under the keys their diagnostics carry (`data.key`), so that a code
- * action request is answered from the diagnostics the client sends back (vscode-eslint's way: the problem is
- * recorded, the quick fix looked up). Also which files each file's findings point into (related locations in
+ * action request finds the finding behind a diagnostic the client sends back (vscode-eslint's way: the problem is
+ * recorded, the quick fix looked up; the server makes sure the report is current first). Also which files each file's findings point into (related locations in
  * helpers), so a change to a helper knows whose diagnostics to redo.
  */
 import { createHash } from 'node:crypto';

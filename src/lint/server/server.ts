@@ -1,7 +1,8 @@
 /**
  * The determinism linter as a language server: open buffers linted as they change, diagnostics pulled by the client
- * (`textDocument/diagnostic`) or pushed when it cannot pull, quick fixes answered from the diagnostics the client
- * sends back, settings read through `workspace/configuration`, and "Lint Workspace" with work-done progress.
+ * (`textDocument/diagnostic`) or pushed when it cannot pull, quick fixes answered from the findings of the text as
+ * it is when they are asked for (the client's diagnostics may still be the previous text's), settings read through
+ * `workspace/configuration`, and "Lint Workspace" with work-done progress.
  *
  * Invariants: the linter sees an open buffer's text, never the disk's, while the buffer is open (DocumentHost), and is
  * told about every change (`invalidate`) before it is asked again. A change to one file can change another file's
@@ -29,7 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintHost, LintOptions, Linter } from '../api.js';
 import { count, emptyResult, lintInBatches } from './batches.js';
 import { clientFeatures, serverCapabilities, workspaceFolderPaths, type ClientFeatures } from './capabilities.js';
-import { findingKeys, keyOf, toCodeActions, toDiagnostic, toSuppressAction, type RuleDocOf } from './convert.js';
+import { findingKeys, toCodeActions, toDiagnostic, toSuppressAction, type RuleDocOf } from './convert.js';
 import { DocumentHost, pathOfUri } from './documentHost.js';
 import { FindingStore, type FileReport } from './findingStore.js';
 import {
@@ -47,6 +48,7 @@ import {
   type OrchestrationsResult,
   type RequestSpec,
 } from './protocol.js';
+import { quickFixTargets } from './quickFixTargets.js';
 import { ruleDocLinks } from './ruleDocs.js';
 import { isSourceFile, workspaceSourceFiles } from './workspaceFiles.js';
 
@@ -82,6 +84,12 @@ export class LintServer {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private ready: Promise<void> = Promise.resolve();
   private readonly debounceMs: number;
+  /**
+   * Counts what can change findings (a buffer's text, a file on disk, the file list, the settings); a file's report
+   * is current while the count it was linted at (`lintedAt`) is this one.
+   */
+  private revision = 0;
+  private readonly lintedAt = new Map<string, number>();
 
   constructor(
     private readonly connection: Connection,
@@ -144,6 +152,7 @@ export class LintServer {
    */
   private async listWorkspace(): Promise<void> {
     this.host.setWorkspaceFiles(await workspaceSourceFiles(this.folders));
+    this.revision++;
     await this.ready;
     if (this.features.pull && this.features.refresh) await this.connection.languages.diagnostics.refresh();
     else if (!this.features.pull) for (const file of this.host.openPaths()) this.publish(this.lint(file));
@@ -179,6 +188,7 @@ export class LintServer {
     }
     this.settings = parseSettings(raw);
     this.linter.configure({ rules: this.settings.rules, knownFunctions: this.settings.knownFunctions });
+    this.revision++;
   }
 
   private cancelPending(): void {
@@ -201,7 +211,20 @@ export class LintServer {
     return this.recordFindings(file, findings);
   }
 
+  /** Tells the linter a file's text changed; the findings recorded before are no longer current. */
+  private invalidate(file: string): void {
+    this.linter.invalidate(file);
+    this.revision++;
+  }
+
+  /** The file's findings as of now: the recorded ones when nothing changed since, else linted again. */
+  private current(file: string): FileReport {
+    const report = this.store.get(file);
+    return report && this.lintedAt.get(file) === this.revision ? report : this.lint(file);
+  }
+
   private recordFindings(file: string, findings: ReturnType<Linter['lintFile']>): FileReport {
+    this.lintedAt.set(file, this.revision);
     const keys = findingKeys(findings);
     const diagnostics = findings.map((f, i) => toDiagnostic(f, keys[i]!, this.host.uriOf, this.docOf));
     return this.store.record(file, findings, keys, diagnostics);
@@ -225,7 +248,7 @@ export class LintServer {
   private opened(document: TextDocument): void {
     const file = this.host.opened(document);
     if (file === undefined) return;
-    this.linter.invalidate(file);
+    this.invalidate(file);
     if (this.features.pull && this.covered.has(file)) {
       void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     }
@@ -235,7 +258,7 @@ export class LintServer {
   private changedBuffer(document: TextDocument): void {
     const file = pathOfUri(document.uri, document.languageId);
     if (file === undefined) return;
-    this.linter.invalidate(file);
+    this.invalidate(file);
     this.changed.add(file);
     this.schedule('others', () => this.redoDependents());
     // Pulled diagnostics follow each change on their own (the client pulls after sending it).
@@ -248,7 +271,7 @@ export class LintServer {
     clearTimeout(this.pending.get(file));
     this.pending.delete(file);
     // The disk's text may differ from the closed buffer's (unsaved changes were dropped).
-    this.linter.invalidate(file);
+    this.invalidate(file);
     this.changed.add(file);
     this.schedule('others', () => this.redoDependents());
     if (this.covered.has(file) && this.settings.enable) {
@@ -264,9 +287,10 @@ export class LintServer {
     if (file === undefined) return;
     if (type !== FileChangeType.Changed && isSourceFile(file) && this.folders.some((f) => isInside(file, f))) {
       this.host.fileExists(file, type === FileChangeType.Created);
+      this.revision++;
     }
     if (this.host.isOpen(file)) return; // The buffer, not the disk, is what counts.
-    this.linter.invalidate(file);
+    this.invalidate(file);
     this.changed.add(file);
     this.schedule('others', () => this.redoDependents());
     if (!this.covered.has(file)) return;
@@ -323,7 +347,12 @@ export class LintServer {
 
   // ---- Quick fixes -----------------------------------------------------------------------------------------
 
-  private codeActions(params: CodeActionParams): CodeAction[] {
+  /**
+   * Quick fixes for the findings of the text as it is when the request arrives (the didChange notifications before
+   * it are handled first), not for the diagnostics the client last pulled: right after a keystroke those are the
+   * previous text's, and may lack the hazard just typed. See quickFixTargets.ts.
+   */
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const only = params.context.only;
     if (
       only &&
@@ -331,27 +360,18 @@ export class LintServer {
     ) {
       return [];
     }
+    await this.ready;
     const uri = params.textDocument.uri;
     const file = pathOfUri(uri, this.documents.get(uri)?.languageId ?? '');
     if (file === undefined) return [];
-    const actions: CodeAction[] = [];
-    let relinted = false;
-    for (const diagnostic of params.context.diagnostics ?? []) {
-      const key = keyOf(diagnostic);
-      if (key === undefined) continue;
-      let finding = this.store.finding(file, key);
-      if (!finding && !relinted) {
-        // The client may ask before it pulled the latest findings (or after a restart): look again.
-        relinted = true;
-        this.lint(file);
-        finding = this.store.finding(file, key);
-      }
-      if (!finding) continue;
-      actions.push(...toCodeActions(finding, diagnostic, this.host.uriOf));
-      const suppress = toSuppressAction(finding, diagnostic, this.host.readFile(file), uri);
-      if (suppress) actions.push(suppress);
-    }
-    return actions;
+    const report = this.current(file);
+    const text = this.host.readFile(file);
+    return quickFixTargets(report, params.range, params.context.diagnostics ?? []).flatMap(
+      ({ finding, diagnostic }) => {
+        const suppress = toSuppressAction(finding, diagnostic, text, uri);
+        return [...toCodeActions(finding, diagnostic, this.host.uriOf), ...(suppress ? [suppress] : [])];
+      },
+    );
   }
 
   // ---- Lint Workspace --------------------------------------------------------------------------------------
@@ -365,8 +385,9 @@ export class LintServer {
     try {
       const files = await workspaceSourceFiles(this.folders);
       this.host.setWorkspaceFiles(files);
+      this.revision++;
       // What is on disk now counts, whatever the linter read before (an open buffer still wins).
-      for (const file of files) if (!this.host.isOpen(file)) this.linter.invalidate(file);
+      for (const file of files) if (!this.host.isOpen(file)) this.invalidate(file);
       const previous = new Set(this.covered);
       const finished = await lintInBatches(this.linter, this.settings.enable ? files : [], {
         onFile: (file, findings) => {
@@ -403,7 +424,10 @@ export class LintServer {
     await this.ready;
     const files = params?.files;
     // The whole workspace: list it now (the list made at start-up may not be finished, or may predate new files).
-    if (!files) this.host.setWorkspaceFiles(await workspaceSourceFiles(this.folders));
+    if (!files) {
+      this.host.setWorkspaceFiles(await workspaceSourceFiles(this.folders));
+      this.revision++;
+    }
     return { orchestrations: this.linter.orchestrations(files) };
   }
 
