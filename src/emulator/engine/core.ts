@@ -99,6 +99,7 @@ export class EngineCore {
       name: record.name,
       runtimeStatus: record.status,
       lastUpdatedTime: record.lastUpdatedTime,
+      createdTime: record.createdTime,
       ...(record.parent ? { parentInstanceId: record.parent.instanceId } : {}),
     });
   }
