@@ -16,6 +16,7 @@ import {
 } from '../../src/extension/views/instancePresentation.js';
 import { InstancesModel, type InstanceEntry } from '../../src/extension/views/instancesModel.js';
 import { PreciseTimes } from '../../src/extension/views/preciseTimes.js';
+import { runningStatusText } from '../../src/extension/local/statusBarText.js';
 import {
   formatClockOffset,
   formatDuration,
@@ -180,4 +181,16 @@ test('the status bar writes the clock offset in the same words', () => {
   assert.equal(formatClockOffset(30_000), '+30 s');
   assert.equal(formatClockOffset(3 * 86_400_000 + 2 * 3_600_000), '+3 d 2 h');
   assert.equal(formatClockOffset(45 * 60_000), '+45 min 0 s');
+});
+
+test('the status bar after a clock fast-forward: the offset and the emulated time, in the explorer format', () => {
+  const base = { port: 7071, url: 'http://localhost:7071', appDir: '/app', debugging: false, now: NOW };
+  const plain = runningStatusText({ ...base, counts: { running: 1, failed: 0 }, clockOffsetMs: 0 });
+  assert.equal(plain.text, '$(pulse) Durable: :7071 · 1 running · 0 failed');
+  assert.doesNotMatch(plain.tooltip, /clock/);
+  const moved = runningStatusText({ ...base, counts: undefined, clockOffsetMs: 3 * 86_400_000, debugging: true });
+  assert.equal(moved.text, '$(pulse) Durable: :7071 · clock +3 d 0 h (2026-12-08 14:16) $(debug-alt)');
+  assert.doesNotMatch(moved.text, /\dT\d|Z\b/, 'no ISO string');
+  assert.match(moved.tooltip, /3 d 0 h ahead of this computer's clock \(2026-12-08 14:16:00 there/);
+  assert.match(moved.tooltip, /kept in the store across restarts/);
 });
