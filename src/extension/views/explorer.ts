@@ -27,7 +27,8 @@ export interface Explorer {
 export function registerExplorer(ctx: Ctx): Explorer {
   const documents = ctx.push(new JsonDocuments(ctx));
   const instancesTree = ctx.push(new InstancesTree(ctx));
-  const entitiesTree = ctx.push(new EntitiesTree(ctx));
+  const entitiesTree = ctx.push(new EntitiesTree(ctx, () => instancesTree.now()));
+  documents.knownEntity = (name, key) => entitiesTree.model.get(name, key);
   registerInstancesViewActions(ctx, instancesTree);
   registerInstanceActions(ctx, instancesTree, documents);
   registerEntityActions(ctx, entitiesTree, documents);
