@@ -14,6 +14,7 @@ import { FunctionsTree } from './functionsTree.js';
 import { InstancesTree } from './instancesTree.js';
 import { JsonDocuments } from './jsonDocuments.js';
 import { StorageTree } from './storageTree.js';
+import { registerInstancesTable, type InstancesTable } from '../instancesTable/instancesTableCommand.js';
 
 export interface Explorer {
   readonly instancesTree: InstancesTree;
@@ -22,6 +23,8 @@ export interface Explorer {
   readonly functionsTree: FunctionsTree;
   readonly storageTree: StorageTree;
   readonly blobDocuments: BlobDocuments;
+  /** The Instances table webview (`durableStudio.instances.openTable`). */
+  readonly instancesTable: InstancesTable;
 }
 
 export function registerExplorer(ctx: Ctx): Explorer {
@@ -37,5 +40,6 @@ export function registerExplorer(ctx: Ctx): Explorer {
   const blobDocuments = ctx.push(new BlobDocuments(ctx));
   registerFunctionActions(ctx, functionsTree);
   registerStorageActions(ctx, storageTree, blobDocuments);
-  return { instancesTree, entitiesTree, documents, functionsTree, storageTree, blobDocuments };
+  const instancesTable = registerInstancesTable(ctx, instancesTree);
+  return { instancesTree, entitiesTree, documents, functionsTree, storageTree, blobDocuments, instancesTable };
 }
