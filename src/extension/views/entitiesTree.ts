@@ -160,9 +160,12 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
         this.stale.delete(entityIdString(change.entityName, change.entityKey));
         this.markDirty(this.model.remove(change.entityName, change.entityKey));
         break;
+      case 'clock':
+        // Rows write times relative to the emulated "today": draw them again.
+        this.pendingDirty.root = true;
+        break;
       case 'instance':
       case 'instanceDeleted':
-      case 'clock':
       case 'function':
         return;
     }

@@ -155,7 +155,7 @@ filterBar.addEventListener('submit', (event) => event.preventDefault());
 // ---- Counts and pager ----------------------------------------------------------------------------------------
 
 const counts = h('span', { class: 'counts', role: 'status', 'aria-live': 'polite' });
-const firstButton = h('button', { type: 'button', class: 'secondary', 'aria-label': 'First page' }, '⏮ First');
+const firstButton = h('button', { type: 'button', class: 'secondary', 'aria-label': 'First page' }, 'First');
 const previousButton = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Previous page' }, '◀ Previous');
 const nextButton = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Next page' }, 'Next ▶');
 const refreshButton = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Refresh' }, '⟳ Refresh');

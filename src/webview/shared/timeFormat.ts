@@ -2,9 +2,10 @@
  * The explorer's one way of writing times and durations (tree rows, tooltips, the status bar and the Instances
  * table webview), in local time, 24-hour, date first:
  *
- * - short (`formatTime`, where room is scarce): `14:02:07` for a time today, `2024-05-01 14:02` on another day;
  * - full (`formatFullTime`, tooltips and the table): `2024-05-01 14:02:07`, with `.123` only when the milliseconds
- *   are known (the management API's `createdTime`/`lastUpdatedTime` have second precision: no `.000` is invented).
+ *   are known (the management API's `createdTime`/`lastUpdatedTime` have second precision: no `.000` is invented);
+ * - short (`formatTime`, tree rows where a 300-px side bar leaves little room): the full form without the parts that
+ *   are the same as now's: `14:02:07` today, `05-01 14:02` on another day of this year, `2023-05-01` another year.
  *
  * "Today" is the day of `now` on the host's clock (the emulator's clock may have been moved forward). Durations say
  * no more than their ends know: from second-precision times `< 1 s`, `< 2 s`, `3 s`, `2 min 5 s`; from ms-precision times
@@ -24,11 +25,16 @@ function clockPart(date: Date): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-/** `14:02:07` today, `2024-05-01 14:02` on another day (local time; `now` on the host's clock). */
+/**
+ * The short form: the full form without what `now` already says. `14:02:07` today, `05-01 14:02` on another day of
+ * the same year (month-day, to the minute), `2023-05-01` in another year (local time; `now` on the host's clock).
+ */
 export function formatTime(ms: number, now: number): string {
   const date = new Date(ms);
-  if (date.toDateString() === new Date(now).toDateString()) return clockPart(date);
-  return `${datePart(date)} ${clockPart(date).slice(0, 5)}`;
+  const today = new Date(now);
+  if (date.toDateString() === today.toDateString()) return clockPart(date);
+  if (date.getFullYear() !== today.getFullYear()) return datePart(date);
+  return `${datePart(date).slice(5)} ${clockPart(date).slice(0, 5)}`;
 }
 
 /** `2024-05-01 14:02:07`, or `2024-05-01 14:02:07.123` when the milliseconds are known (local time). */

@@ -155,6 +155,10 @@ export const scenario: Scenario = {
     await wb.runCommand('Durable Studio: Restart Emulator');
     await wb.waitForStatusBar(/starting|stopping/);
     await wb.waitForStatusBar(/Durable: :\d+ .*clock \+3 d 0 h \(\d{4}-\d\d-\d\d \d\d:\d\d\)/, 60_000);
+    // Read again after the restart: created three days before the emulated today, so dated rows (still not cut).
+    await wb.waitForTreeRow(INSTANCES, /^approvalWorkflow approval-2, Completed, 3 d 0 h$/);
+    await wb.waitForTreeRow(ENTITIES, /^tour\b/);
+    await expectNoCutRows(wb, 'After the restart');
     await wb.screenshot('53-clock-kept-after-restart');
   },
 };
