@@ -120,7 +120,7 @@ fs.writeFileSync(
 
 // Webview scripts run in the browser sandbox of a VS Code webview: no Node, no `vscode`, one IIFE each.
 await esbuild.build({
-  entryPoints: { history: 'src/webview/history/main.ts' },
+  entryPoints: { history: 'src/webview/history/main.ts', instances: 'src/webview/instances/main.ts' },
   outdir: 'dist/webview',
   bundle: true,
   platform: 'browser',

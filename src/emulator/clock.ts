@@ -67,8 +67,13 @@ interface Waiting {
  * returns (so whoever moved the clock sees the work they start); the others wait for their time.
  */
 export class SystemClock implements Clock {
-  private offset = 0;
+  private offset: number;
   private readonly waiting = new Set<Waiting>();
+
+  /** `offsetMs`: where a previous run left the clock (see clockStore.ts); 0 is wall time. */
+  constructor(offsetMs = 0) {
+    this.offset = offsetMs;
+  }
 
   now(): number {
     return Date.now() + this.offset;

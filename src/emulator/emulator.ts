@@ -5,6 +5,7 @@
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { SystemClock } from './clock.js';
+import { CLOCK_FILE, fileClockStore } from './clockStore.js';
 import { loadAppConfig, type AppConfig } from './appConfig.js';
 import { Engine } from './engine/engine.js';
 import { createHttpServer, type EmulatorHttpServer } from './http/server.js';
@@ -102,10 +103,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     workerEnv,
     log: options.log,
   });
+  // The emulated clock goes on from where the last run moved it (see clockStore.ts).
+  const clockStore = fileClockStore(storeDir, (msg) => options.log('warn', msg));
+  const clockOffset = await clockStore.load();
+  if (clockOffset > 0) {
+    options.log('info', `Emulated clock: ${Math.round(clockOffset / 1000)} s ahead of wall time (from ${CLOCK_FILE})`);
+  }
   const engine = new Engine({
     store,
     runner,
-    clock: new SystemClock(),
+    clock: new SystemClock(clockOffset),
+    saveClockOffset: (offsetMs) => clockStore.save(offsetMs),
     hubName: config.hubName,
     maxConcurrentActivities: config.maxConcurrentActivityFunctions,
     maxConcurrentOrchestrations: config.maxConcurrentOrchestratorFunctions,

@@ -18,6 +18,7 @@ export const COMMAND_IDS = [
   'durableStudio.instances.clearFilter',
   'durableStudio.instances.loadMore',
   'durableStudio.instances.purgeFiltered',
+  'durableStudio.instances.openTable',
   'durableStudio.instance.start',
   'durableStudio.instance.raiseEvent',
   'durableStudio.instance.terminate',

@@ -84,6 +84,8 @@ const EMULATOR_ROUTES: RouteShape[] = [
   { method: 'GET', path: () => '/emulator/v1/summary' },
   { method: 'GET', path: () => '/emulator/v1/functions' },
   { method: 'GET', path: (rng) => `/emulator/v1/instances/${fuzzId(rng, KNOWN_IDS)}` },
+  { method: 'GET', path: () => '/emulator/v1/entities', queryKeys: ['name'] },
+  { method: 'GET', path: (rng) => `/emulator/v1/entities/${fuzzId(rng, KNOWN_IDS)}/${fuzzId(rng, KNOWN_IDS)}` },
 ];
 
 const FUNCTION_NAMES = ['helloSequence', 'sayHello', 'counter', 'HELLOSEQUENCE'];

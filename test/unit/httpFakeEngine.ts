@@ -74,7 +74,14 @@ export class FakeEngine implements EngineApi {
     const record = this.instances.get(id)!;
     record.status = status;
     record.output = output;
-    this.emit({ type: 'instance', instanceId: id, name: record.name, runtimeStatus: status, lastUpdatedTime: 0 });
+    this.emit({
+      type: 'instance',
+      instanceId: id,
+      name: record.name,
+      runtimeStatus: status,
+      lastUpdatedTime: 0,
+      createdTime: 0,
+    });
   }
   emit(change: ChangeEvent): void {
     for (const listener of this.listeners) listener(change);

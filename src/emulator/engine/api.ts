@@ -64,7 +64,9 @@ export type ChangeEvent =
       instanceId: string;
       name: string;
       runtimeStatus: RuntimeStatus;
+      /** Epoch ms, like `createdTime` (the status API rounds both down to the second). */
       lastUpdatedTime: number;
+      createdTime: number;
       parentInstanceId?: string;
     }
   | { type: 'instanceDeleted'; instanceId: string }

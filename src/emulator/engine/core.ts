@@ -27,6 +27,8 @@ export interface EngineOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Sends the requests of `context.df.callHttp` (default: over the network; the testing library mocks it). */
   httpClient?: (request: DurableHttpRequestWire) => Promise<DurableHttpResponseWire>;
+  /** Keeps the clock's offset across runs (`durable-studio start`: `<store>/clock.json`); written before it moves. */
+  saveClockOffset?: (offsetMs: number) => Promise<void>;
 }
 
 interface ActivityItem {
@@ -99,6 +101,7 @@ export class EngineCore {
       name: record.name,
       runtimeStatus: record.status,
       lastUpdatedTime: record.lastUpdatedTime,
+      createdTime: record.createdTime,
       ...(record.parent ? { parentInstanceId: record.parent.instanceId } : {}),
     });
   }

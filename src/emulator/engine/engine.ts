@@ -31,6 +31,8 @@ import { missingFunctionMessage } from './hostChecks.js';
 
 export class Engine implements EngineApi {
   readonly core: EngineCore;
+  /** The last clock move (they run one after the other). */
+  private clockMoves: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.core = new EngineCore(options);
@@ -228,11 +230,20 @@ export class Engine implements EngineApi {
     return { now: this.core.clock.now(), offsetMs: this.core.clock.offsetMs() };
   }
 
-  async advanceClock(ms: number): Promise<void> {
-    const problem = clockAdvanceProblem(ms, this.core.clock.now());
-    if (problem !== undefined) throw new EngineError('badRequest', problem);
-    this.core.clock.advance(ms);
-    this.core.emit({ type: 'clock', ...this.clockNow() });
+  /**
+   * Moves the clock forward. Moves are applied one at a time; the new offset is kept (`saveClockOffset`) before the
+   * clock moves, so a crash never leaves timers fired on a time a restart would not know.
+   */
+  advanceClock(ms: number): Promise<void> {
+    const run = this.clockMoves.then(async () => {
+      const problem = clockAdvanceProblem(ms, this.core.clock.now());
+      if (problem !== undefined) throw new EngineError('badRequest', problem);
+      await this.core.options.saveClockOffset?.(this.core.clock.offsetMs() + ms);
+      this.core.clock.advance(ms);
+      this.core.emit({ type: 'clock', ...this.clockNow() });
+    });
+    this.clockMoves = run.catch(() => undefined);
+    return run;
   }
 
   pendingTimers(instanceId?: string): TimerInfo[] {

@@ -12,6 +12,7 @@ import { EventType, makeEvent } from './history.js';
 import type { EntityRecord, EntityRequest } from './model.js';
 import { entitySchedulerId, isTerminal } from './model.js';
 import { missingFunctionMessage } from './hostChecks.js';
+import { noteOperations } from './entityOperations.js';
 
 const MAX_OPERATIONS_PER_BATCH = 100;
 
@@ -132,6 +133,7 @@ async function runOperations(
     }
   }
   removeTaken(entity, requests);
+  noteOperations(entity, requests);
   entity.exists = result.entityExists;
   entity.state = result.entityExists ? (result.entityState ?? null) : null;
   entity.lastOperationTime = core.clock.now();

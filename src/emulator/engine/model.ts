@@ -199,6 +199,8 @@ export interface EntityRecord {
   /** The orchestration holding this entity's lock, if any. */
   lockedBy: string | null;
   lastOperationTime: number;
+  /** Names of the operations it has run, newest first (see entityOperations.ts); absent in older stores. */
+  operations?: string[];
 }
 
 export function entitySchedulerId(name: string, key: string): string {

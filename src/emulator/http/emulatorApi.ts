@@ -13,6 +13,8 @@
  * | `/emulator/v1/functions` | GET | 200 `[<Function>]`: the functions the app registered (see below). |
  * | `/emulator/v1/instances/{id}` | GET | 200 `{"instanceId", "name", "runtimeStatus", "executionId", "parentInstanceId", "subOrchestrations": [ids], "waitingFor": [event names], "pendingTimers": [...], "historyLength", "episodes", "returned": <Returned> \| null}`: what the real status API does not tell (the explorer's tree and "raise event" suggestions). 404 unknown, 400 bad id. |
  * | `/emulator/v1/returned` | GET | 200 `[{"instanceId", ...<Returned>}]`: every instance whose orchestrator function has finished while tasks it started are still open (the explorer marks them). |
+ * | `/emulator/v1/entities?name=` | GET | 200 `[<EntityDetails>]`: every entity record (of one name, any case, when `name` is given), with what the management API does not tell. |
+ * | `/emulator/v1/entities/{name}/{key}` | GET | 200 `<EntityDetails>` (`$` stands for the empty key); 404 when there is no record. |
  *
  * `<Returned>` is `{"status": "Completed" | "Failed" | "ContinuedAsNew", "at": "<ISO>", "error"?: string, "openTasks":
  * [<OpenTask>]}`: the function returned (or threw, or continued as new) at `at`, but like on Azure the execution ends
@@ -20,6 +22,9 @@
  * end). `<OpenTask>` is `{"kind": "timer", "taskId", "fireAt": "<ISO>", "purpose"}`, `{"kind": "activity", "taskId",
  * "name"}`, `{"kind": "subOrchestration", "taskId", "name", "instanceId"}` or `{"kind": "http", "taskId", "method",
  * "uri"}`.
+ *
+ * `<EntityDetails>` is `{"name", "key", "exists", "lastOperationTime": "<ISO>", "lockedBy": <instance id> | null,
+ * "backlogQueueSize", "operations": [names run or waiting, newest first]}` (`entityOperations.ts`).
  *
  * `<Function>` is `{"name", "kind": "orchestration" | "activity" | "entity" | "http" | "timer" | "queue" | "blob" |
  * "other", "triggerType", "route"?, "methods"?, "schedule"?, "nextRun"?: "<ISO>", "lastRun"?: {"at": "<ISO>",
@@ -38,6 +43,7 @@ import type { ChangeEvent, EngineApi } from '../engine/api.js';
 import { EventType } from '../engine/history.js';
 import { isTerminal, type InstanceRecord } from '../engine/model.js';
 import { openTasksOf } from '../engine/openTasks.js';
+import { entityDetailsBody } from '../engine/entityOperations.js';
 import { instanceIdProblem } from './guards.js';
 import { empty, errorBody, json, type AddRoute, type HttpResult, type RequestContext } from './httpTypes.js';
 import { parseDateTime } from './queryParams.js';
@@ -149,6 +155,18 @@ export function registerEmulatorRoutes(addRoute: AddRoute, engine: EngineApi, op
       return returned ? [{ instanceId: record.instanceId, ...returned }] : [];
     });
     return Promise.resolve(json(200, body));
+  });
+
+  addRoute('GET', `${base}/entities`, (ctx) => {
+    const name = ctx.query.get('name')?.toLowerCase() || undefined;
+    const entities = engine.listEntities(name === undefined ? {} : { name }).items;
+    return Promise.resolve(json(200, entities.map(entityDetailsBody)));
+  });
+
+  addRoute('GET', `${base}/entities/:entityName/:entityKey`, (ctx) => {
+    const rawKey = ctx.params['entityKey'] ?? '';
+    const entity = engine.getEntity(ctx.params['entityName'] ?? '', rawKey === '$' ? '' : rawKey);
+    return Promise.resolve(entity ? json(200, entityDetailsBody(entity)) : empty(404));
   });
 }
 

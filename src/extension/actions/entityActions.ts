@@ -1,6 +1,7 @@
 /**
  * The Entities view's commands: refresh, open an entity's state as read-only JSON, signal an entity (operation
- * and JSON input; from an entity-name node it asks for the key), copy an entity id (`@name@key`).
+ * and JSON input; from an entity-name node it asks for the key; the operations its entities ran are suggested),
+ * copy an entity id (`@name@key`).
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
@@ -10,6 +11,7 @@ import type { EntitiesTree } from '../views/entitiesTree.js';
 import { entityStateUri, type JsonDocuments } from '../views/jsonDocuments.js';
 import { entityArg, optionsArg, stringArg } from './args.js';
 import { askJson, pickOrType } from './prompts.js';
+import { operationSuggestions } from '../views/entityPresentation.js';
 
 /** `durableStudio.entity.signal` arguments given as one object; with `operation`, nothing is asked. */
 export interface SignalArgs {
@@ -68,8 +70,8 @@ class EntityActions {
       const recent = this.ctx.extension.workspaceState.get<Record<string, string[]>>(RECENT_OPERATIONS_KEY, {});
       operation = await pickOrType(
         `Signal ${entityIdString(id.name, id.key)}`,
-        'Operation name',
-        (recent[id.name] ?? []).map((label) => ({ label, description: 'used before' })),
+        'Operation name: pick one seen before or type any name',
+        operationSuggestions(await this.operationsSeen(connection, id.name), recent[id.name] ?? []),
       );
       if (!operation) return false;
       const answer = await askJson(
@@ -98,6 +100,19 @@ class EntityActions {
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(`Durable Studio: copied ${text}`, 3000);
     return text;
+  }
+
+  /** The operations the entities of a name ran or have waiting (the emulator tells them; other hosts do not). */
+  private async operationsSeen(connection: HostConnection, name: string): Promise<string[]> {
+    if (!connection.isEmulator) return [];
+    try {
+      const all = new Set<string>();
+      for (const entity of await connection.client.getEntityDetails(name))
+        for (const op of entity.operations) all.add(op);
+      return [...all];
+    } catch {
+      return this.tree.model.operationsOf(name);
+    }
   }
 
   /** The entity an argument names, asking for the name and/or key when it does not. */

@@ -11,6 +11,7 @@ import type { Ctx } from '../ctx.js';
 import type { InstanceEntry } from '../views/instancesModel.js';
 import type { InstancesTree } from '../views/instancesTree.js';
 import { instanceStatusUri, type JsonDocuments } from '../views/jsonDocuments.js';
+import { formatTime } from '../views/timeFormat.js';
 import { instanceIdArg, optionsArg, stringArg } from './args.js';
 import { askJson, askText, confirm, pickInstance, pickOrchestrator, pickOrType } from './prompts.js';
 import { instanceIdProblem } from './validation.js';
@@ -266,7 +267,10 @@ class InstanceActions {
       return false;
     }
     await connection.client.fireTimer(instanceId, timer.timerId);
-    vscode.window.setStatusBarMessage(`Durable Studio: fired the timer due ${timer.fireAt} of ${instanceId}`, 4000);
+    vscode.window.setStatusBarMessage(
+      `Durable Studio: fired timer ${timer.timerId} of ${instanceId} (due ${formatTime(Date.parse(timer.fireAt), this.tree.now())})`,
+      4000,
+    );
     return true;
   }
 

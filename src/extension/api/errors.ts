@@ -29,6 +29,7 @@ export type ManagementOperation =
   | 'advanceClock'
   | 'getTimers'
   | 'getReturned'
+  | 'getEntityDetails'
   | 'fireTimer'
   | 'runFunction'
   | 'getFunction'
@@ -71,6 +72,7 @@ const ON_INSTANCE: Record<ManagementOperation, boolean> = {
   advanceClock: false,
   getTimers: false,
   getReturned: false,
+  getEntityDetails: false,
   fireTimer: true,
   runFunction: false,
   getFunction: false,
@@ -92,6 +94,7 @@ const EMULATOR_ONLY: ReadonlySet<ManagementOperation> = new Set([
   'advanceClock',
   'getTimers',
   'getReturned',
+  'getEntityDetails',
   'fireTimer',
   'getStorage',
   'listQueues',

@@ -11,6 +11,7 @@ import { expectStatus, jsonBody, Transport, type RawResponse, type ServerConnect
 import type {
   ClockState,
   EmulatorSummary,
+  EntityDetails,
   EntityQuery,
   EntitySummary,
   FunctionInfo,
@@ -304,6 +305,23 @@ export class ManagementClient {
   /** Emulator only: the instances whose orchestrator function returned while tasks it started are still open. */
   async getReturned(): Promise<ReturnedInstance[]> {
     return this.emulatorJson<ReturnedInstance[]>('GET', '/returned', context('getReturned', 'list returned instances'));
+  }
+
+  /** Emulator only: every entity (of one name) with its lock owner, queue length and operation names. */
+  async getEntityDetails(name?: string): Promise<EntityDetails[]> {
+    const ctx = context('getEntityDetails', name === undefined ? 'list entity details' : `list entities '${name}'`);
+    return this.emulatorJson<EntityDetails[]>('GET', '/entities', ctx, { name });
+  }
+
+  /** Emulator only: one entity's lock owner, queue length and operation names; undefined when it has no state. */
+  async getOneEntityDetails(name: string, key: string): Promise<EntityDetails | undefined> {
+    const ctx = context('getEntityDetails', `read details of entity '@${name}@${key}'`);
+    const keySegment = key === '' ? '$' : segment(key, 'Entity key', ctx);
+    const path = `${EMULATOR_PATH}/entities/${segment(name, 'Entity name', ctx)}/${keySegment}`;
+    const res = await this.transport.send({ method: 'GET', path }, ctx);
+    if (res.status === 404) return undefined;
+    expectStatus(res, [200], ctx);
+    return jsonBody<EntityDetails>(res, ctx);
   }
 
   /** Emulator only: fires the instance's earliest pending timer (or the given one) now. */

@@ -79,6 +79,24 @@ export interface EntitySummary {
   state: JsonValue;
 }
 
+/**
+ * `GET /emulator/v1/entities`: what the management API does not tell of an entity (like Durable Functions Monitor's
+ * entity columns). Other hosts do not serve it.
+ */
+export interface EntityDetails {
+  name: string;
+  key: string;
+  exists: boolean;
+  /** ISO, to the millisecond. */
+  lastOperationTime: string;
+  /** The orchestration instance holding the entity's lock, or null. */
+  lockedBy: string | null;
+  /** Requests waiting in the entity's queue. */
+  backlogQueueSize: number;
+  /** Operation names it has run or has waiting, newest first. */
+  operations: string[];
+}
+
 export interface EntityQuery {
   top?: number;
   continuationToken?: string;

@@ -3,7 +3,7 @@
  * Changes return the nodes they made stale (a new or removed name makes the root stale; a new or removed key,
  * its name node; a new state, just that key's node). Nodes are memoised so the tree can fire and reveal them.
  */
-import type { EntitySummary, JsonValue } from '../api/index.js';
+import type { EntityDetails, EntitySummary, JsonValue } from '../api/index.js';
 
 export interface EntityNameNode {
   readonly kind: 'entityName';
@@ -23,7 +23,12 @@ export interface EntityEntry {
   readonly lastOperationTime: number;
   /** undefined while not read yet. */
   readonly state: JsonValue | undefined;
+  /** The emulator's details (lock owner, queue, operation names); undefined from other hosts. */
+  readonly details?: EntityDetailsPart;
 }
+
+/** What the emulator tells beyond the management API (see `EntityDetails`). */
+export type EntityDetailsPart = Pick<EntityDetails, 'lockedBy' | 'backlogQueueSize' | 'operations'>;
 
 export interface EntitiesDirty {
   root: boolean;
@@ -82,17 +87,59 @@ export class EntitiesModel {
     return { root: true, nodes: new Set() };
   }
 
-  /** An entity with state (new or changed). `state` undefined keeps the one known. */
-  upsert(name: string, key: string, lastOperationTime: number, state: JsonValue | undefined): EntitiesDirty {
+  /**
+   * An entity with state (new or changed). `state` undefined keeps the one known; `details` undefined keeps the
+   * ones known.
+   */
+  upsert(
+    name: string,
+    key: string,
+    lastOperationTime: number,
+    state: JsonValue | undefined,
+    details?: EntityDetailsPart,
+  ): EntitiesDirty {
     const dirty = emptyEntitiesDirty();
     const isNewName = !this.byName.has(name);
     const keys = this.keysOf(name);
     const existing = keys.get(key);
-    keys.set(key, { name, key, lastOperationTime, state: state === undefined ? existing?.state : state });
+    const knownDetails = details ?? existing?.details;
+    keys.set(key, {
+      name,
+      key,
+      lastOperationTime,
+      state: state === undefined ? existing?.state : state,
+      ...(knownDetails ? { details: knownDetails } : {}),
+    });
     if (isNewName) dirty.root = true;
     else if (!existing) dirty.nodes.add(this.nameNode(name));
     else dirty.nodes.add(this.keyNode(name, key));
     return dirty;
+  }
+
+  /** The emulator's details of every entity: each known entity takes its own (and its precise time). */
+  setDetails(all: readonly EntityDetails[]): EntitiesDirty {
+    const dirty = emptyEntitiesDirty();
+    for (const details of all) {
+      const entry = this.get(details.name, details.key);
+      if (!entry) continue;
+      const { lockedBy, backlogQueueSize, operations } = details;
+      this.keysOf(details.name).set(details.key, {
+        ...entry,
+        lastOperationTime: Date.parse(details.lastOperationTime),
+        details: { lockedBy, backlogQueueSize, operations },
+      });
+      dirty.nodes.add(this.keyNode(details.name, details.key));
+    }
+    return dirty;
+  }
+
+  /** Operation names the entities of a name ran or have waiting, most recently seen first. */
+  operationsOf(name: string): string[] {
+    const all = new Set<string>();
+    for (const entry of this.byName.get(name)?.values() ?? []) {
+      for (const op of entry.details?.operations ?? []) all.add(op);
+    }
+    return [...all];
   }
 
   /** The entity was deleted or has no state any more. */

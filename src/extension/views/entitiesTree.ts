@@ -1,7 +1,9 @@
 /**
- * The Entities view: entity names, then keys, each key with a preview of its state. It reads every entity once
- * (with state), then follows the change stream: a changed entity's state is read again (changes to the same
- * entity within a short window are read once), a deleted one is removed; only the affected nodes re-render.
+ * The Entities view: entity names, then keys, each key with its pending operations, a preview of its state and
+ * when it last changed; a lock icon while an orchestration holds it; the tooltip has all (entityPresentation.ts).
+ * It reads every entity once (with state, and from the emulator its lock owner, queue and operation names), then
+ * follows the change stream: a changed entity is read again (changes to the same entity within a short window are
+ * read once), a deleted one is removed; only the affected nodes re-render.
  */
 import * as vscode from 'vscode';
 import type { ChangeEvent, ChangeStreamState } from '../api/index.js';
@@ -18,7 +20,7 @@ import {
   type EntitiesDirty,
   type EntitiesNode,
 } from './entitiesModel.js';
-import { previewJson } from './instancePresentation.js';
+import { entityDescription, entityIconId, entityTooltip } from './entityPresentation.js';
 
 const FLUSH_MS = 100;
 const LIST_PAGE_SIZE = 500;
@@ -37,7 +39,11 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
   private readonly loads: LoadTracker;
   private generation = 0;
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(
+    private readonly ctx: Ctx,
+    /** Epoch ms on the host's clock (which "today" the times are written for). */
+    private readonly now: () => number = Date.now,
+  ) {
     this.loads = new LoadTracker(ctx, 'Listing entities', () => this.flush());
     this.view = vscode.window.createTreeView('durableStudio.entities', { treeDataProvider: this });
     this.disposables.push(
@@ -69,20 +75,11 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
     const entry = this.model.get(node.name, node.key);
     const item = new vscode.TreeItem(node.key === '' ? '(empty key)' : node.key, vscode.TreeItemCollapsibleState.None);
     item.id = `entity:${entityIdString(node.name, node.key)}`;
-    item.iconPath = new vscode.ThemeIcon('symbol-variable');
-    item.description = entry?.state === undefined ? '' : previewJson(entry.state, 60);
+    item.iconPath = new vscode.ThemeIcon(entityIconId(entry));
+    item.description = entityDescription(entry, this.now());
     item.contextValue = 'entity';
     item.command = { command: 'durableStudio.entity.openState', title: 'Open Entity State', arguments: [node] };
-    if (entry) {
-      const tooltip = new vscode.MarkdownString();
-      tooltip.appendMarkdown(`**${entityIdString(node.name, node.key).replace(/[*_`\\]/g, (c) => `\\${c}`)}**\n\n`);
-      tooltip.appendMarkdown(`Last operation: ${new Date(entry.lastOperationTime).toISOString()}\n\n`);
-      if (entry.state !== undefined) {
-        const text = JSON.stringify(entry.state, null, 2) ?? '';
-        tooltip.appendCodeblock(text.length > 1500 ? `${text.slice(0, 1499)}…` : text, 'json');
-      }
-      item.tooltip = tooltip;
-    }
+    if (entry) item.tooltip = new vscode.MarkdownString(entityTooltip(entry));
     return item;
   }
 
@@ -113,11 +110,18 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
     const generation = this.generation;
     const load = (async () => {
       const items = [];
+      const details = connection.isEmulator
+        ? connection.client.getEntityDetails().catch((error: unknown) => {
+            this.ctx.log.warn(`Reading the entities' details failed: ${describeError(error)}`);
+            return [];
+          })
+        : Promise.resolve([]);
       for await (const item of connection.client.allEntities(undefined, { fetchState: true, top: LIST_PAGE_SIZE })) {
         items.push(item);
       }
       if (generation !== this.generation) return;
       this.markDirty(this.model.load(items));
+      this.markDirty(this.model.setDetails(await details));
     })();
     const tracked = this.loads.track(load, () => generation !== this.generation);
     this.updateMessage();
@@ -156,9 +160,12 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
         this.stale.delete(entityIdString(change.entityName, change.entityKey));
         this.markDirty(this.model.remove(change.entityName, change.entityKey));
         break;
+      case 'clock':
+        // Rows write times relative to the emulated "today": draw them again.
+        this.pendingDirty.root = true;
+        break;
       case 'instance':
       case 'instanceDeleted':
-      case 'clock':
       case 'function':
         return;
     }
@@ -183,11 +190,24 @@ export class EntitiesTree implements vscode.TreeDataProvider<EntitiesNode>, vsco
   ): Promise<void> {
     await mapLimit(entities, READ_CONCURRENCY, async ({ name, key, lastOperationTime }) => {
       try {
-        const state = await connection.client.getEntity(name, key);
+        const [state, details] = await Promise.all([
+          connection.client.getEntity(name, key),
+          connection.isEmulator
+            ? connection.client.getOneEntityDetails(name, key).catch(() => undefined)
+            : Promise.resolve(undefined),
+        ]);
         if (generation !== this.generation) return;
-        this.markDirty(
-          state === undefined ? this.model.remove(name, key) : this.model.upsert(name, key, lastOperationTime, state),
-        );
+        if (state === undefined) {
+          this.markDirty(this.model.remove(name, key));
+          return;
+        }
+        const time = details ? Date.parse(details.lastOperationTime) : lastOperationTime;
+        const part = details && {
+          lockedBy: details.lockedBy,
+          backlogQueueSize: details.backlogQueueSize,
+          operations: details.operations,
+        };
+        this.markDirty(this.model.upsert(name, key, time, state, part));
       } catch (error) {
         this.ctx.log.warn(`Reading entity ${entityIdString(name, key)} failed: ${describeError(error)}`);
       }

@@ -14,6 +14,7 @@ import { FunctionsTree } from './functionsTree.js';
 import { InstancesTree } from './instancesTree.js';
 import { JsonDocuments } from './jsonDocuments.js';
 import { StorageTree } from './storageTree.js';
+import { registerInstancesTable, type InstancesTable } from '../instancesTable/instancesTableCommand.js';
 
 export interface Explorer {
   readonly instancesTree: InstancesTree;
@@ -22,12 +23,15 @@ export interface Explorer {
   readonly functionsTree: FunctionsTree;
   readonly storageTree: StorageTree;
   readonly blobDocuments: BlobDocuments;
+  /** The Instances table webview (`durableStudio.instances.openTable`). */
+  readonly instancesTable: InstancesTable;
 }
 
 export function registerExplorer(ctx: Ctx): Explorer {
   const documents = ctx.push(new JsonDocuments(ctx));
   const instancesTree = ctx.push(new InstancesTree(ctx));
-  const entitiesTree = ctx.push(new EntitiesTree(ctx));
+  const entitiesTree = ctx.push(new EntitiesTree(ctx, () => instancesTree.now()));
+  documents.knownEntity = (name, key) => entitiesTree.model.get(name, key);
   registerInstancesViewActions(ctx, instancesTree);
   registerInstanceActions(ctx, instancesTree, documents);
   registerEntityActions(ctx, entitiesTree, documents);
@@ -36,5 +40,6 @@ export function registerExplorer(ctx: Ctx): Explorer {
   const blobDocuments = ctx.push(new BlobDocuments(ctx));
   registerFunctionActions(ctx, functionsTree);
   registerStorageActions(ctx, storageTree, blobDocuments);
-  return { instancesTree, entitiesTree, documents, functionsTree, storageTree, blobDocuments };
+  const instancesTable = registerInstancesTable(ctx, instancesTree);
+  return { instancesTree, entitiesTree, documents, functionsTree, storageTree, blobDocuments, instancesTable };
 }

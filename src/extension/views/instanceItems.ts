@@ -1,16 +1,16 @@
 /**
  * The Instances view's `TreeItem`s: a group (name or status, with its count), an instance (status icon in its
- * theme colour, id as label, times and duration as description, the context value the menus match, a click that
+ * theme colour, id as label (GUIDs shortened), start time and duration (or since when it runs) as description, the context value the menus match, a click that
  * opens its history), and "Load more…". Tooltips are read on hover (`InstancesTree.resolveTreeItem`).
  */
 import * as vscode from 'vscode';
 import {
-  formatDuration,
   groupContextValue,
+  instanceAccessibleLabel,
   instanceContextValue,
   instanceDescription,
   instanceIcon,
-  returnedSummary,
+  shortInstanceId,
   STATUS_ICONS,
 } from './instancePresentation.js';
 import type { InstancesModel } from './instancesModel.js';
@@ -35,7 +35,7 @@ export function instanceItem(model: InstancesModel, instanceId: string, now: num
   if (!entry) return new vscode.TreeItem(instanceId);
   const nested = model.parent(model.instanceNode(instanceId))?.kind === 'instance';
   const item = new vscode.TreeItem(
-    instanceId,
+    shortInstanceId(instanceId),
     model.hasChildren(instanceId) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
   );
   item.id = `instance:${instanceId}`;
@@ -43,11 +43,7 @@ export function instanceItem(model: InstancesModel, instanceId: string, now: num
   item.iconPath = new vscode.ThemeIcon(icon.id, new vscode.ThemeColor(icon.color));
   item.description = instanceDescription(entry, model.groupBy, nested, now);
   item.contextValue = instanceContextValue(entry);
-  const duration = formatDuration(entry.lastUpdatedTime - entry.createdTime);
-  const returned = returnedSummary(entry, now);
-  item.accessibilityInformation = {
-    label: `${entry.name} ${instanceId}, ${entry.runtimeStatus}${returned ? ` (${returned})` : ''}, ${duration}`,
-  };
+  item.accessibilityInformation = { label: instanceAccessibleLabel(entry, now) };
   item.command = { command: 'durableStudio.instance.openHistory', title: 'Open History', arguments: [instanceId] };
   return item;
 }

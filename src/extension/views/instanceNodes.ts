@@ -15,6 +15,9 @@ export interface InstanceEntry {
   readonly lastUpdatedTime: number;
   /** True while `createdTime` is a guess (the instance was first seen in a change event after its creation). */
   readonly createdTimeEstimated: boolean;
+  /** The times are known to the millisecond (from the emulator's change stream), not just to the second. */
+  readonly createdTimePrecise?: boolean;
+  readonly lastUpdatedTimePrecise?: boolean;
   /** undefined: not known yet; null: not a sub-orchestration. */
   readonly parentInstanceId: string | null | undefined;
   readonly hasPendingTimer: boolean;
@@ -46,6 +49,8 @@ export interface InstanceChange {
   name: string;
   runtimeStatus: RuntimeStatus;
   lastUpdatedTime: number;
+  /** Epoch ms (emulators that send it; older ones do not). */
+  createdTime?: number;
   parentInstanceId?: string;
 }
 

@@ -6,6 +6,7 @@
 import type { InstanceDetails, JsonValue, OpenTask, ReturnedState, RuntimeStatus } from '../api/index.js';
 import { describeFilter, isEmptyFilter, type InstanceFilter } from './instanceFilter.js';
 import type { GroupBy, InstanceEntry } from './instanceNodes.js';
+import { formatDurationBetween, formatFullTime, formatTime, type Precision } from './timeFormat.js';
 
 export interface IconSpec {
   /** A codicon id (`~spin` animates it). */
@@ -42,44 +43,75 @@ export function groupContextValue(groupBy: GroupBy): string {
   return `group:${groupBy}`;
 }
 
-/** `14:02:07` today, `2024-05-01 14:02` on another day (local time). */
-export function formatTime(ms: number, now: number): string {
-  const date = new Date(ms);
-  const today = new Date(now);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-  if (date.toDateString() === today.toDateString()) return time;
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time.slice(0, 5)}`;
+export { formatDuration, formatTime } from './timeFormat.js';
+
+/** Statuses of an instance that has not ended: its row says since when, not how long (that would go stale). */
+const LIVE_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Running', 'Pending', 'Suspended']);
+
+/** Whether the instance has not ended yet. */
+export function isLive(status: RuntimeStatus): boolean {
+  return LIVE_STATUSES.has(status);
 }
 
-/** `850 ms`, `4.2 s`, `3 min 12 s`, `2 h 5 min`, `3 d 4 h`. */
-export function formatDuration(ms: number): string {
-  const value = Math.max(0, ms);
-  if (value < 1000) return `${Math.round(value)} ms`;
-  if (value < 60_000) return `${(value / 1000).toFixed(value < 10_000 ? 1 : 0)} s`;
-  const totalSeconds = Math.floor(value / 1000);
-  const days = Math.floor(totalSeconds / 86_400);
-  const hours = Math.floor((totalSeconds % 86_400) / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${minutes} min`;
-  return `${minutes} min ${seconds} s`;
+const GUID = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi;
+
+/**
+ * The id as a row shows it: every GUID in it cut to its first 8 characters and `…` (`3f2a9c1e…`, a sub-orchestration
+ * `3f2a9c1e…:0`), so the host's generated ids leave room for the rest of the row; other ids as they are. The
+ * tooltip, the accessible name and every command keep the whole id.
+ */
+export function shortInstanceId(instanceId: string): string {
+  return instanceId.replace(GUID, (guid) => `${guid.slice(0, 8)}…`);
+}
+
+/** How precise the instance's duration is: milliseconds only when both of its times are known to the ms. */
+export function durationPrecision(
+  entry: Pick<InstanceEntry, 'createdTimePrecise' | 'lastUpdatedTimePrecise'>,
+): Precision {
+  return entry.createdTimePrecise && entry.lastUpdatedTimePrecise ? 'ms' : 's';
+}
+
+/** `117 ms` (times known to the ms), `< 1 s`, `3 s` (second-precision times): created to last updated. */
+export function instanceDuration(entry: InstanceEntry): string {
+  return formatDurationBetween(entry.createdTime, entry.lastUpdatedTime, durationPrecision(entry));
 }
 
 /**
- * `helloSequence · 14:02:07 → 14:02:09 · 2.0 s`. The name is left out under a name group (it is the group's
- * label) unless the instance is nested under another one.
+ * The row's description, most important first (VS Code cuts the end of a row that does not fit the side bar):
+ * the name when the group does not say it, then for an instance that has ended when it started and how long it took
+ * (`14:02:07 · 117 ms`), for one that runs since when (`since 14:02:07`, which does not go stale; `~` when the
+ * creation time is a guess), or for one whose function returned what it waits for (`returned · timer fires 15:02:07`).
  */
 export function instanceDescription(entry: InstanceEntry, groupBy: GroupBy, nested: boolean, now: number): string {
   const parts: string[] = [];
   if (groupBy === 'status' || nested) parts.push(entry.name);
-  const returned = returnedSummary(entry, now);
-  if (returned) parts.push(returned);
   const created = `${entry.createdTimeEstimated ? '~' : ''}${formatTime(entry.createdTime, now)}`;
-  parts.push(`${created} → ${formatTime(entry.lastUpdatedTime, now)}`);
-  parts.push(formatDuration(entry.lastUpdatedTime - entry.createdTime));
+  const returned = shortReturned(entry, now);
+  if (returned) parts.push(returned);
+  else if (isLive(entry.runtimeStatus)) parts.push(`since ${created}`);
+  else parts.push(created, instanceDuration(entry));
   return parts.join(' · ');
+}
+
+/** The accessible name: `<name> <whole id>, <status>, <duration or since when>` (screen readers; tests find rows by it). */
+export function instanceAccessibleLabel(entry: InstanceEntry, now: number): string {
+  const returned = returnedSummary(entry, now);
+  const when = isLive(entry.runtimeStatus) ? `since ${formatTime(entry.createdTime, now)}` : instanceDuration(entry);
+  return `${entry.name} ${entry.instanceId}, ${entry.runtimeStatus}${returned ? ` (${returned})` : ''}, ${when}`;
+}
+
+/** `returned · timer fires 15:02:07`, `threw · waits for activity +1`: the row's short form of `returnedSummary`. */
+function shortReturned(entry: Pick<InstanceEntry, 'runtimeStatus' | 'returned'>, now: number): string | undefined {
+  const returned = shownReturned(entry.runtimeStatus, entry.returned);
+  if (!returned) return undefined;
+  const [first, ...more] = returned.openTasks;
+  const verb = RETURNED_VERBS[returned.status];
+  if (!first) return `${verb} · finishing`;
+  const task =
+    first.kind === 'timer'
+      ? `${TIMER_NAMES[first.purpose]} fires ${formatTime(Date.parse(first.fireAt), now)}`
+      : `waits for ${first.kind === 'subOrchestration' ? 'sub-orchestration' : first.kind === 'http' ? 'HTTP' : 'activity'}`;
+  return `${verb} · ${task}${more.length > 0 ? ` +${more.length}` : ''}`;
 }
 
 const RETURNED_VERBS: Record<ReturnedState['status'], string> = {
@@ -177,11 +209,14 @@ export function instanceTooltip(entry: InstanceEntry, details: InstanceDetails |
     `Status: **${entry.runtimeStatus}**${entry.hasPendingTimer ? ' (timer pending)' : ''}`,
     ...(returned ? ['', ...returnedTooltip(returned)] : []),
     '',
-    `Created: ${new Date(entry.createdTime).toISOString()}${entry.createdTimeEstimated ? ' (approx.)' : ''}`,
+    `Created: ${formatFullTime(entry.createdTime, entry.createdTimePrecise ? 'ms' : 's')}${entry.createdTimeEstimated ? ' (approx.)' : ''}`,
     '',
-    `Last updated: ${new Date(entry.lastUpdatedTime).toISOString()}`,
+    `Last updated: ${formatFullTime(entry.lastUpdatedTime, entry.lastUpdatedTimePrecise ? 'ms' : 's')}`,
     '',
-    `Duration: ${formatDuration(entry.lastUpdatedTime - entry.createdTime)}`,
+    // A running instance's duration would be stale as soon as the tooltip shows: say since when it runs instead.
+    isLive(entry.runtimeStatus)
+      ? `${entry.runtimeStatus} since ${formatFullTime(entry.runtimeStatus === 'Suspended' ? entry.lastUpdatedTime : entry.createdTime)}`
+      : `Duration: ${instanceDuration(entry)}${durationPrecision(entry) === 's' ? ' (the host reports whole seconds)' : ''}`,
   ];
   const parent = details?.parentInstanceId ?? entry.parentInstanceId;
   if (parent) lines.push('', `Parent: \`${parent.replace(/`/g, "'")}\``);
@@ -189,7 +224,7 @@ export function instanceTooltip(entry: InstanceEntry, details: InstanceDetails |
     if (details.waitingFor.length > 0)
       lines.push('', `Waiting for: ${details.waitingFor.map(escapeMarkdown).join(', ')}`);
     for (const timer of details.pendingTimers) {
-      lines.push('', `Timer ${timer.timerId} (${timer.purpose}) fires at ${timer.fireAt}`);
+      lines.push('', `Timer ${timer.timerId} (${timer.purpose}) fires at ${formatFullTime(Date.parse(timer.fireAt))}`);
     }
     if (details.subOrchestrations.length > 0) lines.push('', `Sub-orchestrations: ${details.subOrchestrations.length}`);
     lines.push('', `History: ${details.historyLength} events, ${details.episodes} episodes`);
@@ -201,12 +236,12 @@ export function instanceTooltip(entry: InstanceEntry, details: InstanceDetails |
   return lines.join('\n');
 }
 
-/** Why a returned instance still runs, and the tasks that hold it (ISO times: the tooltip has room). */
+/** Why a returned instance still runs, and the tasks that hold it (full times: the tooltip has room). */
 function returnedTooltip(returned: ReturnedState): string[] {
   const how = `${RETURNED_VERBS[returned.status]}${returned.error ? ` (${escapeMarkdown(returned.error.split('\n', 1)[0]!)})` : ''}`;
   const then = returned.status === 'ContinuedAsNew' ? 'continues as new' : `ends ${returned.status}`;
   const lines = [
-    `The orchestrator ${how} at ${returned.at}, but like on Azure the instance stays Running, without output, ` +
+    `The orchestrator ${how} at ${formatFullTime(Date.parse(returned.at), 'ms')}, but like on Azure the instance stays Running, without output, ` +
       `until these tasks are done; then it ${then}:`,
     '',
     ...returned.openTasks.map((task) => `- ${openTaskLine(task)}`),
@@ -220,7 +255,7 @@ function returnedTooltip(returned: ReturnedState): string[] {
 function openTaskLine(task: OpenTask): string {
   switch (task.kind) {
     case 'timer':
-      return `${TIMER_NAMES[task.purpose]} ${task.taskId} fires at ${task.fireAt}`;
+      return `${TIMER_NAMES[task.purpose]} ${task.taskId} fires at ${formatFullTime(Date.parse(task.fireAt))}`;
     case 'activity':
       return `activity ${escapeMarkdown(task.name)} (task ${task.taskId})`;
     case 'subOrchestration':

@@ -19,6 +19,7 @@ import {
   type LoadMoreNode,
 } from './instanceNodes.js';
 import { InstanceTreeIndex } from './instanceTreeIndex.js';
+import { PreciseTimes } from './preciseTimes.js';
 
 export { Dirty } from './instanceNodes.js';
 export type {
@@ -53,6 +54,8 @@ export class InstancesModel {
   private readonly index: InstanceTreeIndex;
   /** Ids deleted since the last reset: a page read before the deletion must not bring them back. */
   private readonly tombstones = new Set<string>();
+  /** Millisecond times told by changes, kept across resets (a re-read lists whole seconds only). */
+  private readonly preciseTimes = new PreciseTimes();
   private pagingState: PagingState = { pages: 0, continuationToken: undefined, complete: false };
   private generationValue = 0;
   readonly loadMoreNode: LoadMoreNode = { kind: 'loadMore' };
@@ -161,9 +164,18 @@ export class InstancesModel {
   /** A change from the live stream. */
   applyChange(change: InstanceChange): Dirty {
     const existing = this.index.get(change.instanceId);
-    const createdTime = existing?.createdTime ?? change.lastUpdatedTime;
-    // A Pending instance was created at its last update; otherwise the creation time is a guess until read.
-    const createdTimeEstimated = existing ? existing.createdTimeEstimated : change.runtimeStatus !== 'Pending';
+    this.preciseTimes.remember(change.instanceId, change.lastUpdatedTime, change.createdTime);
+    const told = change.createdTime !== undefined;
+    const createdTime = change.createdTime ?? existing?.createdTime ?? change.lastUpdatedTime;
+    // A Pending instance was created at its last update; otherwise the creation time is a guess until read (unless
+    // the change tells it: the emulator's changes carry it, to the millisecond).
+    const createdTimeEstimated = told
+      ? false
+      : existing
+        ? existing.createdTimeEstimated
+        : change.runtimeStatus !== 'Pending';
+    const createdTimePrecise =
+      told || (existing ? existing.createdTimePrecise === true : change.runtimeStatus === 'Pending');
     if (!this.matches({ ...change, createdTime })) return this.remove(change.instanceId);
     this.tombstones.delete(change.instanceId);
     if (existing && existing.lastUpdatedTime > change.lastUpdatedTime) return new Dirty();
@@ -173,7 +185,9 @@ export class InstancesModel {
       runtimeStatus: change.runtimeStatus,
       createdTime,
       createdTimeEstimated,
+      createdTimePrecise,
       lastUpdatedTime: change.lastUpdatedTime,
+      lastUpdatedTimePrecise: true,
       parentInstanceId: change.parentInstanceId ?? null,
       hasPendingTimer: existing?.hasPendingTimer ?? false,
       ...(existing?.returned ? { returned: existing.returned } : {}),
@@ -185,6 +199,7 @@ export class InstancesModel {
   /** The instance was deleted (purged), or left the filter. */
   remove(instanceId: string): Dirty {
     this.tombstones.add(instanceId);
+    this.preciseTimes.forget(instanceId);
     return this.index.delete(instanceId);
   }
 
@@ -289,17 +304,26 @@ export class InstancesModel {
 
   private mergeStatus(status: InstanceStatus): Dirty {
     const existing = this.index.get(status.instanceId);
+    const created = this.preciseTimes.created(status.instanceId, Date.parse(status.createdTime));
     if (existing && isNewer(existing, status)) {
       if (!existing.createdTimeEstimated) return new Dirty();
-      return this.index.put({ ...existing, createdTime: Date.parse(status.createdTime), createdTimeEstimated: false });
+      return this.index.put({
+        ...existing,
+        createdTime: created.time,
+        createdTimeEstimated: false,
+        createdTimePrecise: created.precise,
+      });
     }
+    const lastUpdated = this.preciseTimes.lastUpdated(status.instanceId, Date.parse(status.lastUpdatedTime));
     return this.index.put({
       instanceId: status.instanceId,
       name: status.name,
       runtimeStatus: status.runtimeStatus,
-      createdTime: Date.parse(status.createdTime),
+      createdTime: created.time,
       createdTimeEstimated: false,
-      lastUpdatedTime: Date.parse(status.lastUpdatedTime),
+      createdTimePrecise: created.precise,
+      lastUpdatedTime: lastUpdated.time,
+      lastUpdatedTimePrecise: lastUpdated.precise,
       parentInstanceId: existing?.parentInstanceId,
       hasPendingTimer: existing?.hasPendingTimer ?? false,
       ...(existing?.returned ? { returned: existing.returned } : {}),

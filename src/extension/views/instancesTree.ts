@@ -331,6 +331,8 @@ export class InstancesTree implements vscode.TreeDataProvider<InstancesNode>, vs
       case 'clock':
         this.clockOffsetMs = change.offsetMs;
         this.timersStale = true;
+        // Rows write times relative to the emulated "today": draw them again.
+        this.pendingDirty.root = true;
         break;
       case 'entity':
       case 'entityDeleted':

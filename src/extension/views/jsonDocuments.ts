@@ -1,11 +1,14 @@
 /**
  * Read-only JSON documents for an entity's state and an instance's status, served by `TextDocumentContentProvider`s
- * on the `durable-entity` and `durable-status` schemes. An open document is re-read when the live stream says its
+ * on the `durable-entity` and `durable-status` schemes. An entity's document is JSON with comments: a `//` header
+ * with its name, key, last modification, lock owner and pending operations (entityPresentation.ts), then the state. An open document is re-read when the live stream says its
  * entity or instance changed (coalesced per document), and when the explorer's host changes.
  */
 import * as vscode from 'vscode';
 import type { ChangeEvent } from '../api/index.js';
 import type { Ctx } from '../ctx.js';
+import type { EntityEntry } from './entitiesModel.js';
+import { entityDocument } from './entityPresentation.js';
 import {
   documentJson,
   ENTITY_SCHEME,
@@ -32,6 +35,8 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
   private readonly pending = new Map<string, vscode.Uri>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the Entities view knows of an entity (its last operation time, from hosts without the emulator's details). */
+  knownEntity: (name: string, key: string) => EntityEntry | undefined = () => undefined;
 
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
@@ -48,23 +53,49 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const client = this.ctx.connections.require().client;
+    const connection = this.ctx.connections.require();
+    const client = connection.client;
     if (uri.scheme === ENTITY_SCHEME) {
       const id = parseEntityStatePath(uri.path);
       if (!id) throw new Error(`Not an entity document: ${uri.toString()}`);
-      return documentJson(await client.getEntity(id.name, id.key));
+      const [state, details] = await Promise.all([
+        client.getEntity(id.name, id.key),
+        connection.isEmulator
+          ? client.getOneEntityDetails(id.name, id.key).catch(() => undefined)
+          : Promise.resolve(undefined),
+      ]);
+      if (state === undefined) return documentJson(null);
+      const known = this.knownEntity(id.name, id.key);
+      const entry: EntityEntry | undefined = details
+        ? {
+            name: id.name,
+            key: id.key,
+            lastOperationTime: Date.parse(details.lastOperationTime),
+            state,
+            details: {
+              lockedBy: details.lockedBy,
+              backlogQueueSize: details.backlogQueueSize,
+              operations: details.operations,
+            },
+          }
+        : known && { name: id.name, key: id.key, lastOperationTime: known.lastOperationTime, state };
+      return entityDocument(entry, id.name, id.key, state);
     }
     const instanceId = parseInstanceStatusPath(uri.path);
     if (instanceId === undefined) throw new Error(`Not an instance status document: ${uri.toString()}`);
     return documentJson(await client.getStatus(instanceId, { showHistory: false, showInput: true }));
   }
 
-  /** Opens (or shows again, re-read) a document as JSON in a preview editor; resolves with it. */
+  /**
+   * Opens (or shows again, re-read) a document in a preview editor, as JSON (an entity's as JSON with comments, for
+   * its header); resolves with it.
+   */
   async open(uri: vscode.Uri): Promise<vscode.TextDocument> {
     const alreadyOpen = vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === uri.toString());
     if (alreadyOpen) this.changeEmitter.fire(uri);
     let document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== 'json') document = await vscode.languages.setTextDocumentLanguage(document, 'json');
+    const language = uri.scheme === ENTITY_SCHEME ? 'jsonc' : 'json';
+    if (document.languageId !== language) document = await vscode.languages.setTextDocumentLanguage(document, language);
     await vscode.window.showTextDocument(document, { preview: true });
     return document;
   }

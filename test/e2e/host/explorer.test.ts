@@ -11,6 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DurableStudioApi } from '../../../src/extension/main.js';
 import type { EntitiesNode } from '../../../src/extension/views/entitiesModel.js';
+import { entityDocumentState } from '../../../src/extension/views/entityPresentation.js';
 import type { InstancesNode } from '../../../src/extension/views/instancesModel.js';
 import type { InstancesTree } from '../../../src/extension/views/instancesTree.js';
 import { activateExtension, startEmulator, waitFor } from './helpers.js';
@@ -87,7 +88,8 @@ suite('Explorer', () => {
       assert.equal(parent, 'helloSequence');
       assert.equal(item.contextValue, 'instance status:Completed');
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
-      assert.match(String(item.description), /\d\d:\d\d:\d\d → \d\d:\d\d:\d\d · /);
+      // When it started and how long it took, to the ms: the change stream told both times precisely.
+      assert.match(String(item.description), /^\d\d:\d\d:\d\d · (\d+ ms|\d+(\.\d)? s)$/);
       assert.deepEqual(item.command?.command, 'durableStudio.instance.openHistory');
       assert.deepEqual(item.command?.arguments, [id]);
     }
@@ -289,20 +291,30 @@ suite('Explorer', () => {
     });
     const item = await waitFor('the counter in the Entities tree with 5', async () => {
       const found = await keyItem();
-      return found?.description === '5' ? found : undefined;
+      return String(found?.description).startsWith('5 · ') ? found : undefined;
     });
     assert.equal(item.contextValue, 'entity');
+    // Pending operations, state, last modified; the tooltip has the lock owner and the operations seen.
+    assert.match(String(item.description), /^5 · \d\d:\d\d:\d\d$/);
+    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    for (const part of ['Locked by: not locked', 'Pending operations: 0', 'Operations seen: add']) {
+      assert.ok(tooltip.includes(part), `${part} in\n${tooltip}`);
+    }
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>(
       'durableStudio.entity.openState',
       `@counter@${key}`,
     );
     assert.equal(doc.uri.toString(), `durable-entity:/counter/${key}.json`);
-    assert.equal(doc.languageId, 'json');
-    assert.equal(JSON.parse(doc.getText()), 5);
+    assert.equal(doc.languageId, 'jsonc');
+    assert.match(
+      doc.getText(),
+      /^\/\/ Entity: counter\n\/\/ Key: .*\n\/\/ Last modified: .*\n\/\/ Locked by: not locked\n\/\/ Pending operations: 0\n/,
+    );
+    assert.equal(JSON.parse(entityDocumentState(doc.getText())), 5);
     // Signalled again (operation and input as separate arguments): the open document is re-read.
     await vscode.commands.executeCommand('durableStudio.entity.signal', `@counter@${key}`, 'add', 2);
-    await waitFor('the state document to show 7', () => doc.getText().trim() === '7');
-    await waitFor('the tree item to show 7', async () => (await keyItem())?.description === '7');
+    await waitFor('the state document to show 7', () => entityDocumentState(doc.getText()).trim() === '7');
+    await waitFor('the tree item to show 7', async () => String((await keyItem())?.description).startsWith('7 · '));
     assert.equal(
       await vscode.commands.executeCommand('durableStudio.entity.copyId', { name: 'counter', key }),
       `@counter@${key}`,
