@@ -7,7 +7,6 @@
  */
 export const DOC_IMAGES: Readonly<Record<string, string>> = {
   'explorer.png': '02-explorer-statuses.png',
-  'entity-state.png': '03-entity-state.png',
   'history-table.png': '04-history-table.png',
   'history-timeline.png': '05-history-timeline.png',
   'lint-diagnostic.png': '20-lint-diagnostic.png',
@@ -15,4 +14,8 @@ export const DOC_IMAGES: Readonly<Record<string, string>> = {
   'replay-debugger.png': '30-replay-debugger.png',
   'replay-locals.png': '31-replay-locals.png',
   'history-high-contrast.png': '11-history-high-contrast.png',
+  'history-timer-due.png': '40-history-timer-due.png',
+  'instances-table.png': '51-instances-table.png',
+  'entity-details.png': '52-entity-details.png',
+  'walkthrough.png': '60-walkthrough.png',
 };
