@@ -1,8 +1,8 @@
 /**
  * The findings last reported for each file, under the keys their diagnostics carry (`data.key`), so that a code
  * action request finds the finding behind a diagnostic the client sends back (vscode-eslint's way: the problem is
- * recorded, the quick fix looked up; the server makes sure the report is current first). Also which files each file's findings point into (related locations in
- * helpers), so a change to a helper knows whose diagnostics to redo.
+ * recorded, the quick fix looked up; the server makes sure the report is current first). Also which files each
+ * file's findings point into (related locations in helpers), so a change to a helper knows whose diagnostics to redo.
  */
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from 'vscode-languageserver/node';
