@@ -42,6 +42,9 @@ export function fileClockStore(storeDir: string, log?: (message: string) => void
           return offset;
         log?.(`Emulated clock offset ignored (${file.path}: offsetMs ${JSON.stringify(offset)} is not valid)`);
       } catch (error) {
+        // No store folder (yet), or a file where it should be: the store itself says so when it opens.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return 0;
         log?.(`Emulated clock offset ignored (${error instanceof Error ? error.message : String(error)})`);
       }
       return 0;

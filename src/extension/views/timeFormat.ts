@@ -1,5 +1,5 @@
 /**
  * The explorer's time format, shared with the webviews (which cannot import from src/extension): see
- * src/webview/shared/timeFormat.ts.
+ * src/webview/common/timeFormat.ts.
  */
-export * from '../../webview/shared/timeFormat.js';
+export * from '../../webview/common/timeFormat.js';

@@ -4,7 +4,7 @@
  * to the Functions host); a sort orders the rows of the page shown. Running instances' durations tick every second.
  * Keyboard: Tab between controls, the arrows, Home and End move between rows, Enter or Space opens the history.
  */
-import { formatFullTime } from '../shared/timeFormat.js';
+import { formatFullTime } from '../common/timeFormat.js';
 import {
   PAGE_SIZES,
   RUNTIME_STATUS_NAMES,

@@ -4,7 +4,7 @@
  * A running instance's duration is measured up to `now` and reads `… so far`, so it ticks; one that ended reads as
  * its times allow (whole seconds: `< 1 s`, `3 s`). Pure: unit-tested in plain Node.
  */
-import { formatDurationBetween, formatFullTime } from '../shared/timeFormat.js';
+import { formatDurationBetween, formatFullTime } from '../common/timeFormat.js';
 import type { SortColumn, SortState, TablePage, TableRow } from './protocol.js';
 
 const LIVE = new Set(['Running', 'Pending', 'Suspended']);
