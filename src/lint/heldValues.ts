@@ -5,7 +5,7 @@
  */
 import * as ts from 'typescript';
 import { lookup, referencesTo } from './scopes.js';
-import { snippet, unwrap } from './syntax.js';
+import { isAssignmentOperator, isIncrementOrDecrement, snippet, unwrap } from './syntax.js';
 
 /**
  * Why yielding `id` is wrong, from what its initializer is (`reasonOf` judges the initializer as if it were
@@ -33,13 +33,9 @@ function isReassigned(name: ts.Identifier, scope: ts.Node): boolean {
     let node: ts.Node = ref;
     while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
     const parent = node.parent;
-    if (ts.isBinaryExpression(parent) && parent.left === node) {
-      const op = parent.operatorToken.kind;
-      return op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
-    }
-    if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
-      return parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken;
-    }
+    if (ts.isBinaryExpression(parent) && parent.left === node) return isAssignmentOperator(parent.operatorToken.kind);
+    if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent))
+      return isIncrementOrDecrement(parent);
     // `for (x of ...)`, destructuring assignments: treated as reassignments.
     return (
       ts.isForOfStatement(parent) ||

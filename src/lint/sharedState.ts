@@ -4,7 +4,15 @@
  */
 import * as ts from 'typescript';
 import { isModuleLevel, lookup, type Decl } from './scopes.js';
-import { isRelativeSpecifier, memberAccess, requireSpecifier, snippet, unwrap } from './syntax.js';
+import {
+  isAssignmentOperator,
+  isIncrementOrDecrement,
+  isRelativeSpecifier,
+  memberAccess,
+  requireSpecifier,
+  snippet,
+  unwrap,
+} from './syntax.js';
 
 /** Methods that change the array, map or set they are called on. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set([
@@ -43,12 +51,9 @@ export function sharedStateWrite(node: ts.Node): SharedWrite | undefined {
 /** The variable `node` writes to (or mutates what it holds), when `node` is a write rooted at a plain name. */
 export function writtenBinding(node: ts.Node): { root: ts.Identifier; decl: Decl } | undefined {
   let target: ts.Expression | undefined;
-  if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
+  if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
     target = node.left;
-  } else if (
-    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
-  ) {
+  } else if (isIncrementOrDecrement(node)) {
     target = node.operand;
   } else if (ts.isDeleteExpression(node)) {
     target = node.expression;
@@ -59,10 +64,6 @@ export function writtenBinding(node: ts.Node): { root: ts.Identifier; decl: Decl
   const root = rootIdentifier(target);
   const decl = root && lookup(root);
   return root && decl ? { root, decl } : undefined;
-}
-
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** `x.push(...)` mutates `x`; `Object.assign(x, ...)` mutates `x`. */

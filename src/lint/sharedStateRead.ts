@@ -15,6 +15,8 @@ import { isSharedBinding, writtenBinding } from './sharedState.js';
 import {
   enclosingFunction,
   isFunctionNode,
+  isAssignmentOperator,
+  isIncrementOrDecrement,
   isRelativeSpecifier,
   memberAccess,
   propertyName,
@@ -74,14 +76,8 @@ function isWriteTarget(id: ts.Identifier): boolean {
   let node: ts.Node = id;
   while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
   const parent = node.parent;
-  if (ts.isBinaryExpression(parent)) {
-    const op = parent.operatorToken.kind;
-    return parent.left === node && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
-  }
-  return (
-    (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) &&
-    (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)
-  );
+  if (ts.isBinaryExpression(parent)) return parent.left === node && isAssignmentOperator(parent.operatorToken.kind);
+  return isIncrementOrDecrement(parent);
 }
 
 /**

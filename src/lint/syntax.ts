@@ -66,6 +66,19 @@ export function nodeRange(node: ts.Node): Range {
   return rangeOf(sf, node.getStart(sf), node.getEnd());
 }
 
+/** `=`, `+=`, `??=` and the other assignment operators. */
+export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+/** `x++`, `++x`, `x--`, `--x`: an update of its operand. */
+export function isIncrementOrDecrement(node: ts.Node): node is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression {
+  return (
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+  );
+}
+
 /** Strips what does not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
 export function unwrap(expr: ts.Expression): ts.Expression {
   let current = expr;

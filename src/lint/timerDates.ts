@@ -11,7 +11,7 @@ import { isDfCall } from './dfCalls.js';
 import { isDfExpression } from './durable.js';
 import type { Issue } from './issues.js';
 import { lookup, referencesTo, type Decl } from './scopes.js';
-import { memberAccess, snippet, unwrap } from './syntax.js';
+import { isAssignmentOperator, memberAccess, snippet, unwrap } from './syntax.js';
 
 /** 9999-12-31T23:59:59.999Z: DateTime.MaxValue of .NET, where the extension parses the due time. */
 export const MAX_DUE_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -254,8 +254,4 @@ function isReadOnlyDateUse(ref: ts.Identifier): boolean {
   if (ts.isNewExpression(parent)) return isGlobal(unwrap(parent.expression), 'Date');
   if (ts.isBinaryExpression(parent)) return !isAssignmentOperator(parent.operatorToken.kind) || parent.left !== node;
   return ts.isTemplateSpan(parent);
-}
-
-function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }

@@ -24,8 +24,10 @@ import type { Issue } from './issues.js';
 import { isReference, lookup, type Decl } from './scopes.js';
 import {
   enclosingFunction,
+  isAssignmentOperator,
   isFunctionNode,
   isGenerator,
+  isIncrementOrDecrement,
   isInside,
   snippet,
   unwrap,
@@ -243,7 +245,11 @@ function taintOf(race: Race): Taint {
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && node.initializer && !isInside(node, race.statement)) {
       flows.push({ targets: bindings(node.name), source: node.initializer });
-    } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind) && ts.isIdentifier(node.left)) {
+    } else if (
+      ts.isBinaryExpression(node) &&
+      isAssignmentOperator(node.operatorToken.kind) &&
+      ts.isIdentifier(node.left)
+    ) {
       const decl = lookup(node.left);
       if (decl && !isInside(node, race.statement)) flows.push({ targets: [decl], source: node.right });
     }
@@ -276,10 +282,6 @@ function bindings(name: ts.BindingName): Decl[] {
     return decl ? [decl] : [];
   }
   return name.elements.flatMap((element) => (ts.isBindingElement(element) ? bindings(element.name) : []));
-}
-
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** Whether `node` refers to one of `decls`. */
@@ -720,12 +722,8 @@ function isIdentityTest(node: ts.Node): boolean {
 /** The target of an assignment, `++`/`--` or `delete`. */
 function isWritten(node: ts.Node): boolean {
   const parent = node.parent;
-  if (ts.isBinaryExpression(parent)) return parent.left === node && isAssignment(parent.operatorToken.kind);
-  return (
-    ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) &&
-      (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)) ||
-    ts.isDeleteExpression(parent)
-  );
+  if (ts.isBinaryExpression(parent)) return parent.left === node && isAssignmentOperator(parent.operatorToken.kind);
+  return isIncrementOrDecrement(parent) || ts.isDeleteExpression(parent);
 }
 
 /** `const timedOut = winner === timer;` then `if (timedOut)`: the test itself, if it yields nothing. */
