@@ -4,6 +4,7 @@
  * `Date`s. Types shared with the emulator are imported as types only: the extension talks to it over HTTP alone.
  */
 import type { ChangeEvent as EngineChangeEvent, TimerInfo } from '../../emulator/engine/api.js';
+import type { EntityDetailsBody } from '../../emulator/engine/entityOperations.js';
 import type { RuntimeStatus } from '../../emulator/engine/model.js';
 import type { JsonValue, StatusPayload } from '../../emulator/http/statusPayload.js';
 import type { FunctionChange } from './appTypes.js';
@@ -81,21 +82,9 @@ export interface EntitySummary {
 
 /**
  * `GET /emulator/v1/entities`: what the management API does not tell of an entity (like Durable Functions Monitor's
- * entity columns). Other hosts do not serve it.
+ * entity columns); `lastOperationTime` to the millisecond. Other hosts do not serve it.
  */
-export interface EntityDetails {
-  name: string;
-  key: string;
-  exists: boolean;
-  /** ISO, to the millisecond. */
-  lastOperationTime: string;
-  /** The orchestration instance holding the entity's lock, or null. */
-  lockedBy: string | null;
-  /** Requests waiting in the entity's queue. */
-  backlogQueueSize: number;
-  /** Operation names it has run or has waiting, newest first. */
-  operations: string[];
-}
+export type EntityDetails = EntityDetailsBody;
 
 export interface EntityQuery {
   top?: number;

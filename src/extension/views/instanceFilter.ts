@@ -4,19 +4,11 @@
  * against it (for changes from the live stream, and for the orchestration name, which the API cannot filter on).
  * No VS Code here: unit-tested in plain Node.
  */
+import { RUNTIME_STATUS_NAMES } from '../../webview/instances/protocol.js';
 import type { InstanceQuery, RuntimeStatus } from '../api/index.js';
 
-/** Every runtime status, in the order the view shows them (what needs attention first). */
-export const RUNTIME_STATUSES: readonly RuntimeStatus[] = [
-  'Running',
-  'Pending',
-  'Suspended',
-  'Failed',
-  'Terminated',
-  'Completed',
-  'ContinuedAsNew',
-  'Canceled',
-];
+/** Every runtime status, in the order the view (and the Instances table) shows them: what needs attention first. */
+export const RUNTIME_STATUSES: readonly RuntimeStatus[] = RUNTIME_STATUS_NAMES;
 
 /** Statuses whose instances can be purged. */
 export const PURGEABLE_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Terminated', 'Canceled'];

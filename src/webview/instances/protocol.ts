@@ -7,6 +7,7 @@
 /** `WebviewPanel.viewType` of the Instances table. */
 export const INSTANCES_TABLE_VIEW_TYPE = 'durableStudio.instancesTable';
 
+/** Every runtime status, what needs attention first (the Instances view's filter and tree use this order too). */
 export const RUNTIME_STATUS_NAMES = [
   'Running',
   'Pending',
