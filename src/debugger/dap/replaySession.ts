@@ -350,9 +350,8 @@ export class ReplaySession extends DebugSession {
             this.sendEvent(
               new OutputEvent(
                 `Inspect Local Variables at event #${number}: the JavaScript debugger stops in ${runtime.instance.name} at ` +
-                  `${path.basename(site.file)}:${site.line}, where the replay pauses for it (the JavaScript debugger calls ` +
-                  `it a "debugger statement": it is the replay's, not a breakpoint of yours). Continue it to come back ` +
-                  `to the replay.\n`,
+                  `${path.basename(site.file)}:${site.line}, where the replay pauses for it (a pause of the replay's, not a ` +
+                  `breakpoint of yours). Continue it to come back to the replay.\n`,
                 'console',
               ),
             );

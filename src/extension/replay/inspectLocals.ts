@@ -6,13 +6,17 @@
  *
  * The stop happens in a `debugger` statement of the replay's wrapper around the library's method (see
  * `RunCapture.pauseAt` in src/debugger/instrument.ts), called by the orchestrator: this module asks the JavaScript
- * debugger for the stack and moves the Call Stack's selection down to the user's frame (`userFrameIndex`). (Stepping out does not get there: the orchestrator
- * yields right after the call, and V8 then waits for the generator to resume, which never happens in this replay.
- * Nor do skip files: the JavaScript debugger does not stop at a `debugger` statement in a skipped file.)
+ * debugger for the stack and moves the Call Stack's selection down to the user's frame (`userFrameIndex`). (Stepping
+ * out does not get there: the orchestrator yields right after the call, and V8 then waits for the generator to
+ * resume, which never happens in this replay. Nor do skip files: the JavaScript debugger does not stop at a
+ * `debugger` statement in a skipped file.) A debug adapter tracker rewords that stop as the replay's position rather
+ * than the JavaScript debugger's "Paused on debugger statement" (`rewordInspectStop`).
  */
 import * as vscode from 'vscode';
+import { POSITION_EVENT, type PositionEventBody } from '../../debugger/dap/positionEvent.js';
 import type { Ctx } from '../ctx.js';
 import { REPLAY_DEBUG_TYPE } from './debugReplay.js';
+import { rewordInspectStop } from './inspectStop.js';
 import { userFrameIndex, type FrameInfo } from './userFrame.js';
 
 /** The `durable-replay` session a session belongs to (itself, or a parent). */
@@ -26,6 +30,8 @@ export class LocalsInspection implements vscode.Disposable {
   private readonly attached = new Map<string, vscode.DebugSession>();
   /** Replay sessions whose JavaScript debugger is about to stop in the replay's wrapper. */
   private readonly stopping = new Set<string>();
+  /** Replay session id → the history view's number of the event it is paused at. */
+  private readonly eventNumbers = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
 
   /** `replayBundle`: dist/replay.js, where the JavaScript debugger stops first (see the module comment). */
@@ -37,7 +43,25 @@ export class LocalsInspection implements vscode.Disposable {
         if (session.type !== REPLAY_DEBUG_TYPE && parent?.type === REPLAY_DEBUG_TYPE)
           this.attached.set(parent.id, session);
       }),
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+        if (e.session.type !== REPLAY_DEBUG_TYPE || e.event !== POSITION_EVENT) return;
+        const number = (e.body as Partial<PositionEventBody> | undefined)?.eventNumber;
+        if (typeof number === 'number') this.eventNumbers.set(e.session.id, number);
+      }),
+      // VS Code hands a tracker each message before forwarding it, so the stop's words can be changed on the way.
+      vscode.debug.registerDebugAdapterTrackerFactory('*', {
+        createDebugAdapterTracker: (session) => {
+          const replay = session.type === REPLAY_DEBUG_TYPE ? undefined : replaySessionOf(session.parentSession);
+          if (!replay) return undefined;
+          return {
+            onDidSendMessage: (message: unknown) => {
+              if (this.stopping.has(replay.id)) rewordInspectStop(message, this.eventNumbers.get(replay.id));
+            },
+          };
+        },
+      }),
       vscode.debug.onDidTerminateDebugSession((session) => {
+        this.eventNumbers.delete(session.id);
         for (const [replayId, js] of this.attached) {
           if (js.id === session.id || replayId === session.id) this.attached.delete(replayId);
         }
@@ -63,6 +87,18 @@ export class LocalsInspection implements vscode.Disposable {
     if (current < 0 || target < 0 || !this.stopping.has(replay.id)) return;
     this.stopping.delete(replay.id);
     for (let i = current; i < target; i++) await vscode.commands.executeCommand('workbench.action.debug.callStackDown');
+    await this.closeBundlePreview();
+  }
+
+  /** The preview tab VS Code opened on the replay's bundle for the first frame: nothing of the user's is in it. */
+  private async closeBundlePreview(): Promise<void> {
+    const bundle = vscode.Uri.file(this.replayBundle).toString();
+    const previews = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter(
+        (tab) => tab.isPreview && tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === bundle,
+      );
+    if (previews.length) await vscode.window.tabGroups.close(previews);
   }
 
   /** The JavaScript session attached to a replay session's worker, if any (for tests). */

@@ -73,7 +73,20 @@ suite('Durable Replay debugger', () => {
 
     const stops: string[] = [];
     const output: string[] = [];
+    /** What the JavaScript debugger's stops say, as VS Code receives them (after the extension's own tracker). */
+    const jsStops: string[] = [];
     let pathFormat: string | undefined;
+    const jsTracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (s) =>
+        s.type === 'durable-replay'
+          ? undefined
+          : {
+              onDidSendMessage: (message: { type?: string; event?: string; body?: { description?: string } }) => {
+                if (message.type === 'event' && message.event === 'stopped')
+                  jsStops.push(message.body?.description ?? '?');
+              },
+            },
+    });
     const tracker = vscode.debug.registerDebugAdapterTrackerFactory('durable-replay', {
       createDebugAdapterTracker: () => ({
         onWillReceiveMessage: (message: { command?: string; arguments?: { pathFormat?: string } }) => {
@@ -135,6 +148,8 @@ suite('Durable Replay debugger', () => {
       const first = await inspectOutputs(api, session);
       assert.equal(first.line, next.line, 'stopped on the line of the awaited call');
       assert.match(first.outputs, /Hello Tokyo!/, `outputs at position 1: ${first.outputs}`);
+      // The Call Stack names the replay position, not a "debugger statement" the user never wrote.
+      assert.deepEqual(jsStops, ['Paused at replay event #2']);
       const js = api.replayLocals.attachedTo(session);
       assert.ok(js, 'the JavaScript session stays attached for the next inspection');
       // The replay ran while the JavaScript debugger had it, and pauses again at the same position.
@@ -171,6 +186,7 @@ suite('Durable Replay debugger', () => {
       await waitFor('the replay row to be cleared', async () => (await panel.describe()).replayRow === -1);
     } finally {
       tracker.dispose();
+      jsTracker.dispose();
     }
   });
 

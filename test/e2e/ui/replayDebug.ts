@@ -133,6 +133,16 @@ export const scenario: Scenario = {
           { cause: error },
         );
       });
+    // The Call Stack names the replay position (CSS shows it in capitals), not a "debugger statement".
+    const callStack = wb.page.locator('.debug-call-stack');
+    await callStack
+      .getByText(/paused at replay event #\d+/i)
+      .first()
+      .waitFor();
+    if (/debugger statement/i.test(await callStack.innerText()))
+      throw new Error(`the Call Stack still says "debugger statement": ${await callStack.innerText()}`);
+    // Nor is the replay's minified bundle left open in a tab.
+    await wb.page.locator('.tabs-container .tab', { hasText: 'replay.js' }).first().waitFor({ state: 'detached' });
     await wb.movePointerAway();
     await wb.screenshot('31-replay-locals');
     await wb.runCommand('Debug: Continue');
