@@ -2,14 +2,15 @@
  * The end-to-end run: the extension in a real VS Code (code-server 4.100.3) driven by headless Chromium.
  *
  *   node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
- *                                     [--update-images]
+ *                                     [--jobs <n>] [--update-images]
  *
  * --host  the extension-host tests (test/e2e/host/*.test.ts, mocha TDD, real `vscode` API)
  * --ui    the UI scenarios (test/e2e/ui/*.ts, what a person sees, screenshots in test-results/e2e/)
  * Neither: both. --grep filters host tests by title and UI scenarios by file name. --keep leaves the temporary
  * workspaces and the test bundle in place. --timeout bounds the host tests as a whole (mocha bounds each test to
  * 60 s; each UI scenario has its own bound). --update-images copies the screenshots the docs show into docs/images
- * when every UI scenario passed (test/e2e/docImages.ts). Run `node scripts/e2e-setup.mjs` first (npm run test:e2e does).
+ * when every UI scenario passed (test/e2e/docImages.ts). --jobs runs that many parts (the host tests, each UI
+ * scenario) at once, each on its own code-server and browser context (default 2). Run `node scripts/e2e-setup.mjs` first (npm run test:e2e does).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +21,8 @@ import { runHostTests } from './lib/hostPhase.js';
 import { DOC_IMAGES } from './docImages.js';
 import { CHROMIUM, checkTools, HOST_TESTS_DIR, REPO_ROOT, RESULTS_DIR } from './lib/paths.js';
 import type { PhaseOutcome } from './lib/phase.js';
-import { runUiScenarios } from './lib/uiPhase.js';
+import { runInLanes, type LaneTask } from './lib/lanes.js';
+import { uiScenarioTasks } from './lib/uiPhase.js';
 
 // The emulators the extension starts get a private Azurite on ports the OS chooses (see test/integration/harness.ts).
 process.env['DURABLE_STUDIO_AZURITE_PORTS'] ??= '0';
@@ -28,13 +30,14 @@ process.env['DURABLE_STUDIO_AZURITE_PORTS'] ??= '0';
 // installing it into every scenario's cache.
 process.env['DURABLE_STUDIO_AZURITE_DIR'] ??= path.resolve(__dirname, '../../node_modules/azurite');
 
-const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>]
+const USAGE = `node --import tsx test/e2e/run.ts [--host] [--ui] [--grep <regexp>] [--no-build] [--keep] [--timeout <s>] [--jobs <n>]
   --host        only the extension-host tests (test/e2e/host/*.test.ts)
   --ui          only the UI scenarios (test/e2e/ui/*.ts; screenshots in test-results/e2e/)
   --grep <re>   host tests whose title matches, UI scenarios whose file name matches
   --no-build    use the current dist/ (default: build first)
   --keep        keep the temporary workspaces and the test bundle
   --timeout <s> bound for the host tests as a whole (default 420)
+  --jobs <n>    how many parts (the host tests, each UI scenario) run at once, each on its own code-server (default 2)
   --update-images  after passing UI scenarios, copy the screenshots the docs show into docs/images`;
 
 /** Flags from the reference (vscode-testing.md): no sandbox as root, no GPU, nothing that phones home. */
@@ -57,6 +60,7 @@ async function main(): Promise<number> {
       build: { type: 'boolean', default: true },
       keep: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '420' },
+      jobs: { type: 'string', default: '2' },
       'update-images': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -68,6 +72,9 @@ async function main(): Promise<number> {
   }
   const both = !values.host && !values.ui;
   const timeoutMs = Number(values.timeout) * 1000;
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new Error(`--jobs takes a whole number of at least 1, not ${values.jobs}`);
   const started = Date.now();
   checkTools();
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -90,14 +97,17 @@ async function main(): Promise<number> {
   const outcomes: PhaseOutcome[] = [];
   try {
     const common = { keep: values.keep, ...(values.grep ? { grep: values.grep } : {}) };
-    if (testsEntry) {
-      step('extension-host tests');
-      outcomes.push(await runHostTests(browser, { ...common, testsEntry, timeoutMs }));
-    }
-    if (both || values.ui) {
-      step('UI scenarios');
-      outcomes.push(...(await runUiScenarios(browser, common)));
-    }
+    const tasks: LaneTask<PhaseOutcome>[] = [];
+    // The host tests first: they are the longest part, and the scenarios fill the other lanes meanwhile.
+    const entry = testsEntry;
+    if (entry)
+      tasks.push({
+        label: 'extension-host tests',
+        run: () => runHostTests(browser, { ...common, testsEntry: entry, timeoutMs }),
+      });
+    if (both || values.ui) tasks.push(...uiScenarioTasks(browser, common));
+    step(`${tasks.length} parts, ${jobs} at a time`);
+    outcomes.push(...(await runInLanes(tasks, jobs)));
   } finally {
     await browser.close();
   }

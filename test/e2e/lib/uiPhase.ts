@@ -1,7 +1,8 @@
 /**
  * Runs the UI scenarios (`test/e2e/ui/*.ts`), each on its own fresh code-server, workspace copy and browser context:
  * the extension installed the way a person installs it (the packaged .vsix, `--install-extension`), the workbench opened
- * on the example app, then the scenario clicks and types. A failure saves `failure-<name>.png` and the logs.
+ * on the example app, then the scenario clicks and types. A failure saves `failure-<name>.png` and the logs. Scenarios
+ * share nothing but the browser, so a few can run at once (`runInLanes`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { startCodeServer } from './codeServer.js';
 import { REPO_ROOT, RESULTS_DIR } from './paths.js';
+import type { LaneTask } from './lanes.js';
 import type { PhaseOutcome, Scenario } from './phase.js';
 import { createSandbox, keepLogs } from './sandbox.js';
 import { installVsix, packageVsix } from './vsix.js';
@@ -33,10 +35,11 @@ export function scenarioNames(grep?: string): string[] {
     .sort();
 }
 
-export async function runUiScenarios(browser: Browser, options: UiPhaseOptions): Promise<PhaseOutcome[]> {
-  const outcomes: PhaseOutcome[] = [];
-  for (const name of scenarioNames(options.grep)) outcomes.push(await runScenario(browser, name, options));
-  return outcomes;
+/** One task per scenario, for `runInLanes`; packages the .vsix they install first (once). */
+export function uiScenarioTasks(browser: Browser, options: UiPhaseOptions): LaneTask<PhaseOutcome>[] {
+  const names = scenarioNames(options.grep);
+  if (names.length) packageVsix();
+  return names.map((name) => ({ label: `ui/${name}`, run: () => runScenario(browser, name, options) }));
 }
 
 async function runScenario(browser: Browser, name: string, options: UiPhaseOptions): Promise<PhaseOutcome> {
@@ -51,8 +54,12 @@ async function runScenario(browser: Browser, name: string, options: UiPhaseOptio
   console.log(`  ${label}: ${scenario.title}`);
 
   const sandbox = createSandbox(`ui-${name}`);
-  installVsix(sandbox, packageVsix());
+  await installVsix(sandbox, packageVsix());
+  const installed = Date.now();
   const server = await startCodeServer(sandbox);
+  console.log(
+    `    installed (${((installed - started) / 1000).toFixed(1)} s), code-server up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const pageErrors: string[] = [];
   let failure: { error: unknown; screenshot: string } | undefined;

@@ -3,7 +3,7 @@
  * from the current build), installed with code-server's `--install-extension`. This proves the package holds
  * everything: the extension, the bundled emulator and app worker, the webview and the media.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,23 +26,29 @@ export function packageVsix(): string {
   return out;
 }
 
-/** Installs the .vsix into the sandbox's extensions folder, the way `code --install-extension` does. */
-export function installVsix(sandbox: Sandbox, vsix: string): void {
-  const result = spawnSync(
-    process.execPath,
-    [
-      CODE_SERVER_ENTRY,
-      '--user-data-dir',
-      sandbox.userDataDir,
-      '--extensions-dir',
-      sandbox.extensionsDir,
-      '--install-extension',
-      vsix,
-    ],
-    { cwd: sandbox.root, env: { ...process.env, ...sandbox.env }, encoding: 'utf8', timeout: 60_000 },
-  );
+/**
+ * Installs the .vsix into the sandbox's extensions folder, the way `code --install-extension` does. Asynchronous, so
+ * that the scenarios running meanwhile in other lanes are not held up.
+ */
+export async function installVsix(sandbox: Sandbox, vsix: string): Promise<void> {
+  const args = [
+    CODE_SERVER_ENTRY,
+    '--user-data-dir',
+    sandbox.userDataDir,
+    '--extensions-dir',
+    sandbox.extensionsDir,
+    '--install-extension',
+    vsix,
+  ];
+  const failure = await new Promise<string | undefined>((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: sandbox.root, env: { ...process.env, ...sandbox.env }, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => resolve(error ? `${error.message}\n${stdout}${stderr}` : undefined),
+    );
+  });
   const installed = fs.readdirSync(sandbox.extensionsDir).some((name) => name.startsWith('durable-studio.'));
-  if (result.status !== 0 || !installed) {
-    throw new Error(`Installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-  }
+  if (failure !== undefined || !installed)
+    throw new Error(`Installing ${vsix} failed: ${failure ?? 'nothing installed'}`);
 }
