@@ -38,6 +38,27 @@ function allLintDiagnostics(): [string, string[]][] {
     .filter(([, list]) => list.length > 0);
 }
 
+/**
+ * Applies an edit to a file's document as a workspace edit: unlike `TextEditor.edit`, it does not depend on the
+ * editor still being the visible one (VS Code refuses an edit to a hidden editor with a bare `false`).
+ */
+async function editFile(uri: vscode.Uri, what: string, change: (edit: vscode.WorkspaceEdit) => void): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  change(edit);
+  if (await vscode.workspace.applyEdit(edit)) return;
+  const visible = vscode.window.visibleTextEditors.map((editor) => editor.document.uri.path);
+  throw new Error(`VS Code did not ${what} in ${uri.path} (visible editors: ${JSON.stringify(visible)})`);
+}
+
+/** Puts a file back as it was, on disk too (the workbench may have auto-saved the edits). */
+async function restoreFile(uri: vscode.Uri, text: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await editFile(uri, 'restore the text', (edit) =>
+    edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), text),
+  );
+  assert.ok(await document.save(), `${uri.path} is saved`);
+}
+
 async function lintSettings(): Promise<vscode.WorkspaceConfiguration> {
   return vscode.workspace.getConfiguration('durableStudio.lint');
 }
@@ -64,7 +85,7 @@ suite('Determinism linter', () => {
   test('Date.now() typed into an orchestrator is flagged; its quick fix replaces it and the diagnostic goes', async () => {
     const uri = vscode.Uri.joinPath(appFolder(), 'src', 'functions', 'helloSequence.ts');
     const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document);
     const original = document.getText();
     const anchor = document
       .getText()
@@ -73,59 +94,67 @@ suite('Determinism linter', () => {
     assert.ok(anchor >= 0, 'helloSequence.ts has its outputs line');
     const line = anchor + 1;
     const typed = '    const startedAt = Date.now();\n';
-    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(line, 0), typed)));
+    let passed = false;
+    try {
+      await editFile(uri, 'type Date.now()', (edit) => edit.insert(uri, new vscode.Position(line, 0), typed));
 
-    const diagnostic = await waitFor(
-      'the no-current-time diagnostic',
-      () => lintDiagnostics(uri, 'no-current-time')[0],
-    );
-    const column = typed.indexOf('Date.now()');
-    assert.ok(
-      diagnostic.range.isEqual(new vscode.Range(line, column, line, column + 'Date.now()'.length)),
-      `the diagnostic covers Date.now(): ${JSON.stringify(diagnostic.range)}`,
-    );
-    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(diagnostic.message, /\S/);
-    assert.equal(lintDiagnostics(uri).length, 1, 'nothing else in helloSequence.ts is flagged');
-    const code = diagnostic.code;
-    if (typeof code === 'object' && code !== null) {
-      assert.equal(code.target.scheme, 'file');
-      assert.match(code.target.path, /\/docs\/lint-rules\.md$/);
+      const diagnostic = await waitFor(
+        'the no-current-time diagnostic',
+        () => lintDiagnostics(uri, 'no-current-time')[0],
+      );
+      const column = typed.indexOf('Date.now()');
+      assert.ok(
+        diagnostic.range.isEqual(new vscode.Range(line, column, line, column + 'Date.now()'.length)),
+        `the diagnostic covers Date.now(): ${JSON.stringify(diagnostic.range)}`,
+      );
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(diagnostic.message, /\S/);
+      assert.equal(lintDiagnostics(uri).length, 1, 'nothing else in helloSequence.ts is flagged');
+      const code = diagnostic.code;
+      if (typeof code === 'object' && code !== null) {
+        assert.equal(code.target.scheme, 'file');
+        assert.match(code.target.path, /\/docs\/lint-rules\.md$/);
+      }
+
+      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diagnostic.range,
+      );
+      // The command's results carry title, kind, edit and isPreferred (not the diagnostics).
+      const fixes = actions.filter((a): a is vscode.CodeAction => 'kind' in a && a.kind?.value === 'quickfix');
+      const preferred = fixes.find((a) => a.isPreferred && /currentUtcDateTime/.test(a.title));
+      assert.ok(
+        preferred?.edit,
+        `a preferred quick fix with an edit among ${JSON.stringify(fixes.map((a) => a.title))}`,
+      );
+      assert.ok(await vscode.workspace.applyEdit(preferred.edit));
+      assert.equal(document.lineAt(line).text, '    const startedAt = context.df.currentUtcDateTime.getTime();');
+      await waitFor('the diagnostic to go', () => lintDiagnostics(uri).length === 0);
+      passed = true;
+    } finally {
+      // A failure above is the one to report, not one of putting the file back after it.
+      await restoreFile(uri, original).catch((error: unknown) => {
+        if (passed) throw error;
+      });
     }
-
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      uri,
-      diagnostic.range,
-    );
-    // The command's results carry title, kind, edit and isPreferred (not the diagnostics).
-    const fixes = actions.filter((a): a is vscode.CodeAction => 'kind' in a && a.kind?.value === 'quickfix');
-    const preferred = fixes.find((a) => a.isPreferred && /currentUtcDateTime/.test(a.title));
-    assert.ok(preferred?.edit, `a preferred quick fix with an edit among ${JSON.stringify(fixes.map((a) => a.title))}`);
-    assert.ok(await vscode.workspace.applyEdit(preferred.edit));
-    assert.equal(document.lineAt(line).text, '    const startedAt = context.df.currentUtcDateTime.getTime();');
-    await waitFor('the diagnostic to go', () => lintDiagnostics(uri).length === 0);
-
-    // Put the file back as it was, on disk too (the workbench may have auto-saved the edits).
-    const whole = new vscode.Range(0, 0, document.lineCount, 0);
-    assert.ok(await editor.edit((edit) => edit.replace(whole, original)));
-    assert.ok(await document.save());
     await waitFor('no diagnostics in the restored file', () => lintDiagnostics(uri).length === 0);
   });
 
   test('asked at once after typing, the quick fix is offered for the text as typed (10 tries)', async () => {
     const uri = vscode.Uri.joinPath(appFolder(), 'src', 'functions', 'helloSequence.ts');
     const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document);
     const original = document.getText();
     const line = original.split('\n').findIndex((text) => text.includes('const outputs: string[] = [];')) + 1;
     assert.ok(line > 0, 'helloSequence.ts has its outputs line');
     let beforeDiagnostics = 0;
+    let passed = false;
     try {
       for (let i = 0; i < 10; i++) {
         // Each try types the hazard one column further right, so no diagnostic the editor has fits it.
         const typed = `    ${' '.repeat(i)}const tick = Date.now();\n`;
-        assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(line, 0), typed)));
+        await editFile(uri, `type try ${i}`, (edit) => edit.insert(uri, new vscode.Position(line, 0), typed));
         const end = typed.indexOf('Date.now()') + 'Date.now()'.length;
         const cursor = new vscode.Range(line, end, line, end);
         const shown = lintDiagnostics(uri).some((d) => d.range.end.isEqual(cursor.end));
@@ -146,14 +175,15 @@ suite('Determinism linter', () => {
           `    ${' '.repeat(i)}const tick = context.df.currentUtcDateTime.getTime();`,
           `try ${i}: the fix edits the text as typed`,
         );
-        assert.ok(await editor.edit((edit) => edit.delete(new vscode.Range(line, 0, line + 1, 0))));
+        await editFile(uri, `delete try ${i}`, (edit) => edit.delete(uri, new vscode.Range(line, 0, line + 1, 0)));
       }
       // Not asserted (it depends on timing), but the point of the test: most tries ask before the pull is back.
       console.log(`    ${beforeDiagnostics} of 10 tries asked before the editor had the new diagnostics`);
+      passed = true;
     } finally {
-      const whole = new vscode.Range(0, 0, document.lineCount, 0);
-      assert.ok(await editor.edit((edit) => edit.replace(whole, original)));
-      assert.ok(await document.save());
+      await restoreFile(uri, original).catch((error: unknown) => {
+        if (passed) throw error;
+      });
     }
   });
 

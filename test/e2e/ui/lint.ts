@@ -94,8 +94,15 @@ export const scenario: Scenario = {
     await hover.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
     await applyQuickFix(wb, 'the first try');
 
-    const text = await wb.activeEditorText();
-    if (!text.includes(FIXED)) throw new Error(`The quick fix did not write "${FIXED}":\n${text}`);
+    // The menu closes before the editor shows the edit: wait for the line.
+    await editor(wb)
+      .locator('.view-line')
+      .filter({ hasText: FIXED })
+      .first()
+      .waitFor({ timeout: STEP_TIMEOUT_MS })
+      .catch(async () => {
+        throw new Error(`The quick fix did not write "${FIXED}":\n${await wb.activeEditorText()}`);
+      });
     await squiggle.first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
     await page
       .locator('.markers-panel .monaco-list-row')
@@ -114,10 +121,12 @@ export const scenario: Scenario = {
       // The hazard typed key by key at a quick typist's pace (the suggestion widget accepts `now` on `(`, the
       // editor closes the bracket and types over it), the cursor right after `Date.now()`.
       await page.keyboard.type('Date.now()', { delay: 40 });
-      if (!(await applyQuickFix(wb, `try ${i} of ${QUICK_TRIES} right after typing`, true))) {
-        // VS Code dropped the request (see applyQuickFix); a person presses Ctrl+. again, and gets the fix.
-        repressed.push(i);
-        await applyQuickFix(wb, `try ${i} of ${QUICK_TRIES}, pressed again`);
+      // VS Code may drop the request (see applyQuickFix), again on a loaded machine; a person presses Ctrl+. again,
+      // and gets the fix. The last press may not be dropped.
+      let press = 1;
+      while (!(await applyQuickFix(wb, `try ${i} of ${QUICK_TRIES}, press ${press}`, press < 3))) {
+        if (press === 1) repressed.push(i);
+        press++;
       }
       await editor(wb)
         .locator('.view-line')
