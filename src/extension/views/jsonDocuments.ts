@@ -1,8 +1,10 @@
 /**
  * Read-only JSON documents for an entity's state and an instance's status, served by `TextDocumentContentProvider`s
  * on the `durable-entity` and `durable-status` schemes. An entity's document is JSON with comments: a `//` header
- * with its name, key, last modification, lock owner and pending operations (entityPresentation.ts), then the state. An open document is re-read when the live stream says its
- * entity or instance changed (coalesced per document), and when the explorer's host changes.
+ * with its name, key, last modification, lock owner and pending operations (entityPresentation.ts), then the state.
+ * An open document is re-read when the live stream says its entity or instance changed (coalesced per document),
+ * and when the explorer connects to a host (while disconnected, documents keep what they last showed). Each scheme
+ * has its own change event: VS Code ignores, with a warning, a provider's events for another scheme.
  */
 import * as vscode from 'vscode';
 import type { ChangeEvent } from '../api/index.js';
@@ -29,9 +31,11 @@ export function instanceStatusUri(instanceId: string): vscode.Uri {
   return vscode.Uri.from({ scheme: STATUS_SCHEME, path: instanceStatusPath(instanceId) });
 }
 
-export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changeEmitter.event;
+export class JsonDocuments implements vscode.Disposable {
+  private readonly changed = {
+    [ENTITY_SCHEME]: new vscode.EventEmitter<vscode.Uri>(),
+    [STATUS_SCHEME]: new vscode.EventEmitter<vscode.Uri>(),
+  };
   private readonly pending = new Map<string, vscode.Uri>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -39,10 +43,15 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
   knownEntity: (name: string, key: string) => EntityEntry | undefined = () => undefined;
 
   constructor(private readonly ctx: Ctx) {
+    const provider = (scheme: typeof ENTITY_SCHEME | typeof STATUS_SCHEME): vscode.TextDocumentContentProvider => ({
+      onDidChange: this.changed[scheme].event,
+      provideTextDocumentContent: (uri) => this.provideTextDocumentContent(uri),
+    });
     this.disposables.push(
-      this.changeEmitter,
-      vscode.workspace.registerTextDocumentContentProvider(ENTITY_SCHEME, this),
-      vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, this),
+      this.changed[ENTITY_SCHEME],
+      this.changed[STATUS_SCHEME],
+      vscode.workspace.registerTextDocumentContentProvider(ENTITY_SCHEME, provider(ENTITY_SCHEME)),
+      vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, provider(STATUS_SCHEME)),
       ctx.connections.onDidReceiveChange((change) => this.onChange(change)),
       ctx.connections.onDidChangeConnection(() => this.rereadAll()),
       // Changes made while the stream was not open were not delivered.
@@ -92,7 +101,7 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
    */
   async open(uri: vscode.Uri): Promise<vscode.TextDocument> {
     const alreadyOpen = vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === uri.toString());
-    if (alreadyOpen) this.changeEmitter.fire(uri);
+    if (alreadyOpen) this.fire(uri);
     let document = await vscode.workspace.openTextDocument(uri);
     const language = uri.scheme === ENTITY_SCHEME ? 'jsonc' : 'json';
     if (document.languageId !== language) document = await vscode.languages.setTextDocumentLanguage(document, language);
@@ -106,7 +115,12 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
     for (const disposable of this.disposables.splice(0).reverse()) disposable.dispose();
   }
 
+  private fire(uri: vscode.Uri): void {
+    if (uri.scheme === ENTITY_SCHEME || uri.scheme === STATUS_SCHEME) this.changed[uri.scheme].fire(uri);
+  }
+
   private rereadAll(): void {
+    if (!this.ctx.connections.current) return;
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme === ENTITY_SCHEME || doc.uri.scheme === STATUS_SCHEME) this.schedule(doc.uri);
     }
@@ -139,7 +153,9 @@ export class JsonDocuments implements vscode.TextDocumentContentProvider, vscode
       this.timer = undefined;
       const uris = [...this.pending.values()];
       this.pending.clear();
-      for (const pendingUri of uris) this.changeEmitter.fire(pendingUri);
+      // Disconnected meanwhile: the documents keep what they show (they are read again on the next connection).
+      if (!this.ctx.connections.current) return;
+      for (const pendingUri of uris) this.fire(pendingUri);
     }, COALESCE_MS);
   }
 }
