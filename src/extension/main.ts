@@ -56,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Durabl
     registerReplayCheck(ctx);
     registerDebugReplay(ctx);
     const replay = registerReplayPresentation(ctx, history);
-    const replayLocals = registerInspectLocals(ctx);
+    const replayLocals = registerInspectLocals(ctx, replay);
     ctx.push(registerReplayDebugger(ctx.asset('dist/replay.js')));
     void emulator.autoStart().catch((error: unknown) => ctx.log.error('Auto-start failed', error));
     return { ctx, emulator, statusBar, explorer, history, lint, replay, replayLocals };

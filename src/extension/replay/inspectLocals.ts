@@ -13,10 +13,10 @@
  * than the JavaScript debugger's "Paused on debugger statement" (`rewordInspectStop`).
  */
 import * as vscode from 'vscode';
-import { POSITION_EVENT, type PositionEventBody } from '../../debugger/dap/positionEvent.js';
 import type { Ctx } from '../ctx.js';
 import { REPLAY_DEBUG_TYPE } from './debugReplay.js';
 import { rewordInspectStop } from './inspectStop.js';
+import type { ReplayPresentation } from './replayPresentation.js';
 import { userFrameIndex, type FrameInfo } from './userFrame.js';
 
 /** The `durable-replay` session a session belongs to (itself, or a parent). */
@@ -30,23 +30,22 @@ export class LocalsInspection implements vscode.Disposable {
   private readonly attached = new Map<string, vscode.DebugSession>();
   /** Replay sessions whose JavaScript debugger is about to stop in the replay's wrapper. */
   private readonly stopping = new Set<string>();
-  /** Replay session id → the history view's number of the event it is paused at. */
-  private readonly eventNumbers = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  /** `replayBundle`: dist/replay.js, where the JavaScript debugger stops first (see the module comment). */
-  constructor(private readonly replayBundle: string) {
+  /**
+   * `replayBundle`: dist/replay.js, where the JavaScript debugger stops first (see the module comment);
+   * `positions`: where each replay session is paused (its event number names the stop).
+   */
+  constructor(
+    private readonly replayBundle: string,
+    private readonly positions: Pick<ReplayPresentation, 'positionOf'>,
+  ) {
     this.disposables.push(
       // The attach session this module starts, a direct child of the replay session (its target is a grandchild).
       vscode.debug.onDidStartDebugSession((session) => {
         const parent = session.parentSession;
         if (session.type !== REPLAY_DEBUG_TYPE && parent?.type === REPLAY_DEBUG_TYPE)
           this.attached.set(parent.id, session);
-      }),
-      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-        if (e.session.type !== REPLAY_DEBUG_TYPE || e.event !== POSITION_EVENT) return;
-        const number = (e.body as Partial<PositionEventBody> | undefined)?.eventNumber;
-        if (typeof number === 'number') this.eventNumbers.set(e.session.id, number);
       }),
       // VS Code hands a tracker each message before forwarding it, so the stop's words can be changed on the way.
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
@@ -55,13 +54,13 @@ export class LocalsInspection implements vscode.Disposable {
           if (!replay) return undefined;
           return {
             onDidSendMessage: (message: unknown) => {
-              if (this.stopping.has(replay.id)) rewordInspectStop(message, this.eventNumbers.get(replay.id));
+              if (this.stopping.has(replay.id))
+                rewordInspectStop(message, this.positions.positionOf(replay.id)?.eventNumber);
             },
           };
         },
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
-        this.eventNumbers.delete(session.id);
         for (const [replayId, js] of this.attached) {
           if (js.id === session.id || replayId === session.id) this.attached.delete(replayId);
         }
@@ -143,8 +142,8 @@ export class LocalsInspection implements vscode.Disposable {
   }
 }
 
-export function registerInspectLocals(ctx: Ctx): LocalsInspection {
-  const inspection = ctx.push(new LocalsInspection(ctx.asset('dist/replay.js')));
+export function registerInspectLocals(ctx: Ctx, replay: ReplayPresentation): LocalsInspection {
+  const inspection = ctx.push(new LocalsInspection(ctx.asset('dist/replay.js'), replay));
   ctx.registerCommand('durableStudio.replay.inspectLocals', () => inspection.inspect());
   return inspection;
 }

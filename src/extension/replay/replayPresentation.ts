@@ -76,6 +76,11 @@ export class ReplayPresentation implements vscode.Disposable {
     return own ?? [...this.positions.values()].at(-1);
   }
 
+  /** The latest position of a replay session, if it has stopped yet. */
+  positionOf(sessionId: string): PositionEventBody | undefined {
+    return this.positions.get(sessionId);
+  }
+
   /** The inline results in the editors now. */
   get shownInlineResults(): ShownInlineResult[] {
     return (this.current?.inline ?? []).map(({ file, line, text }) => ({ file, line, text }));
