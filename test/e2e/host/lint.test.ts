@@ -53,10 +53,31 @@ async function editFile(uri: vscode.Uri, what: string, change: (edit: vscode.Wor
 /** Puts a file back as it was, on disk too (the workbench may have auto-saved the edits). */
 async function restoreFile(uri: vscode.Uri, text: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
-  await editFile(uri, 'restore the text', (edit) =>
-    edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), text),
-  );
+  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  await editFile(uri, 'restore the text', (edit) => edit.replace(uri, whole, text));
   assert.ok(await document.save(), `${uri.path} is saved`);
+}
+
+/**
+ * Runs `body` on a file's document, shown in an editor, then restores the file. A failure of `body` is the one
+ * reported, not one of putting the file back after it.
+ */
+async function withFileRestored(
+  uri: vscode.Uri,
+  body: (document: vscode.TextDocument) => Promise<void>,
+): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  const original = document.getText();
+  let passed = false;
+  try {
+    await body(document);
+    passed = true;
+  } finally {
+    await restoreFile(uri, original).catch((error: unknown) => {
+      if (passed) throw error;
+    });
+  }
 }
 
 async function lintSettings(): Promise<vscode.WorkspaceConfiguration> {
@@ -84,18 +105,14 @@ suite('Determinism linter', () => {
 
   test('Date.now() typed into an orchestrator is flagged; its quick fix replaces it and the diagnostic goes', async () => {
     const uri = vscode.Uri.joinPath(appFolder(), 'src', 'functions', 'helloSequence.ts');
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
-    const original = document.getText();
-    const anchor = document
-      .getText()
-      .split('\n')
-      .findIndex((line) => line.includes('const outputs: string[] = [];'));
-    assert.ok(anchor >= 0, 'helloSequence.ts has its outputs line');
-    const line = anchor + 1;
-    const typed = '    const startedAt = Date.now();\n';
-    let passed = false;
-    try {
+    await withFileRestored(uri, async (document) => {
+      const anchor = document
+        .getText()
+        .split('\n')
+        .findIndex((line) => line.includes('const outputs: string[] = [];'));
+      assert.ok(anchor >= 0, 'helloSequence.ts has its outputs line');
+      const line = anchor + 1;
+      const typed = '    const startedAt = Date.now();\n';
       await editFile(uri, 'type Date.now()', (edit) => edit.insert(uri, new vscode.Position(line, 0), typed));
 
       const diagnostic = await waitFor(
@@ -131,26 +148,20 @@ suite('Determinism linter', () => {
       assert.ok(await vscode.workspace.applyEdit(preferred.edit));
       assert.equal(document.lineAt(line).text, '    const startedAt = context.df.currentUtcDateTime.getTime();');
       await waitFor('the diagnostic to go', () => lintDiagnostics(uri).length === 0);
-      passed = true;
-    } finally {
-      // A failure above is the one to report, not one of putting the file back after it.
-      await restoreFile(uri, original).catch((error: unknown) => {
-        if (passed) throw error;
-      });
-    }
+    });
     await waitFor('no diagnostics in the restored file', () => lintDiagnostics(uri).length === 0);
   });
 
   test('asked at once after typing, the quick fix is offered for the text as typed (10 tries)', async () => {
     const uri = vscode.Uri.joinPath(appFolder(), 'src', 'functions', 'helloSequence.ts');
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
-    const original = document.getText();
-    const line = original.split('\n').findIndex((text) => text.includes('const outputs: string[] = [];')) + 1;
-    assert.ok(line > 0, 'helloSequence.ts has its outputs line');
-    let beforeDiagnostics = 0;
-    let passed = false;
-    try {
+    await withFileRestored(uri, async (document) => {
+      const line =
+        document
+          .getText()
+          .split('\n')
+          .findIndex((text) => text.includes('const outputs: string[] = [];')) + 1;
+      assert.ok(line > 0, 'helloSequence.ts has its outputs line');
+      let beforeDiagnostics = 0;
       for (let i = 0; i < 10; i++) {
         // Each try types the hazard one column further right, so no diagnostic the editor has fits it.
         const typed = `    ${' '.repeat(i)}const tick = Date.now();\n`;
@@ -179,12 +190,7 @@ suite('Determinism linter', () => {
       }
       // Not asserted (it depends on timing), but the point of the test: most tries ask before the pull is back.
       console.log(`    ${beforeDiagnostics} of 10 tries asked before the editor had the new diagnostics`);
-      passed = true;
-    } finally {
-      await restoreFile(uri, original).catch((error: unknown) => {
-        if (passed) throw error;
-      });
-    }
+    });
   });
 
   test('Lint Workspace: the example app is clean; a closed file with a problem is reported and follows the settings', async () => {
