@@ -120,7 +120,6 @@ export class JsonDocuments implements vscode.Disposable {
   }
 
   private rereadAll(): void {
-    if (!this.ctx.connections.current) return;
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme === ENTITY_SCHEME || doc.uri.scheme === STATUS_SCHEME) this.schedule(doc.uri);
     }
